@@ -1,0 +1,439 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
+from django.db import models
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import timezone
+
+from . import rules
+from .rules import Status
+
+http_url_validator = URLValidator(schemes=["http", "https"])
+iso_alpha2_validator = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code such as KZ.")
+
+
+class Category(models.TextChoices):
+    TRADE = "trade", "Trade"
+    INVESTMENT = "investment", "Investment"
+    INDUSTRY = "industry", "Industry"
+    ENERGY = "energy", "Energy"
+    WATER = "water", "Water"
+    AGRICULTURE = "agriculture", "Agriculture"
+    INFRASTRUCTURE = "infrastructure", "Infrastructure"
+    BORDER_TRANSPORT = "border_transport", "Border and transport"
+    TOURISM = "tourism", "Tourism"
+    HUMANITARIAN = "humanitarian", "Culture, education and humanitarian"
+    POLITICAL = "political", "Political and legal"
+    OTHER = "other", "Other"
+
+
+class Country(models.Model):
+    code = models.CharField(
+        "ISO code", max_length=2, primary_key=True, validators=[iso_alpha2_validator]
+    )
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z][A-Z]$"), name="country_code_is_iso_alpha2"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="country_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Meeting(models.Model):
+    """A council session, forum or visit where commitments were announced."""
+
+    key = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=300)
+    held_on = models.DateField()
+    location = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "name"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="meeting_name_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.held_on:%d %b %Y})"
+
+
+class Source(models.Model):
+    """One published article; evidence quotes must occur verbatim in its text."""
+
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField()
+    url = models.URLField(max_length=500, blank=True, validators=[http_url_validator])
+    text = models.TextField()
+    seed_file = models.CharField(
+        max_length=200, blank=True, help_text="The file in seeds/ this source was loaded from."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="source_title_not_empty"),
+            models.CheckConstraint(condition=~Q(text=""), name="source_text_not_empty"),
+            models.UniqueConstraint(
+                fields=["seed_file"], condition=~Q(seed_file=""), name="source_seed_file_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        publisher = f"{self.publisher}, " if self.publisher else ""
+        return f"{self.title} ({publisher}{self.published_on:%d %b %Y})"
+
+    def contains_quote(self, quote: str) -> bool:
+        return bool(quote) and quote in self.text
+
+
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
+    def stale(self, now: datetime | None = None) -> CommitmentQuerySet:
+        return self.filter(rules.stale_condition(now or timezone.now()))
+
+    def not_stale(self, now: datetime | None = None) -> CommitmentQuerySet:
+        return self.exclude(rules.stale_condition(now or timezone.now()))
+
+    def with_is_stale(self, now: datetime | None = None) -> CommitmentQuerySet:
+        """Annotate `stale` (a boolean) computed in the database by the one staleness rule."""
+        condition = rules.stale_condition(now or timezone.now())
+        return self.annotate(
+            stale=Case(
+                When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+
+    def open(self) -> CommitmentQuerySet:
+        return self.filter(status__in=rules.OPEN_STATUSES)
+
+    def involving(self, country_codes) -> CommitmentQuerySet:
+        """Commitments owned by, or partnered with, any of the countries."""
+        codes = list(country_codes)
+        partnered = Commitment.partner_countries.through.objects.filter(
+            country_id__in=codes
+        ).values("commitment_id")
+        return self.filter(Q(owner_country_id__in=codes) | Q(pk__in=partnered))
+
+
+class Commitment(models.Model):
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Stable identifier used in URLs."
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    owner_country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="owned_commitments"
+    )
+    partner_countries = models.ManyToManyField(
+        Country, blank=True, related_name="partnered_commitments"
+    )
+    category = models.CharField(max_length=32, choices=Category.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
+    target_date = models.DateField(null=True, blank=True)
+    target_amount = models.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Quantitative target, e.g. 2000000000 with unit USD.",
+    )
+    target_unit = models.CharField(max_length=20, blank=True)
+    announced_on = models.DateField(null=True, blank=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="commitments"
+    )
+    notes = models.TextField(blank=True, help_text="Reviewer notes, e.g. where sources disagree.")
+    responsible_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="responsible_for"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    last_reviewed_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every change; the API's ETag."
+    )
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "last_reviewed_at"], name="commitment_status_review"),
+            models.Index(fields=["owner_country", "status"], name="commitment_owner_status"),
+            models.Index(fields=["category", "status"], name="commitment_category_status"),
+            models.Index(fields=["-updated_at", "-id"], name="commitment_updated_id"),
+            models.Index(fields=["target_date"], name="commitment_target_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="commitment_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="commitment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=Category.values), name="commitment_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(target_amount__isnull=True) & Q(target_unit=""))
+                | (Q(target_amount__isnull=False) & ~Q(target_unit="")),
+                name="commitment_target_amount_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_amount__isnull=True) | Q(target_amount__gte=0),
+                name="commitment_target_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        self.title = self.title.strip()
+        errors = {}
+        if not self.title:
+            errors["title"] = "A commitment needs a title."
+        if self.target_amount is not None and not self.target_unit:
+            errors["target_unit"] = "Give the unit of the target amount (e.g. USD)."
+        if self.target_unit and self.target_amount is None:
+            errors["target_amount"] = "A unit was given without a target amount."
+        if errors:
+            raise ValidationError(errors)
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        return rules.is_stale(self.status, self.last_reviewed_at, now or timezone.now())
+
+    @property
+    def is_final(self) -> bool:
+        return rules.is_final(self.status)
+
+    @property
+    def allowed_next_statuses(self) -> tuple[str, ...]:
+        return rules.allowed_transitions(self.status)
+
+
+class Evidence(models.Model):
+    """What supports a commitment's status: a verbatim quote from a source and/or a URL."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    )
+    quote = models.TextField(blank=True, help_text="Copied verbatim from the source's text.")
+    url = models.URLField(max_length=500, blank=True, validators=[http_url_validator])
+    note = models.TextField(blank=True)
+    observed_on = models.DateField(default=timezone.localdate)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["observed_on", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(source__isnull=False) & ~Q(quote="")) | ~Q(url=""),
+                name="evidence_has_quote_or_url",
+            ),
+            models.CheckConstraint(
+                condition=Q(quote="") | Q(source__isnull=False), name="evidence_quote_has_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evidence #{self.pk} for {self.commitment_id}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.quote and self.source_id is None:
+            errors["source"] = "A quote needs the source it comes from."
+        elif self.source_id is not None and not self.quote:
+            errors["quote"] = "Copy the passage of the source that supports this evidence."
+        elif self.source_id is not None and not self.source.contains_quote(self.quote):
+            errors["quote"] = "This quote does not occur verbatim in the source's text."
+        if not self.url and self.source_id is None and not errors:
+            errors["url"] = "Evidence needs a source with a quote, a URL, or both."
+        if errors:
+            raise ValidationError(errors)
+
+
+class StatusChange(models.Model):
+    """One status move, written only by the domain services and never edited through a UI."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    old_status = models.CharField(
+        max_length=20, choices=Status.choices, blank=True, help_text="Empty when the record began."
+    )
+    new_status = models.CharField(max_length=20, choices=Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        get_latest_by = "changed_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(old_status="") | Q(old_status__in=Status.values),
+                name="status_change_old_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_status__in=Status.values), name="status_change_new_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_status or '∅'} → {self.new_status}"
+
+
+class Review(models.Model):
+    """A staff member confirming a commitment is current without changing it; resets staleness."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["reviewed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.commitment_id} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class ProgressObservation(models.Model):
+    """A measured value toward a commitment's quantitative target, for a stated period.
+
+    Two sources may report different values for the same period: both rows are kept.
+    """
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="observations"
+    )
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="observations")
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+    unit = models.CharField(max_length=20)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    period_label = models.CharField(max_length=100, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["period_end", "period_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")),
+                name="observation_period_ordered",
+            ),
+            models.CheckConstraint(condition=~Q(unit=""), name="observation_unit_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.unit} ({self.period_label or self.period_end})"
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValidationError({"period_end": "The period cannot end before it starts."})
+        if (
+            self.evidence_id
+            and self.commitment_id
+            and self.evidence.commitment_id != self.commitment_id
+        ):
+            raise ValidationError({"evidence": "Choose evidence of this same commitment."})
+
+
+class CountryMembership(models.Model):
+    """A staff member's country: whose commitments they may change and whose reminders they get."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="country_memberships"
+    )
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="memberships")
+    is_coordinator = models.BooleanField(
+        default=False,
+        help_text="Coordinators receive reminders for commitments that have no responsible user.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "country"], name="membership_user_country_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        role = " (coordinator)" if self.is_coordinator else ""
+        return f"{self.user} – {self.country_id}{role}"
+
+
+class ReminderPreference(models.Model):
+    """A recipient's choice about reminder digests; absent means 'send'."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    opted_out = models.BooleanField(default=False)
+    snoozed_until = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Reminder preference of {self.user}"
+
+
+class Reminder(models.Model):
+    """One digest to one recipient for one period.
+
+    The unique (recipient, period) row is claimed before sending, so however many workers or beat
+    processes run the job, a recipient gets at most one digest per period.
+    """
+
+    class DeliveryStatus(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    period = models.CharField(max_length=32, help_text="The reminder period, e.g. 2026-11-22.")
+    commitments = models.ManyToManyField(Commitment, related_name="reminders")
+    delivery_status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "period"], name="reminder_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery_status__in=["pending", "sent", "failed"]),
+                name="reminder_delivery_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.recipient} for {self.period} ({self.delivery_status})"

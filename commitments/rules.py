@@ -1,0 +1,103 @@
+"""The rules of a commitment's life: which status moves are allowed and when it goes stale.
+
+This is the one place these rules live. Models, services, admin, API and the reminder job all ask
+here; none of them re-state a transition or a threshold.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+class Status(models.TextChoices):
+    ANNOUNCED = "announced", "Announced"
+    AGREED = "agreed", "Agreed"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    STALLED = "stalled", "Stalled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+FINAL_STATUSES: frozenset[str] = frozenset({Status.COMPLETED, Status.CANCELLED})
+OPEN_STATUSES: tuple[str, ...] = tuple(s for s in Status.values if s not in FINAL_STATUSES)
+
+ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.ANNOUNCED: (Status.AGREED, Status.STALLED, Status.CANCELLED),
+    Status.AGREED: (Status.IN_PROGRESS, Status.STALLED, Status.CANCELLED),
+    Status.IN_PROGRESS: (Status.COMPLETED, Status.STALLED, Status.CANCELLED),
+    Status.STALLED: (Status.IN_PROGRESS, Status.CANCELLED),
+    Status.COMPLETED: (),
+    Status.CANCELLED: (),
+}
+
+
+class TransitionNotAllowed(ValidationError):
+    """A status move the rules forbid; carries the allowed moves for every interface to show."""
+
+    def __init__(self, old: str, new: str):
+        self.old_status, self.new_status = old, new
+        self.allowed = allowed_transitions(old)
+        if not self.allowed:
+            message = f"“{old}” is final: a commitment in this status cannot change status."
+        elif new == old:
+            message = (
+                f"The commitment is already “{old}”. Allowed moves: {', '.join(self.allowed)}."
+            )
+        else:
+            message = (
+                f"Cannot move from “{old}” to “{new}”. "
+                f"Allowed moves from “{old}”: {', '.join(self.allowed)}."
+            )
+        super().__init__({"status": [ValidationError(message, code="transition_not_allowed")]})
+
+
+def allowed_transitions(status: str) -> tuple[str, ...]:
+    return tuple(str(s) for s in ALLOWED_TRANSITIONS.get(status, ()))
+
+
+def check_transition(old: str, new: str) -> None:
+    """Raise TransitionNotAllowed unless `old -> new` is one of the allowed moves."""
+    if new not in Status.values:
+        raise ValidationError(
+            {"status": [f"“{new}” is not a status. Valid statuses: {', '.join(Status.values)}."]},
+            code="invalid_status",
+        )
+    if new not in ALLOWED_TRANSITIONS.get(old, ()):
+        raise TransitionNotAllowed(old, new)
+
+
+def is_final(status: str) -> bool:
+    return status in FINAL_STATUSES
+
+
+def stale_after(status: str) -> timedelta:
+    """How long an open commitment in `status` may go without review before it is stale."""
+    days = settings.COMMITMENT_STALE_DAYS_BY_STATUS.get(status, settings.COMMITMENT_STALE_DAYS)
+    return timedelta(days=days)
+
+
+def is_stale(status: str, last_reviewed_at: datetime, now: datetime) -> bool:
+    """Stale means open and unreviewed for strictly longer than the threshold of its status."""
+    if is_final(status):
+        return False
+    return now - last_reviewed_at > stale_after(status)
+
+
+def stale_condition(now: datetime, prefix: str = "") -> Q:
+    """The database form of `is_stale`, for filtering and annotating querysets.
+
+    Statuses that share a threshold share one clause, so the common case (one threshold for all)
+    is a single `status IN (...) AND last_reviewed_at < cutoff` that an index can serve.
+    """
+    by_cutoff: dict[datetime, list[str]] = {}
+    for status in OPEN_STATUSES:
+        by_cutoff.setdefault(now - stale_after(status), []).append(status)
+    condition = Q()
+    for cutoff, statuses in by_cutoff.items():
+        condition |= Q(**{f"{prefix}status__in": statuses, f"{prefix}last_reviewed_at__lt": cutoff})
+    return condition

@@ -1,0 +1,113 @@
+"""Factories for test data; each builds valid rows through the models' own rules."""
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from commitments.models import (
+    Category,
+    Commitment,
+    Country,
+    CountryMembership,
+    Evidence,
+    Meeting,
+    Source,
+    StatusChange,
+)
+from commitments.rules import Status
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ("code",)
+
+    code = "KZ"
+    name = factory.LazyAttribute(
+        lambda o: {"KZ": "Kazakhstan", "KG": "Kyrgyzstan", "UZ": "Uzbekistan"}.get(o.code, o.code)
+    )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"officer{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "pass-Word-123")
+
+    @factory.post_generation
+    def countries(self, create, extracted, **kwargs):
+        """`UserFactory(countries=["KZ"])` makes the user a member of those countries."""
+        for code in extracted or ():
+            CountryMembership.objects.create(user=self, country=CountryFactory(code=code))
+        if create:
+            self.save()
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    key = factory.Sequence(lambda n: f"meeting-{n}")
+    name = factory.Sequence(lambda n: f"Intergovernmental Council session {n}")
+    held_on = dt.date(2024, 12, 5)
+    location = "Bishkek"
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Council meets, article {n}")
+    publisher = "Kazinform"
+    published_on = dt.date(2024, 12, 5)
+    text = (
+        "The parties agreed to build a trade and logistics complex on the border. "
+        "Trade reached $1.3 billion in 2022."
+    )
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"commitment-{n}")
+    title = factory.Sequence(lambda n: f"Build border logistics complex {n}")
+    description = "A trade and logistics complex on the Kazakh-Kyrgyz border."
+    owner_country = factory.SubFactory(CountryFactory, code="KZ")
+    category = Category.BORDER_TRANSPORT
+    status = Status.ANNOUNCED
+    last_reviewed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def partners(self, create, extracted, **kwargs):
+        """`CommitmentFactory(partners=["KG"])` sets partner countries by code."""
+        if create and extracted:
+            self.partner_countries.set([CountryFactory(code=code) for code in extracted])
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    source = factory.SubFactory(SourceFactory)
+    quote = "agreed to build a trade and logistics complex"
+    observed_on = dt.date(2024, 12, 5)
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    old_status = ""
+    new_status = Status.ANNOUNCED
+    note = "Recorded."
