@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from tests.factories import CommitmentFactory, UserFactory
 
 
@@ -9,4 +11,4 @@ def test_staff_member_logs_in_and_reaches_the_commitments_list(
 
     page.locator("tr.model-commitment th a").click()
 
-    assert "Build the Tash-Kumyr ferroalloy plant" in page.content()
+    expect(page.get_by_role("link", name="Build the Tash-Kumyr ferroalloy plant")).to_be_visible()
