@@ -231,3 +231,8 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# --- Benchmark ----------------------------------------------------------------------------------
+# Mounts the benchmark's reference views (a plain DRF list and a bare .values() list) under
+# /bench/; only `manage.py benchmark` turns it on, for the gunicorn it starts.
+BENCHMARK_REFERENCE_VIEWS = env.bool("BENCHMARK_REFERENCE_VIEWS", default=False)

@@ -1,6 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCHMARK_REFERENCE_VIEWS:
+    urlpatterns += [path("bench/", include("commitments.benchmarking.urls"))]

@@ -1,0 +1,113 @@
+"""The commitment list served two other ways, as yardsticks for the benchmark.
+
+- `PlainCommitmentViewSet`: what most projects would write with DRF: a `ModelViewSet`, nested
+  `ModelSerializer`s for the owner, partners and evidence (with sources), django-filter on status
+  and owner country, the default `PageNumberPagination`, and the `select_related` /
+  `prefetch_related` any reviewer would ask for (so it is not a strawman with N+1 queries).
+- `bare_list`: the floor of the stack: one token check, one `.values()` query, `JsonResponse`.
+
+Both authenticate the token as the API does (one query), so the comparison measures the list,
+not authentication. They are mounted under /bench/ only when BENCHMARK_REFERENCE_VIEWS is on.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from rest_framework import serializers, viewsets
+from rest_framework.authtoken.models import Token
+
+from commitments.models import Commitment, Country, Evidence, Source
+
+PAGE_SIZE = 50
+BARE_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "owner_country_id",
+    "category",
+    "status",
+    "target_date",
+    "target_amount",
+    "target_unit",
+    "last_reviewed_at",
+    "updated_at",
+)
+
+
+class PlainCountrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "name"]
+
+
+class PlainSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "title", "publisher", "published_on", "url"]
+
+
+class PlainEvidenceSerializer(serializers.ModelSerializer):
+    source = PlainSourceSerializer(read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "source", "quote", "url", "note", "observed_on"]
+
+
+class PlainCommitmentSerializer(serializers.ModelSerializer):
+    owner_country = PlainCountrySerializer(read_only=True)
+    partner_countries = PlainCountrySerializer(many=True, read_only=True)
+    evidence = PlainEvidenceSerializer(many=True, read_only=True)
+    is_stale = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "description",
+            "owner_country",
+            "partner_countries",
+            "category",
+            "status",
+            "target_date",
+            "target_amount",
+            "target_unit",
+            "last_reviewed_at",
+            "is_stale",
+            "updated_at",
+            "evidence",
+        ]
+
+    def get_is_stale(self, obj: Commitment) -> bool:
+        return obj.is_stale()
+
+
+class PlainCommitmentViewSet(viewsets.ModelViewSet):
+    queryset = Commitment.objects.select_related("owner_country").prefetch_related(
+        "partner_countries", "evidence__source"
+    )
+    serializer_class = PlainCommitmentSerializer
+    filterset_fields = ["status", "owner_country"]
+    http_method_names = ["get", "head", "options"]
+
+
+def _token_user(request: HttpRequest):
+    keyword, _, key = request.headers.get("Authorization", "").partition(" ")
+    if keyword != "Token" or not key:
+        return None
+    token = Token.objects.select_related("user").filter(key=key).first()
+    return token.user if token and token.user.is_active else None
+
+
+def bare_list(request: HttpRequest) -> JsonResponse:
+    if _token_user(request) is None:
+        return JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
+    queryset = Commitment.objects.order_by("-updated_at", "-id")
+    if status := request.GET.get("status"):
+        queryset = queryset.filter(status=status)
+    if owner := request.GET.get("owner_country"):
+        queryset = queryset.filter(owner_country_id=owner)
+    rows = list(queryset.values(*BARE_FIELDS)[:PAGE_SIZE])
+    return JsonResponse({"results": rows})
