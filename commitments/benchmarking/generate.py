@@ -117,6 +117,8 @@ def flush_domain_data() -> None:
             )
         ]
         with connection.cursor() as cursor:
+            # Django's foreign keys are deferred; TRUNCATE refuses while checks are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
     else:
         Reminder.objects.all().delete()
