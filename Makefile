@@ -54,5 +54,18 @@ format: install
 ci:
 	bash .ci/run
 
+# The performance benchmark (README, "Performance"): gunicorn + wrk on loopback against PostgreSQL.
+# It FLUSHES the commitments of its database, so it has its own. BENCHMARK_ARGS=--quick: N=1,000.
+BENCHMARK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+BENCHMARK_ARGS ?=
+.PHONY: benchmark benchmark-deps
+benchmark-deps:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing Debian's wrk for the benchmark"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+benchmark: install benchmark-deps
+	DATABASE_URL=$(BENCHMARK_DATABASE_URL) $(BIN)/python manage.py benchmark $(BENCHMARK_ARGS)
+
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache

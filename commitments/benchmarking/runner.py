@@ -1,0 +1,498 @@
+"""The benchmark: our API against its references, over growing data, on gunicorn and wrk.
+
+For each N it regenerates the data, counts the queries of our list and detail in-process (and
+fails against QUERY_BUDGET), starts gunicorn with several workers on a free loopback port, warms
+up, and drives wrk at each endpoint for a fixed time. Then it measures the reminder job. It prints
+a table and writes JSON. `manage.py benchmark` is the entry point.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+
+from commitments.models import Commitment
+from commitments.rules import Status
+
+from .generate import generate
+
+# --- What is measured ---------------------------------------------------------------------------
+
+LIST_FILTER = {"status": "in_progress", "owner_country": "KZ"}
+OUR_LIST = "/api/v1/commitments/"
+OUR_DETAIL = "/api/v1/commitments/{id}/"
+PLAIN_LIST = "/bench/plain-drf/commitments/"
+BARE_LIST = "/bench/bare/commitments/"
+
+# Queries per request, committed: the benchmark fails when a change makes them grow.
+QUERY_BUDGET = {"our_list": 4, "our_detail": 4}
+
+
+@dataclass(frozen=True)
+class StatusPatch:
+    """How a status change is sent: path and JSON body with `%s` where the new status goes."""
+
+    path: str = "/api/v1/commitments/{id}/status/"
+    method: str = "POST"
+    body: str = '{"status": "%s", "note": "Benchmark status change."}'
+
+
+STATUS_PATCH = StatusPatch()
+# Each PATCH is a legal move: the pool starts in_progress and each id alternates with stalled.
+PATCH_FROM, PATCH_TO = str(Status.IN_PROGRESS), str(Status.STALLED)
+
+
+@dataclass
+class Options:
+    sizes: tuple[int, ...] = (1_000, 10_000, 100_000)
+    duration: int = 10
+    warmup: int = 2
+    connections: int = 8
+    workers: int = 4
+    threads: int = 2
+    reminder_sizes: tuple[tuple[int, int], ...] = ((10_000, 1_000), (100_000, 10_000))
+    output: Path = field(default_factory=lambda: Path(settings.VAR_DIR) / "benchmark.json")
+    seed: int = 42
+    log: Callable[[str], None] = print
+
+
+@dataclass
+class LoadResult:
+    endpoint: str
+    n: int
+    requests: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    errors: int
+
+
+@dataclass
+class Report:
+    options: dict
+    load: list[LoadResult] = field(default_factory=list)
+    queries: dict[str, dict[str, int]] = field(default_factory=dict)
+    reminders: list[dict] = field(default_factory=list)
+    generation: dict[str, dict] = field(default_factory=dict)
+    ratios: dict[str, float] = field(default_factory=dict)
+    targets: dict[str, dict] = field(default_factory=dict)
+    budget_failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def result(self, endpoint: str, n: int) -> LoadResult | None:
+        return next((r for r in self.load if r.endpoint == endpoint and r.n == n), None)
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],  # noqa: S607
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+            stdout=subprocess.DEVNULL,
+        )
+        found = shutil.which("wrk")
+    if not found:
+        raise RuntimeError("wrk is not installed: `apt-get install wrk` (Debian) and run again.")
+    return found
+
+
+def bench_token() -> str:
+    """A superuser's API token, so every legal status change passes the country rule."""
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(
+        username="bench-admin",
+        defaults={"is_superuser": True, "is_staff": True, "email": "bench@example.org"},
+    )
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
+def prepare_patch_pool(size: int) -> list[int]:
+    """`size` commitments set to PATCH_FROM (a direct update: this is test data preparation)."""
+    ids = list(
+        Commitment.objects.filter(status__in=[PATCH_FROM, PATCH_TO])
+        .order_by("id")
+        .values_list("id", flat=True)[:size]
+    )
+    Commitment.objects.filter(pk__in=ids).update(status=PATCH_FROM)
+    return ids
+
+
+def count_queries(token: str, detail_id: int) -> dict[str, int]:
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", SERVER_NAME="127.0.0.1")
+    counts = {}
+    for name, path, params in (
+        ("our_list", OUR_LIST, LIST_FILTER),
+        ("our_detail", OUR_DETAIL.format(id=detail_id), {}),
+    ):
+        client.get(path, params, secure=True)  # the first request of a process loads caches
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path, params, secure=True)
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"{path} answered {response.status_code}: {response.content[:300]!r}"
+            )
+        counts[name] = len(ctx.captured_queries)
+    return counts
+
+
+def over_budget(counts: dict[str, int], n: int) -> list[str]:
+    return [
+        f"N={n}: {name} made {counts[name]} queries, budget {budget}"
+        for name, budget in QUERY_BUDGET.items()
+        if counts.get(name, 0) > budget
+    ]
+
+
+LUA = r"""
+local ids = {%(ids)s}
+local method = "%(method)s"
+local path_tpl = "%(path)s"
+local body_tpl = %(body)s
+local token = "%(token)s"
+local from_status, to_status = "%(from_status)s", "%(to_status)s"
+local i = 0
+local flipped = {}
+
+request = function()
+  i = i + 1
+  local id = ids[(i %% #ids) + 1]
+  local path = string.gsub(path_tpl, "{id}", tostring(id))
+  local headers = {["Authorization"] = "Token " .. token, ["Accept"] = "application/json"}
+  local body = nil
+  if body_tpl then
+    local status = flipped[id] and from_status or to_status
+    flipped[id] = not flipped[id]
+    body = string.format(body_tpl, status)
+    headers["Content-Type"] = "application/json"
+  end
+  return wrk.format(method, path, headers, body)
+end
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p95_us": %%d, ' ..
+    '"p99_us": %%d, "errors": %%d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+def run_wrk(
+    wrk: str,
+    base_url: str,
+    *,
+    path: str,
+    ids: list[int],
+    token: str,
+    seconds: int,
+    connections: int,
+    method: str = "GET",
+    body: str | None = None,
+) -> dict:
+    if body is not None and len(ids) <= connections:
+        raise ValueError("a status-change pool must be larger than the connections")
+    script = LUA % {
+        "ids": ", ".join(str(i) for i in ids) or "0",
+        "method": method,
+        "path": path,
+        "body": json.dumps(body) if body is not None else "nil",
+        "token": token,
+        "from_status": PATCH_FROM,
+        "to_status": PATCH_TO,
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        proc = subprocess.run(  # noqa: S603
+            [
+                wrk,
+                "-t1",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                handle.name,
+                base_url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            check=True,
+        )
+    finally:
+        os.unlink(handle.name)
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("WRKJSON "))
+    return json.loads(line.removeprefix("WRKJSON "))
+
+
+@contextlib.contextmanager
+def gunicorn(port: int, options: Options) -> Iterator[str]:
+    env = {
+        **os.environ,
+        "BENCHMARK_REFERENCE_VIEWS": "true",
+        # Production settings, served over plain HTTP on loopback.
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-" + "x" * 40),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_DEBUG": "false",
+        # The load generator is one user: lift the per-user throttle, not the code paths.
+        "API_THROTTLE_USER": "100000000/day",
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "tracker.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(options.workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(options.threads),
+        "--log-level",
+        "warning",
+    ]
+    proc = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + BARE_LIST, timeout=2)  # noqa: S310
+                break
+            except urllib.error.HTTPError:
+                break  # 401: up and answering
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# --- The run ------------------------------------------------------------------------------------
+
+
+def measure_api(n: int, options: Options, report: Report, wrk: str) -> None:
+    log = options.log
+    log(f"[N={n}] generating data")
+    gen = generate(commitments=n, flush=True, seed=options.seed, users=min(1000, max(10, n // 10)))
+    report.generation[str(n)] = {"seconds": round(gen.seconds, 2), "summary": gen.summary()}
+    log(f"[N={n}] {gen.summary()}")
+    token = bench_token()
+    ids = list(Commitment.objects.order_by("?").values_list("id", flat=True)[:500])
+    pool = prepare_patch_pool(2 * max(200, 4 * options.connections))
+    half = len(pool) // 2
+    warm_pool, measure_pool = pool[:half], pool[half:]
+
+    counts = count_queries(token, ids[0])
+    report.queries[str(n)] = counts
+    report.budget_failures += over_budget(counts, n)
+    log(f"[N={n}] queries per request: {counts}")
+
+    query = "&".join(f"{k}={v}" for k, v in LIST_FILTER.items())
+    endpoints = [
+        ("our_list", {"path": f"{OUR_LIST}?{query}", "ids": []}),
+        ("plain_drf_list", {"path": f"{PLAIN_LIST}?{query}", "ids": []}),
+        ("bare_values_list", {"path": f"{BARE_LIST}?{query}", "ids": []}),
+        ("our_detail", {"path": OUR_DETAIL, "ids": ids}),
+        (
+            "our_status_change",
+            {
+                "path": STATUS_PATCH.path,
+                "ids": measure_pool,
+                "method": STATUS_PATCH.method,
+                "body": STATUS_PATCH.body,
+            },
+        ),
+    ]
+    with gunicorn(free_port(), options) as base:
+        for name, spec in endpoints:
+            common = {"token": token, "connections": options.connections}
+            if options.warmup:
+                warm_spec = {**spec, "ids": warm_pool} if "body" in spec else spec
+                run_wrk(wrk, base, seconds=options.warmup, **common, **warm_spec)
+            raw = run_wrk(wrk, base, seconds=options.duration, **common, **spec)
+            seconds = raw["duration_us"] / 1e6
+            result = LoadResult(
+                endpoint=name,
+                n=n,
+                requests=raw["requests"],
+                seconds=round(seconds, 2),
+                rps=round(raw["requests"] / seconds, 1),
+                p50_ms=round(raw["p50_us"] / 1000, 2),
+                p95_ms=round(raw["p95_us"] / 1000, 2),
+                p99_ms=round(raw["p99_us"] / 1000, 2),
+                errors=raw["errors"],
+            )
+            report.load.append(result)
+            log(
+                f"[N={n}] {name:<18} {result.rps:>8.1f} req/s  p50 {result.p50_ms:>7.2f} ms  "
+                f"p95 {result.p95_ms:>7.2f} ms  errors {result.errors}"
+            )
+
+
+def measure_reminders(options: Options, report: Report) -> None:
+    """The reminder job at each (stale commitments, recipients) size; wired in once it exists."""
+    try:
+        from commitments.reminders import measure
+    except ImportError:
+        options.log("reminders: commitments.reminders.measure not available, skipped")
+        return
+    for stale, recipients in options.reminder_sizes:
+        options.log(f"[reminders {stale}/{recipients}] generating data")
+        generate(
+            commitments=stale, stale_share=1.0, users=recipients, flush=True, seed=options.seed
+        )
+        result = measure()
+        report.reminders.append({"stale": stale, "recipients": recipients, **result})
+        options.log(f"[reminders {stale}/{recipients}] {result}")
+
+
+def compute_ratios(report: Report, sizes: tuple[int, ...]) -> None:
+    for n in sizes:
+        ours, bare, plain = (
+            report.result(e, n) for e in ("our_list", "bare_values_list", "plain_drf_list")
+        )
+        if ours and bare and bare.rps:
+            report.ratios[f"ours_over_bare_rps@{n}"] = round(ours.rps / bare.rps, 3)
+        if ours and plain and plain.rps:
+            report.ratios[f"ours_over_plain_drf_rps@{n}"] = round(ours.rps / plain.rps, 3)
+    low, high = min(sizes), max(sizes)
+    ours_low, ours_high = report.result("our_list", low), report.result("our_list", high)
+    if ours_low and ours_high and low != high and ours_low.p95_ms:
+        report.ratios[f"our_list_p95@{high}_over_p95@{low}"] = round(
+            ours_high.p95_ms / ours_low.p95_ms, 3
+        )
+    bare_ratios = [v for k, v in report.ratios.items() if k.startswith("ours_over_bare")]
+    plain_ratios = [v for k, v in report.ratios.items() if k.startswith("ours_over_plain")]
+    growth = report.ratios.get(f"our_list_p95@{high}_over_p95@{low}")
+    report.targets = {
+        "list >= 60% of bare .values() throughput": {
+            "value": min(bare_ratios) if bare_ratios else None,
+            "met": bool(bare_ratios) and min(bare_ratios) >= 0.6,
+        },
+        "list >= 2x plain DRF throughput": {
+            "value": min(plain_ratios) if plain_ratios else None,
+            "met": bool(plain_ratios) and min(plain_ratios) >= 2.0,
+        },
+        f"list p95 at {high} <= 1.5x p95 at {low}": {
+            "value": growth,
+            "met": growth is not None and growth <= 1.5,
+        },
+    }
+    if len(report.reminders) >= 2:
+        small, big = report.reminders[0], report.reminders[-1]
+        rows = big["stale"] / small["stale"]
+        queries_small, queries_big = small.get("queries", 0), big.get("queries", 0)
+        report.targets["reminder queries grow with batches, not rows"] = {
+            "value": f"{queries_small} -> {queries_big} queries for {rows:.0f}x stale rows",
+            # Batched reads cost a few queries per batch; one query per row would be >= 1/row.
+            "met": queries_big <= queries_small * rows and queries_big <= big["stale"] / 10,
+        }
+        time_ratio = big.get("seconds", 0) / max(small.get("seconds", 1e-9), 1e-9)
+        report.targets["reminder time grows at most linearly"] = {
+            "value": round(time_ratio, 2),
+            "met": time_ratio <= rows * 1.2,
+        }
+
+
+def render_table(report: Report) -> str:
+    lines = [
+        f"{'N':>8}  {'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}",
+        "-" * 64,
+    ]
+    for r in report.load:
+        lines.append(
+            f"{r.n:>8}  {r.endpoint:<18} {r.rps:>8.1f} {r.p50_ms:>8.2f} {r.p95_ms:>8.2f} "
+            f"{r.errors:>6}"
+        )
+    if report.queries:
+        lines += ["", "queries per request: " + json.dumps(report.queries)]
+    if report.reminders:
+        lines += [
+            "",
+            f"{'stale':>8} {'recipients':>10} {'seconds':>8} {'queries':>8} {'peak MB':>8}",
+        ]
+        for r in report.reminders:
+            lines.append(
+                f"{r['stale']:>8} {r['recipients']:>10} {r.get('seconds', 0):>8.2f} "
+                f"{r.get('queries', 0):>8} {r.get('peak_mb', 0):>8.1f}"
+            )
+    if report.ratios:
+        lines += ["", "ratios:"] + [f"  {k}: {v}" for k, v in report.ratios.items()]
+    if report.targets:
+        lines += ["", "targets:"] + [
+            f"  [{'PASS' if t['met'] else 'FAIL'}] {name} ({t['value']})"
+            for name, t in report.targets.items()
+        ]
+    if report.budget_failures:
+        lines += ["", "QUERY BUDGET EXCEEDED:"] + [f"  {f}" for f in report.budget_failures]
+    return "\n".join(lines)
+
+
+def run(options: Options) -> Report:
+    started = time.perf_counter()
+    wrk = ensure_wrk()
+    serialisable = {k: v for k, v in asdict(options).items() if k != "log"}
+    report = Report(options={**serialisable, "output": str(options.output)})
+    for n in options.sizes:
+        measure_api(n, options, report, wrk)
+    measure_reminders(options, report)
+    compute_ratios(report, options.sizes)
+    report.seconds = round(time.perf_counter() - started, 1)
+    options.output.parent.mkdir(parents=True, exist_ok=True)
+    options.output.write_text(json.dumps(asdict(report), indent=2, default=str))
+    return report
+
+
+__all__ = ["Options", "Report", "render_table", "run"]

@@ -1,0 +1,80 @@
+"""The benchmark's own arithmetic; the heavy run itself is `manage.py benchmark`, not a test."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from commitments.benchmarking.runner import (
+    QUERY_BUDGET,
+    LoadResult,
+    Report,
+    compute_ratios,
+    over_budget,
+    render_table,
+)
+from commitments.models import Commitment
+from tests.factories import CommitmentFactory
+
+
+def result(endpoint, n, rps, p95):
+    return LoadResult(endpoint, n, int(rps * 10), 10.0, rps, p95 / 2, p95, p95 * 2, 0)
+
+
+def test_ratios_and_targets_come_from_the_same_run():
+    report = Report(options={})
+    report.load = [
+        result("our_list", 1000, 300, 20),
+        result("bare_values_list", 1000, 400, 10),
+        result("plain_drf_list", 1000, 100, 60),
+        result("our_list", 100000, 280, 26),
+        result("bare_values_list", 100000, 400, 10),
+        result("plain_drf_list", 100000, 150, 60),
+    ]
+
+    compute_ratios(report, (1000, 100000))
+
+    assert report.ratios["ours_over_bare_rps@1000"] == 0.75
+    assert report.ratios["ours_over_plain_drf_rps@100000"] == pytest.approx(1.867, abs=1e-3)
+    assert report.ratios["our_list_p95@100000_over_p95@1000"] == 1.3
+    targets = report.targets
+    assert targets["list >= 60% of bare .values() throughput"] == {"value": 0.7, "met": True}
+    assert targets["list >= 2x plain DRF throughput"]["met"] is False  # 1.867 at 100k
+    assert targets["list p95 at 100000 <= 1.5x p95 at 1000"]["met"] is True
+    table = render_table(report)
+    assert "[FAIL] list >= 2x plain DRF throughput" in table
+    assert "[PASS] list >= 60% of bare" in table
+
+
+def test_reminder_targets_compare_queries_and_time_across_sizes():
+    report = Report(options={})
+    report.reminders = [
+        {"stale": 10_000, "recipients": 1_000, "seconds": 4.0, "queries": 60},
+        {"stale": 100_000, "recipients": 10_000, "seconds": 50.0, "queries": 420},
+    ]
+
+    compute_ratios(report, (1000,))
+
+    assert report.targets["reminder queries grow with batches, not rows"]["met"] is True
+    assert report.targets["reminder time grows at most linearly"] == {"value": 12.5, "met": False}
+
+
+def test_query_counts_over_budget_are_named():
+    at_budget = dict(QUERY_BUDGET)
+    assert over_budget(at_budget, 1000) == []
+
+    failures = over_budget({**at_budget, "our_list": QUERY_BUDGET["our_list"] + 1}, 1000)
+
+    assert failures == [
+        f"N=1000: our_list made {QUERY_BUDGET['our_list'] + 1} queries, "
+        f"budget {QUERY_BUDGET['our_list']}"
+    ]
+
+
+@pytest.mark.django_db
+def test_benchmark_refuses_a_database_it_would_wrongly_flush():
+    CommitmentFactory(slug="a-real-commitment")
+
+    with pytest.raises(CommandError, match=r"needs PostgreSQL|holds commitments"):
+        call_command("benchmark", "--quick")
+
+    assert Commitment.objects.filter(slug="a-real-commitment").exists()
