@@ -4,10 +4,14 @@
   `ModelSerializer`s for the owner, partners and evidence (with sources), django-filter on status
   and owner country, the default `PageNumberPagination`, and the `select_related` /
   `prefetch_related` any reviewer would ask for (so it is not a strawman with N+1 queries).
-- `bare_list`: the floor of the stack: one token check, one `.values()` query, `JsonResponse`.
+- `bare_list`: the floor of the stack for the same list: one token check, then `.values()` for
+  the page of commitments, their partner codes and their evidence (with source titles), grouped
+  in a few lines of Python and returned with `JsonResponse`. No DRF, no filterset, no paginator.
+- `bare_flat_list`: the commitments' own columns only (one `.values()` query), to show what the
+  nested partners and evidence cost; it is reported but no target refers to it.
 
-Both authenticate the token as the API does (one query), so the comparison measures the list,
-not authentication. They are mounted under /bench/ only when BENCHMARK_REFERENCE_VIEWS is on.
+All of them authenticate the token as the API does (one query), so the comparison measures the
+list, not authentication. They are mounted under /bench/ only when BENCHMARK_REFERENCE_VIEWS is on.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ BARE_FIELDS = (
     "id",
     "slug",
     "title",
+    "description",
     "owner_country_id",
     "category",
     "status",
@@ -31,6 +36,16 @@ BARE_FIELDS = (
     "target_unit",
     "last_reviewed_at",
     "updated_at",
+)
+BARE_EVIDENCE_FIELDS = (
+    "id",
+    "commitment_id",
+    "source_id",
+    "source__title",
+    "quote",
+    "url",
+    "note",
+    "observed_on",
 )
 
 
@@ -101,13 +116,36 @@ def _token_user(request: HttpRequest):
     return token.user if token and token.user.is_active else None
 
 
-def bare_list(request: HttpRequest) -> JsonResponse:
-    if _token_user(request) is None:
-        return JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
+def _filtered(request: HttpRequest):
     queryset = Commitment.objects.order_by("-updated_at", "-id")
     if status := request.GET.get("status"):
         queryset = queryset.filter(status=status)
     if owner := request.GET.get("owner_country"):
         queryset = queryset.filter(owner_country_id=owner)
-    rows = list(queryset.values(*BARE_FIELDS)[:PAGE_SIZE])
+    return queryset
+
+
+def _unauthenticated() -> JsonResponse:
+    return JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
+
+
+def bare_list(request: HttpRequest) -> JsonResponse:
+    if _token_user(request) is None:
+        return _unauthenticated()
+    rows = list(_filtered(request).values(*BARE_FIELDS)[:PAGE_SIZE])
+    by_id = {row["id"]: row for row in rows}
+    for row in rows:
+        row["partner_countries"], row["evidence"] = [], []
+    partners = Commitment.partner_countries.through.objects.filter(commitment_id__in=by_id)
+    for commitment_id, code in partners.values_list("commitment_id", "country_id"):
+        by_id[commitment_id]["partner_countries"].append(code)
+    evidence = Evidence.objects.filter(commitment_id__in=by_id).order_by("observed_on", "id")
+    for item in evidence.values(*BARE_EVIDENCE_FIELDS):
+        by_id[item["commitment_id"]]["evidence"].append(item)
     return JsonResponse({"results": rows})
+
+
+def bare_flat_list(request: HttpRequest) -> JsonResponse:
+    if _token_user(request) is None:
+        return _unauthenticated()
+    return JsonResponse({"results": list(_filtered(request).values(*BARE_FIELDS)[:PAGE_SIZE])})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .reference import PlainCommitmentViewSet, bare_list
+from .reference import PlainCommitmentViewSet, bare_flat_list, bare_list
 
 app_name = "bench"
 
@@ -18,4 +18,5 @@ urlpatterns = [
         name="plain-detail",
     ),
     path("bare/commitments/", bare_list, name="bare-list"),
+    path("bare-flat/commitments/", bare_flat_list, name="bare-flat-list"),
 ]

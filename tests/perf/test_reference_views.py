@@ -57,7 +57,7 @@ def test_plain_drf_list_filters_paginates_and_nests_partners_and_evidence(client
 
 
 @pytest.mark.urls("tests.perf.urls")
-def test_bare_list_returns_the_same_page_as_the_plain_drf_list(client_with_token, data):
+def test_bare_list_serves_the_same_list_as_the_plain_drf_list(client_with_token, data):
     params = {"status": "agreed", "owner_country": "KG"}
 
     bare = client_with_token.get("/bench/bare/commitments/", params).json()["results"]
@@ -67,20 +67,48 @@ def test_bare_list_returns_the_same_page_as_the_plain_drf_list(client_with_token
     assert [row["id"] for row in bare] == expected_ids("agreed", "KG")
     assert {row["status"] for row in bare} == {"agreed"}
     assert {row["owner_country_id"] for row in bare} == {"KG"}
+    for b, p in zip(bare, plain, strict=True):
+        assert sorted(b["partner_countries"]) == sorted(c["code"] for c in p["partner_countries"])
+        assert [e["id"] for e in b["evidence"]] == [e["id"] for e in p["evidence"]]
+        assert [e["quote"] for e in b["evidence"]] == [e["quote"] for e in p["evidence"]]
+        assert [e["source__title"] for e in b["evidence"]] == [
+            e["source"]["title"] for e in p["evidence"]
+        ]
 
 
 @pytest.mark.urls("tests.perf.urls")
-def test_bare_list_costs_two_queries_whatever_the_page_holds(
-    client_with_token, data, django_assert_num_queries
+def test_bare_flat_list_serves_the_same_page_without_partners_or_evidence(client_with_token, data):
+    params = {"status": "agreed", "owner_country": "KG"}
+
+    flat = client_with_token.get("/bench/bare-flat/commitments/", params).json()["results"]
+
+    assert [row["id"] for row in flat] == expected_ids("agreed", "KG")
+    assert "evidence" not in flat[0] and "partner_countries" not in flat[0]
+
+
+@pytest.mark.urls("tests.perf.urls")
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [
+        # the token and its user; the page of commitments
+        ("/bench/bare-flat/commitments/", 2),
+        # the same, then the page's partner codes, then its evidence with source titles
+        ("/bench/bare/commitments/", 4),
+    ],
+)
+def test_bare_lists_cost_fixed_queries_whatever_the_page_holds(
+    client_with_token, data, django_assert_num_queries, path, queries
 ):
-    # 1: the token and its user, 2: the page of commitments.
-    with django_assert_num_queries(2):
-        response = client_with_token.get("/bench/bare/commitments/")
+    with django_assert_num_queries(queries):
+        response = client_with_token.get(path)
     assert len(response.json()["results"]) == 50
 
 
 @pytest.mark.urls("tests.perf.urls")
-@pytest.mark.parametrize("path", ["/bench/plain-drf/commitments/", "/bench/bare/commitments/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/bench/plain-drf/commitments/", "/bench/bare/commitments/", "/bench/bare-flat/commitments/"],
+)
 def test_reference_views_refuse_anonymous_callers(db, path):
     assert APIClient().get(path).status_code == 401
 

@@ -55,6 +55,9 @@ class Command(BaseCommand):
         parser.add_argument("--quick", action="store_true", help="N=1,000 only, short runs.")
         parser.add_argument("--sizes", type=_sizes, default=None, help="e.g. 1000,10000,100000")
         parser.add_argument("--duration", type=int, default=None, help="seconds per endpoint")
+        parser.add_argument(
+            "--rounds", type=int, default=None, help="turns the three lists take, interleaved"
+        )
         parser.add_argument("--warmup", type=int, default=None, help="seconds of warm-up")
         parser.add_argument("--connections", type=int, default=8)
         parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
@@ -78,7 +81,8 @@ class Command(BaseCommand):
         quick = options["quick"]
         opts = Options(
             sizes=options["sizes"] or ((1_000,) if quick else (1_000, 10_000, 100_000)),
-            duration=options["duration"] or (3 if quick else 10),
+            duration=options["duration"] or (4 if quick else 12),
+            rounds=options["rounds"] or (2 if quick else 3),
             warmup=options["warmup"] if options["warmup"] is not None else (1 if quick else 2),
             connections=options["connections"],
             workers=options["workers"],
