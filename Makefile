@@ -19,6 +19,7 @@ install: $(VENV)/.installed
 
 # axe-core for the browser tests' accessibility checks, pinned in package-lock.json (npm registry).
 node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js and npm" >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 

@@ -108,12 +108,13 @@ def axe(page):
         for violation in result["violations"]:
             by_impact.setdefault(violation["impact"] or "unknown", []).append(violation)
         AXE_DIR.mkdir(parents=True, exist_ok=True)
-        (AXE_DIR / f"{name}.json").write_text(json.dumps(result["violations"], indent=2))
+        report = AXE_DIR / f"{name}.json"
+        report.write_text(json.dumps(result["violations"], indent=2))
         counts = {impact: len(v) for impact, v in sorted(by_impact.items())} or "none"
         ids = sorted(v["id"] for vs in by_impact.values() for v in vs)
         print(
             f"axe-core {result['testEngine']['version']} on {name}: violations by impact {counts}"
-            f"{' ' + str(ids) if ids else ''}; {len(result['passes'])} rules passed"
+            f"{' ' + str(ids) if ids else ''}; {len(result['passes'])} rules passed; {report}"
         )
         return by_impact
 
