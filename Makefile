@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve superuser test test-services lint format ci browser-deps clean
+.PHONY: install run serve superuser test test-services lint format ci browser-deps node-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+
+# axe-core for the browser tests' accessibility checks, pinned in package-lock.json (npm registry).
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js and npm" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+node-deps: node_modules/.package-lock.json
 
 # Debian's Chromium for the Playwright browser tests (Playwright's own browser download is not used).
 browser-deps:
@@ -33,11 +41,11 @@ superuser: install
 	$(BIN)/python manage.py createsuperuser
 
 # The default tier: SQLite, no servers. pytest's exit code 5 (nothing collected) fails too.
-test: install browser-deps
+test: install browser-deps node-deps
 	$(BIN)/pytest -m "not services" $(PYTEST_ARGS)
 
 # The real-services tier: PostgreSQL, Redis and a real Celery worker (see .ci/run).
-test-services: install browser-deps
+test-services: install browser-deps node-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
 from . import rules
@@ -197,6 +198,9 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:commitment_detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         self.title = self.title.strip()

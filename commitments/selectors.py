@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
-from .models import Commitment, CommitmentQuerySet, Evidence
+from . import rules
+from .models import (
+    Commitment,
+    CommitmentQuerySet,
+    Country,
+    Evidence,
+    ProgressObservation,
+    StatusChange,
+)
+from .rules import Status
 
 
 def commitment_list(*, now: datetime | None = None) -> CommitmentQuerySet:
@@ -24,3 +34,190 @@ def commitment_list(*, now: datetime | None = None) -> CommitmentQuerySet:
 
 def stale_commitments(*, now: datetime | None = None) -> CommitmentQuerySet:
     return Commitment.objects.stale(now or timezone.now())
+
+
+# --- Public pages ---------------------------------------------------------------------------------
+# Each public page reads through one of these, with a fixed number of queries however many rows.
+
+
+def public_commitment_list(
+    *,
+    now: datetime | None = None,
+    country: str = "",
+    status: str = "",
+    category: str = "",
+    stale: bool | None = None,
+    search: str = "",
+) -> CommitmentQuerySet:
+    """Commitments for the public list: owner and partners loaded, `stale` annotated, filtered.
+
+    `country` matches the owner or any partner; `search` looks in the title, description and slug.
+    """
+    now = now or timezone.now()
+    queryset = (
+        Commitment.objects.select_related("owner_country")
+        .prefetch_related("partner_countries")
+        .with_is_stale(now)
+    )
+    if country:
+        queryset = queryset.involving([country])
+    if status:
+        queryset = queryset.filter(status=status)
+    if category:
+        queryset = queryset.filter(category=category)
+    if stale is True:
+        queryset = queryset.stale(now)
+    elif stale is False:
+        queryset = queryset.not_stale(now)
+    for word in search.split():
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(description__icontains=word) | Q(slug__icontains=word)
+        )
+    return queryset.order_by("-updated_at", "-id")
+
+
+def public_commitment_detail(*, slug: str, now: datetime | None = None) -> Commitment:
+    """One commitment with everything its public page shows, in a fixed number of queries.
+
+    Raises Commitment.DoesNotExist for an unknown slug.
+    """
+    return (
+        Commitment.objects.select_related("owner_country", "meeting")
+        .prefetch_related(
+            "partner_countries",
+            Prefetch("evidence", queryset=Evidence.objects.select_related("source")),
+            Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at", "id")),
+            Prefetch(
+                "observations",
+                queryset=ProgressObservation.objects.select_related("evidence__source").order_by(
+                    "period_start", "period_end", "id"
+                ),
+            ),
+        )
+        .with_is_stale(now or timezone.now())
+        .get(slug=slug)
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event on a commitment's public timeline: a status change or a piece of evidence."""
+
+    on: date
+    kind: str  # "status" or "evidence"
+    item: StatusChange | Evidence
+
+
+def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
+    """Evidence and status changes of an already loaded commitment, merged in date order.
+
+    On the same day a status change comes before the evidence, as the move is what the evidence
+    reports on; ties within a kind keep their recording order.
+    """
+    entries = [
+        TimelineEntry(timezone.localdate(change.changed_at), "status", change)
+        for change in commitment.status_changes.all()
+    ]
+    entries += [TimelineEntry(ev.observed_on, "evidence", ev) for ev in commitment.evidence.all()]
+    return sorted(entries, key=lambda e: (e.on, e.kind != "status", e.item.pk))
+
+
+@dataclass
+class CountryStatusCounts:
+    country: Country
+    by_status: dict[str, int]
+    total: int
+    open: int
+    stale: int
+
+    @property
+    def stale_share(self) -> float | None:
+        """Stale commitments as a share of open ones (final ones are never stale)."""
+        return self.stale / self.open if self.open else None
+
+
+def dashboard_country_counts(*, now: datetime | None = None) -> list[CountryStatusCounts]:
+    """Per country, the commitments it owns or partners in, by status, and how many are stale.
+
+    Three queries whatever the number of commitments: countries, owned counts, partnered counts.
+    A country listed as both owner and partner of one commitment counts it once.
+    """
+    now = now or timezone.now()
+    countries = list(Country.objects.order_by("code"))
+    counts = {c.code: dict.fromkeys(Status.values, 0) for c in countries}
+    stale = dict.fromkeys(counts, 0)
+    owned = (
+        Commitment.objects.values("owner_country_id", "status")
+        .annotate(n=Count("id"), n_stale=Count("id", filter=rules.stale_condition(now)))
+        .order_by()
+    )
+    for row in owned:
+        counts[row["owner_country_id"]][row["status"]] += row["n"]
+        stale[row["owner_country_id"]] += row["n_stale"]
+    through = Commitment.partner_countries.through
+    partnered = (
+        through.objects.exclude(country_id=F("commitment__owner_country_id"))
+        .values("country_id", "commitment__status")
+        .annotate(
+            n=Count("commitment_id"),
+            n_stale=Count(
+                "commitment_id", filter=rules.stale_condition(now, prefix="commitment__")
+            ),
+        )
+        .order_by()
+    )
+    for row in partnered:
+        counts[row["country_id"]][row["commitment__status"]] += row["n"]
+        stale[row["country_id"]] += row["n_stale"]
+    result = []
+    for country in countries:
+        by_status = counts[country.code]
+        result.append(
+            CountryStatusCounts(
+                country=country,
+                by_status=by_status,
+                total=sum(by_status.values()),
+                open=sum(by_status[s] for s in rules.OPEN_STATUSES),
+                stale=stale[country.code],
+            )
+        )
+    return result
+
+
+def dashboard_totals(*, now: datetime | None = None) -> dict[str, int]:
+    """All commitments, open ones and stale ones, in one query."""
+    now = now or timezone.now()
+    return Commitment.objects.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(status__in=rules.OPEN_STATUSES)),
+        stale=Count("id", filter=rules.stale_condition(now)),
+    )
+
+
+def targets_due(*, today: date, days: int = 365) -> CommitmentQuerySet:
+    """Open commitments whose target date falls within `days` from `today` (inclusive)."""
+    return (
+        Commitment.objects.open()
+        .filter(target_date__gte=today, target_date__lte=today + timedelta(days=days))
+        .select_related("owner_country")
+        .order_by("target_date", "title")
+    )
+
+
+def latest_status_changes(*, country: str = "", limit: int | None = 10):
+    """The most recent status changes (newest first), with their commitments loaded."""
+    queryset = StatusChange.objects.select_related("commitment", "commitment__owner_country")
+    if country:
+        queryset = queryset.filter(
+            commitment__in=Commitment.objects.involving([country]).values("pk")
+        )
+    queryset = queryset.order_by("-changed_at", "-id")
+    return queryset[:limit] if limit else queryset
+
+
+def commitments_with_target_dates(*, country: str = "") -> CommitmentQuerySet:
+    """Commitments that have a target date, for the calendar feed."""
+    queryset = Commitment.objects.filter(target_date__isnull=False).select_related("owner_country")
+    if country:
+        queryset = queryset.involving([country])
+    return queryset.order_by("target_date", "id")

@@ -11,3 +11,9 @@ def kz(db):
 @pytest.fixture
 def kg(db):
     return CountryFactory(code="KG")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("commitments.public.urls")),
 ]
 
 if settings.BENCHMARK_REFERENCE_VIEWS:

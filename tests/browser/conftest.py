@@ -83,3 +83,39 @@ def admin_login(page, live_server):
         page.wait_for_url(f"{live_server.url}/admin/")
 
     return login
+
+
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_DIR = SCREENSHOT_DIR.parent / "axe"
+SEVERE_IMPACTS = ("serious", "critical")
+
+
+@pytest.fixture
+def axe(page):
+    """Run axe-core (npm, pinned in package-lock.json) on the page; return violations by impact.
+
+    Prints a one-line summary and writes the full result to test-artifacts/axe/<name>.json.
+    """
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `make node-deps` (npm ci)")
+
+    def run(name: str) -> dict[str, list[dict]]:
+        import json
+
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate("async () => await axe.run(document)")
+        by_impact: dict[str, list[dict]] = {}
+        for violation in result["violations"]:
+            by_impact.setdefault(violation["impact"] or "unknown", []).append(violation)
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        report = AXE_DIR / f"{name}.json"
+        report.write_text(json.dumps(result["violations"], indent=2))
+        counts = {impact: len(v) for impact, v in sorted(by_impact.items())} or "none"
+        ids = sorted(v["id"] for vs in by_impact.values() for v in vs)
+        print(
+            f"axe-core {result['testEngine']['version']} on {name}: violations by impact {counts}"
+            f"{' ' + str(ids) if ids else ''}; {len(result['passes'])} rules passed; {report}"
+        )
+        return by_impact
+
+    return run

@@ -1,0 +1,185 @@
+"""Feeds other tools read: Atom for status changes (all, or per country), iCalendar for target
+dates. The calendar is written by hand to RFC 5545: CRLF line endings, lines folded at 75 octets
+without splitting a UTF-8 character, TEXT values escaped, and a stable UID per commitment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from .. import selectors
+from ..models import Commitment, Country, StatusChange
+from .access import public_feed
+from .charts import format_amount
+
+FEED_ITEMS = 50
+SITE_NAME = "Kazakhstan–Kyrgyzstan commitment tracker"
+
+
+class StatusChangeFeed(Feed):
+    """The latest status changes, newest first; `/<code>.atom` limits it to one country."""
+
+    feed_type = Atom1Feed
+    author_name = SITE_NAME
+
+    def get_object(self, request, code: str | None = None) -> Country | None:
+        if code is None:
+            return None
+        return get_object_or_404(Country, code=code.upper())
+
+    def title(self, country: Country | None) -> str:
+        where = f" involving {country.name}" if country else ""
+        return f"Status changes of commitments{where} – {SITE_NAME}"
+
+    def subtitle(self, country: Country | None) -> str:
+        return (
+            "Every recorded change of status of the commitments Kazakhstan and Kyrgyzstan "
+            "have made to each other"
+            + (f", where {country.name} is owner or partner" if country else "")
+            + "."
+        )
+
+    def link(self, country: Country | None) -> str:
+        url = reverse("public:commitment_list")
+        return f"{url}?country={country.code}" if country else url
+
+    def feed_url(self, country: Country | None) -> str:
+        if country:
+            return reverse("public:status_feed_country", kwargs={"code": country.code})
+        return reverse("public:status_feed")
+
+    def items(self, country: Country | None) -> Iterable[StatusChange]:
+        return selectors.latest_status_changes(
+            country=country.code if country else "", limit=FEED_ITEMS
+        )
+
+    def item_title(self, change: StatusChange) -> str:
+        if change.old_status:
+            move = f"{change.get_old_status_display()} → {change.get_new_status_display()}"
+        else:
+            move = f"recorded as {change.get_new_status_display()}"
+        return f"{change.commitment.title}: {move}"
+
+    def item_description(self, change: StatusChange) -> str:
+        text = f"Status: {change.get_new_status_display()}."
+        return f"{text} {change.note}" if change.note else text
+
+    def item_link(self, change: StatusChange) -> str:
+        return f"{change.commitment.get_absolute_url()}#status-change-{change.pk}"
+
+    def item_guid(self, change: StatusChange) -> str:
+        return f"{settings.SITE_URL}{self.item_link(change)}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, change: StatusChange) -> dt.datetime:
+        return change.changed_at
+
+    def item_updateddate(self, change: StatusChange) -> dt.datetime:
+        return change.changed_at
+
+    def item_categories(self, change: StatusChange) -> tuple[str, ...]:
+        return (change.commitment.get_category_display(),)
+
+
+status_change_feed = public_feed(StatusChangeFeed())
+
+
+# --- iCalendar ------------------------------------------------------------------------------------
+
+
+def ical_escape(text: str) -> str:
+    """Escape a TEXT value (RFC 5545 3.3.11)."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def ical_fold(line: str) -> str:
+    """Fold a content line into pieces of at most 75 octets, each continuation led by a space."""
+    pieces: list[str] = []
+    current, size, limit = "", 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            pieces.append(current)
+            current, size, limit = "", 0, 74  # the leading space takes one octet
+        current += char
+        size += width
+    pieces.append(current)
+    return "\r\n ".join(pieces)
+
+
+def _utc_stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def target_dates_calendar(
+    commitments: Iterable[Commitment], *, base_url: str, now: dt.datetime, name: str
+) -> str:
+    """An iCalendar (RFC 5545) document with one all-day event per commitment's target date."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Commitment tracker//Target dates//EN",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{ical_escape(name)}",
+    ]
+    for commitment in commitments:
+        url = f"{base_url}{commitment.get_absolute_url()}"
+        details = [f"Status: {commitment.get_status_display()}."]
+        if commitment.target_amount is not None:
+            details.append(
+                f"Target: {format_amount(commitment.target_amount, commitment.target_unit)}."
+            )
+        details.append(f"Owner: {commitment.owner_country.name}.")
+        details.append(f"Details: {url}")
+        revised = commitment.updated_at or now
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:commitment-{commitment.pk}-target-date@{host}",
+            f"DTSTAMP:{_utc_stamp(revised)}",
+            f"LAST-MODIFIED:{_utc_stamp(revised)}",
+            f"SEQUENCE:{commitment.version}",
+            f"DTSTART;VALUE=DATE:{commitment.target_date:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{commitment.target_date + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{ical_escape(f'Target date: {commitment.title}')}",
+            f"DESCRIPTION:{ical_escape(' '.join(details))}",
+            f"CATEGORIES:{ical_escape(commitment.get_category_display())}",
+            f"URL:{url}",
+            "TRANSP:TRANSPARENT",
+            f"STATUS:{'CANCELLED' if commitment.status == 'cancelled' else 'CONFIRMED'}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(f"{ical_fold(line)}\r\n" for line in lines)
+
+
+@public_feed
+def target_dates(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    country = get_object_or_404(Country, code=code.upper()) if code else None
+    commitments = selectors.commitments_with_target_dates(country=country.code if country else "")
+    name = "Commitment target dates" + (f" – {country.name}" if country else "")
+    body = target_dates_calendar(
+        commitments, base_url=request.build_absolute_uri("/")[:-1], now=timezone.now(), name=name
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    filename = f"target-dates-{country.code.lower()}.ics" if country else "target-dates.ics"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -1,0 +1,37 @@
+from django import forms
+
+from ..models import Category, Country
+from ..rules import Status
+
+
+class CommitmentFilterForm(forms.Form):
+    """The public list's filters, read from the query string; every field is optional."""
+
+    STALE_CHOICES = (("", "Any"), ("yes", "Stale only"), ("no", "Not stale"))
+
+    q = forms.CharField(label="Search", required=False, max_length=200, strip=True)
+    country = forms.ChoiceField(label="Country (owner or partner)", required=False)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+    )
+    category = forms.ChoiceField(
+        label="Category", required=False, choices=[("", "Any category"), *Category.choices]
+    )
+    stale = forms.ChoiceField(label="Review", required=False, choices=STALE_CHOICES)
+
+    def __init__(self, *args, countries: list[Country], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [
+            ("", "Any country"),
+            *((c.code, c.name) for c in countries),
+        ]
+
+    def selector_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "search": data["q"],
+            "country": data["country"],
+            "status": data["status"],
+            "category": data["category"],
+            "stale": {"yes": True, "no": False}.get(data["stale"]),
+        }

@@ -1,0 +1,117 @@
+"""The public, read-only pages: the list, one page per commitment, and the dashboard.
+
+Each view reads through one selector per list, so a page costs the same number of queries however
+many rows it shows (pinned in tests/public/test_query_counts.py).
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import rules, selectors
+from ..models import Category, Commitment, Country
+from ..rules import Status
+from . import charts
+from .access import public_page
+from .forms import CommitmentFilterForm
+
+PAGE_SIZE = 25
+
+
+@public_page
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    countries = list(Country.objects.order_by("name"))
+    form = CommitmentFilterForm(request.GET, countries=countries)
+    if not form.is_valid():
+        context = {"form": form, "page_obj": None, "querystring": "", "filtered": True}
+        return render(request, "public/commitment_list.html", context, status=400)
+
+    queryset = selectors.public_commitment_list(now=now, **form.selector_kwargs())
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        page_obj = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404(f"No such page: {exc}") from exc
+    params = request.GET.copy()
+    params.pop("page", None)
+    filtered = any(form.cleaned_data.values())
+    return render(
+        request,
+        "public/commitment_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "commitments": page_obj.object_list,
+            "querystring": params.urlencode(),
+            "filtered": filtered,
+        },
+    )
+
+
+@public_page
+def commitment_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        commitment = selectors.public_commitment_detail(slug=slug)
+    except Commitment.DoesNotExist as exc:
+        raise Http404("No commitment with this address.") from exc
+    table = charts.observation_table(commitment.observations.all())
+    return render(
+        request,
+        "public/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "partners": list(commitment.partner_countries.all()),
+            "timeline": selectors.commitment_timeline(commitment),
+            "table": table,
+            "chart": charts.progress_chart(commitment, table),
+            "target_text": (
+                charts.format_amount(commitment.target_amount, commitment.target_unit)
+                if commitment.target_amount is not None
+                else ""
+            ),
+            "target_exact": (
+                charts.format_exact(commitment.target_amount, commitment.target_unit)
+                if commitment.target_amount is not None
+                else ""
+            ),
+        },
+    )
+
+
+@public_page
+def dashboard(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    today = timezone.localdate(now)
+    totals = selectors.dashboard_totals(now=now)
+    countries = selectors.dashboard_country_counts(now=now)
+    statuses = list(Status.choices)
+    rows = [
+        {
+            "country": c.country,
+            "counts": [c.by_status[value] for value, _ in statuses],
+            "total": c.total,
+            "open": c.open,
+            "stale": c.stale,
+            "stale_share": c.stale_share,
+        }
+        for c in countries
+    ]
+    return render(
+        request,
+        "public/dashboard.html",
+        {
+            "totals": totals,
+            "stale_share": totals["stale"] / totals["open"] if totals["open"] else None,
+            "statuses": statuses,
+            "final_statuses": rules.FINAL_STATUSES,
+            "rows": rows,
+            "targets_due": list(selectors.targets_due(today=today)),
+            "latest_changes": list(selectors.latest_status_changes(limit=10)),
+            "today": today,
+            "categories": Category.choices,
+        },
+    )

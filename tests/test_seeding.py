@@ -1,0 +1,174 @@
+"""The seed loader: the real seeds load, twice changes nothing, and any bad input saves nothing."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from commitments.models import (
+    Commitment,
+    Country,
+    Evidence,
+    Meeting,
+    ProgressObservation,
+    Source,
+    StatusChange,
+)
+
+SEEDS = Path(settings.BASE_DIR) / "seeds"
+MODELS = (Country, Meeting, Source, Commitment, Evidence, StatusChange, ProgressObservation)
+
+
+def snapshot():
+    return {model.__name__: sorted(model.objects.values_list("pk", flat=True)) for model in MODELS}
+
+
+def load(directory=SEEDS):
+    call_command("load_seeds", "--dir", str(directory), stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_seeds_load_and_a_second_run_changes_nothing(db):
+    load()
+    first = snapshot()
+    reviewed = dict(Commitment.objects.values_list("slug", "last_reviewed_at"))
+
+    load()
+
+    assert snapshot() == first
+    assert dict(Commitment.objects.values_list("slug", "last_reviewed_at")) == reviewed
+    assert len(first["Commitment"]) >= 15
+
+
+def test_every_seed_article_yields_a_commitment_with_verbatim_evidence(db):
+    load()
+    articles = sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert len(articles) == 5
+    for name in articles:
+        source = Source.objects.get(seed_file=name)
+        assert source.text == (SEEDS / name).read_text(encoding="utf-8")
+        evidence = Evidence.objects.filter(source=source)
+        assert evidence.values("commitment").distinct().count() >= 1, name
+        for item in evidence:
+            assert item.quote and item.quote in source.text
+
+
+def test_a_commitment_named_in_several_articles_is_one_commitment(db):
+    load()
+    complex_ = Commitment.objects.get(slug="border-industrial-trade-logistics-complex")
+    assert complex_.evidence.values("source").distinct().count() >= 3
+
+
+def test_articles_that_disagree_keep_both_figures(db):
+    load()
+    trade = Commitment.objects.get(slug="trade-turnover-2bn")
+    jan_jul = trade.observations.filter(period_start="2023-01-01", period_end="2023-07-31")
+    assert {str(o.value) for o in jan_jul} >= {"757000000.00", "755400000.00"}
+    assert "755.4" in trade.notes
+
+
+def test_seeded_history_ends_at_the_current_status(db):
+    load()
+    for commitment in Commitment.objects.all():
+        assert commitment.status_changes.last().new_status == commitment.status
+
+
+def test_staff_changes_survive_a_reload(db):
+    load()
+    Commitment.objects.filter(slug="solar-power-plants").update(status="stalled")
+    load()
+    assert Commitment.objects.get(slug="solar-power-plants").status == "stalled"
+
+
+@pytest.fixture
+def seed_copy(tmp_path):
+    """A writable copy of seeds/ and a function that rewrites its YAML."""
+    directory = tmp_path / "seeds"
+    shutil.copytree(SEEDS, directory)
+    path = directory / "commitments.yaml"
+
+    def edit(change):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+    return directory, edit
+
+
+def _last(data):
+    return data["commitments"][-1]
+
+
+BAD_INPUTS = {
+    "quote not in source": (
+        lambda d: _last(d)["evidence"][0].update(quote="a sentence no article contains"),
+        "quote not found verbatim",
+    ),
+    "unknown owner country": (lambda d: _last(d).update(owner="XX"), "unknown country 'XX'"),
+    "unknown partner country": (lambda d: _last(d).update(partners=["ZZ"]), "unknown country 'ZZ'"),
+    "unknown status": (lambda d: _last(d).update(status="finished"), "unknown status 'finished'"),
+    "unknown category": (lambda d: _last(d).update(category="space"), "unknown category 'space'"),
+    "missing title": (lambda d: _last(d).pop("title"), "missing required field 'title'"),
+    "bad date": (lambda d: _last(d).update(target_date="next year"), "must be a date"),
+    "bad amount": (lambda d: _last(d).update(target_amount="lots"), "must be a number"),
+    "duplicate key": (
+        lambda d: d["commitments"].append(dict(d["commitments"][0])),
+        "duplicate key",
+    ),
+    "missing article": (lambda d: d["sources"][0].update(file="nope.txt"), "not found"),
+    "evidence from undeclared source": (
+        lambda d: _last(d)["evidence"][0].update(source="other.txt"),
+        "unknown source 'other.txt'",
+    ),
+    "commitment is not a mapping": (
+        lambda d: d["commitments"].append("oops"),
+        "expected a mapping",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_stops_the_load_naming_file_entry_and_problem(db, seed_copy, case):
+    directory, edit = seed_copy
+    change, problem = BAD_INPUTS[case]
+    edit(change)
+
+    with pytest.raises(CommandError) as caught:
+        load(directory)
+
+    message = str(caught.value)
+    assert "commitments.yaml" in message
+    assert problem in message
+    assert snapshot() == {model.__name__: [] for model in MODELS}
+
+
+def test_a_forbidden_move_in_seeded_history_is_refused(db, seed_copy):
+    directory, edit = seed_copy
+    edit(
+        lambda d: _last(d).update(
+            status="completed",
+            history=[{"status": "announced", "on": "2023-09-24"}, {"status": "completed"}],
+        )
+    )
+    with pytest.raises(CommandError, match="Cannot move from “announced” to “completed”"):
+        load(directory)
+    assert not Commitment.objects.exists()
+
+
+def test_malformed_yaml_saves_nothing(db, seed_copy):
+    directory, _ = seed_copy
+    (directory / "commitments.yaml").write_text("commitments: [unclosed", encoding="utf-8")
+    with pytest.raises(CommandError, match="not valid YAML"):
+        load(directory)
+    assert snapshot() == {model.__name__: [] for model in MODELS}
+
+
+def test_an_error_in_the_last_entry_rolls_back_the_earlier_ones(db, seed_copy):
+    directory, edit = seed_copy
+    edit(lambda d: _last(d).update(owner="XX"))
+    with pytest.raises(CommandError, match=r"commitments\[\d+\]"):
+        load(directory)
+    assert not Country.objects.exists()
+    assert not Source.objects.exists()
