@@ -235,18 +235,11 @@ class CommitmentAdmin(admin.ModelAdmin):
                 (None, described),
                 ("Status", {"fields": ("status", "status_note")}),
             ]
+        status_fields = ("current_status",)
+        if self.has_change_permission(request, obj):
+            status_fields += ("new_status", "status_note", "expected_version")
         return [
-            (
-                "Status",
-                {
-                    "fields": (
-                        "current_status",
-                        "new_status",
-                        "status_note",
-                        "expected_version",
-                    )
-                },
-            ),
+            ("Status", {"fields": status_fields}),
             (None, described),
             ("Record", {"fields": ("last_reviewed_at", "created_at", "updated_at", "version")}),
         ]
