@@ -44,6 +44,10 @@ def _form_values(form, data: dict) -> None:
             continue
         if value is True:
             value = "on"
+        if isinstance(field.widget, forms.MultiWidget):
+            for index, part in enumerate(field.widget.decompress(value)):
+                data[f"{bound.html_name}_{index}"] = _as_post_value(part)
+            continue
         data[bound.html_name] = _as_post_value(value)
         if field.show_hidden_initial:
             data[bound.html_initial_name] = _as_post_value(bound.initial)
