@@ -290,6 +290,8 @@ def test_adding_a_commitment_goes_through_the_service_and_records_history(client
         status="agreed",
         status_note="From the council protocol.",
     )
+    source = SourceFactory()
+    add_inline_row(data, "evidence", source=source.pk, quote=QUOTE, observed_on="2024-12-05")
 
     response = client.post(add_url, data)
 
@@ -300,4 +302,5 @@ def test_adding_a_commitment_goes_through_the_service_and_records_history(client
     first = StatusChange.objects.get(commitment=commitment)
     assert (first.old_status, first.new_status, first.changed_by) == ("", "agreed", officer)
     assert first.note == "From the council protocol."
+    assert Evidence.objects.get(commitment=commitment).source == source
     assert commitment.last_reviewed_at <= timezone.now()

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.sites import site
 from django.contrib.messages import get_messages
+from django.urls import reverse
 
 from commitments.models import Commitment, Evidence, Review, StatusChange
 from commitments.rules import Status
@@ -93,8 +95,6 @@ def test_staff_cannot_move_a_commitment_out_of_their_countries(client, kz, kg):
 
 def test_staff_cannot_add_a_commitment_for_other_countries(client, kz, kg):
     client.force_login(staff_user("KZ"))
-    from django.urls import reverse
-
     add_url = reverse("admin:commitments_commitment_add")
     data = change_form_data(
         client.get(add_url),
@@ -137,8 +137,6 @@ def test_actions_refuse_rows_outside_the_users_countries(client, kz, kg, kg_only
 
 
 def test_statuschange_has_no_write_permission_even_for_superusers(rf):
-    from django.contrib.admin.sites import site
-
     request = rf.get("/")
     request.user = UserFactory(is_superuser=True)
     history_admin = site.get_model_admin(StatusChange)
@@ -157,8 +155,6 @@ def test_superuser_cannot_delete_history_through_the_changelist(client):
         commitment=CommitmentFactory(), old_status="", new_status="announced"
     )
     client.force_login(UserFactory(is_superuser=True))
-    from django.urls import reverse
-
     url = reverse("admin:commitments_statuschange_changelist")
     client.post(
         url, {"action": "delete_selected", ACTION_CHECKBOX_NAME: [change.pk], "post": "yes"}
@@ -167,3 +163,29 @@ def test_superuser_cannot_delete_history_through_the_changelist(client):
 
     assert delete_page.status_code == 403
     assert StatusChange.objects.filter(pk=change.pk).exists()
+
+
+def test_commitment_with_history_cannot_be_deleted_in_admin(client):
+    commitment = CommitmentFactory()
+    StatusChange.objects.create(commitment=commitment, old_status="", new_status="announced")
+    client.force_login(UserFactory(is_superuser=True))
+    url = reverse("admin:commitments_commitment_delete", args=[commitment.pk])
+
+    page = client.get(url)
+    response = client.post(url, {"post": "yes"})
+
+    assert "status change" in page.text
+    assert response.status_code == 403
+    assert Commitment.objects.filter(pk=commitment.pk).exists()
+
+
+def test_staff_cannot_delete_commitments(client, kz):
+    commitment = CommitmentFactory(owner_country=kz)
+    client.force_login(staff_user("KZ"))
+
+    response = client.post(
+        reverse("admin:commitments_commitment_delete", args=[commitment.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Commitment.objects.filter(pk=commitment.pk).exists()
