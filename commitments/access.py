@@ -62,3 +62,8 @@ def editable_commitments(user, queryset: CommitmentQuerySet | None = None) -> Co
     if user.is_superuser:
         return queryset
     return queryset.involving(country_codes_of(user))
+
+
+def can_delete_commitment(user, commitment: Commitment) -> bool:
+    """Deleting removes history with the commitment, so only superusers may (as services say)."""
+    return bool(getattr(user, "is_superuser", False) and can_edit_commitment(user, commitment))

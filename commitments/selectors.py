@@ -221,3 +221,23 @@ def commitments_with_target_dates(*, country: str = "") -> CommitmentQuerySet:
     if country:
         queryset = queryset.involving([country])
     return queryset.order_by("target_date", "id")
+
+
+# --- Admin ---------------------------------------------------------------------------------------
+
+
+def commitment_admin_list(*, now: datetime | None = None) -> CommitmentQuerySet:
+    """The admin changelist: owner and partners loaded, `stale` annotated; no evidence loaded."""
+    return (
+        Commitment.objects.select_related("owner_country")
+        .prefetch_related("partner_countries")
+        .with_is_stale(now or timezone.now())
+    )
+
+
+def commitment_export(queryset: CommitmentQuerySet) -> CommitmentQuerySet:
+    """A selection prepared for CSV export: every relation a row prints, loaded in bulk."""
+    return queryset.select_related("owner_country", "meeting").prefetch_related(
+        "partner_countries",
+        Prefetch("evidence", queryset=Evidence.objects.select_related("source")),
+    )

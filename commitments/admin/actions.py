@@ -1,0 +1,181 @@
+"""Bulk actions on commitments. Each row goes through the same service and rules as one edit."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from .. import access, selectors, services
+from ..models import Commitment
+from ..rules import Status
+from .forms import BulkStatusChangeForm, transition_errors
+
+NOT_YOUR_COUNTRY = "your countries neither own nor partner in it"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = (
+    "id",
+    "slug",
+    "title",
+    "owner_country",
+    "partner_countries",
+    "category",
+    "status",
+    "target_date",
+    "target_amount",
+    "target_unit",
+    "announced_on",
+    "meeting",
+    "last_reviewed_at",
+    "stale",
+    "evidence_count",
+    "evidence_urls",
+    "source_titles",
+    "source_urls",
+)
+
+
+def _split_by_scope(user, queryset) -> tuple[list[Commitment], list[Commitment]]:
+    """(editable, refused) rows of the selection, by the one country-scoping rule."""
+    editable_ids = set(access.editable_commitments(user, queryset).values_list("pk", flat=True))
+    editable, refused = [], []
+    for commitment in queryset.order_by("title", "pk"):
+        (editable if commitment.pk in editable_ids else refused).append(commitment)
+    return editable, refused
+
+
+def _titles(rows: Iterable[Commitment]) -> str:
+    return "; ".join(f"“{c.title}”" for c in rows)
+
+
+@admin.action(description="Mark selected commitments reviewed", permissions=["change"])
+def mark_reviewed(modeladmin, request, queryset):
+    editable, refused = _split_by_scope(request.user, queryset)
+    for commitment in editable:
+        services.commitment_mark_reviewed(commitment=commitment, user=request.user)
+    if editable:
+        modeladmin.message_user(
+            request,
+            f"Marked {len(editable)} reviewed: {_titles(editable)}.",
+            messages.SUCCESS,
+        )
+    if refused:
+        modeladmin.message_user(
+            request,
+            f"Refused {len(refused)} ({NOT_YOUR_COUNTRY}): {_titles(refused)}.",
+            messages.WARNING,
+        )
+
+
+@admin.action(description="Change status of selected commitments…", permissions=["change"])
+def change_status(modeladmin, request, queryset):
+    form = BulkStatusChangeForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        _apply_status_change(modeladmin, request, queryset, **form.cleaned_data)
+        return None  # back to the changelist, which shows the report
+    selected = list(queryset.order_by("title", "pk"))
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Change status",
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "selected": selected,
+        "action_name": "change_status",
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "select_across": request.POST.get("select_across", "0"),
+        "media": modeladmin.media,
+    }
+    return TemplateResponse(request, modeladmin.change_status_template, context)
+
+
+def _apply_status_change(modeladmin, request, queryset, *, new_status: str, note: str) -> None:
+    editable, out_of_scope = _split_by_scope(request.user, queryset)
+    moved: list[tuple[Commitment, str]] = []
+    refused = [(c, NOT_YOUR_COUNTRY) for c in out_of_scope]
+    for commitment in editable:
+        old = commitment.get_status_display()
+        try:
+            services.commitment_change_status(
+                commitment=commitment, new_status=new_status, user=request.user, note=note
+            )
+        except ValidationError as exc:
+            refused.append((commitment, " ".join(transition_errors(exc))))
+        except PermissionDenied as exc:
+            refused.append((commitment, str(exc)))
+        else:
+            moved.append((commitment, old))
+    label = Status(new_status).label
+    if moved:
+        listing = "; ".join(f"“{c.title}” (from {old})" for c, old in moved)
+        modeladmin.message_user(
+            request, f"Moved {len(moved)} to {label}: {listing}.", messages.SUCCESS
+        )
+    if refused:
+        listing = "; ".join(f"“{c.title}”: {reason}" for c, reason in refused)
+        modeladmin.message_user(
+            request, f"Refused {len(refused)} (not moved to {label}): {listing}", messages.ERROR
+        )
+
+
+def csv_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def csv_rows(queryset, now) -> Iterator[list[str]]:
+    yield list(CSV_HEADER)
+    for c in selectors.commitment_export(queryset).iterator(chunk_size=500):
+        evidence = list(c.evidence.all())
+        sources = [e.source for e in evidence if e.source is not None]
+        stale = c.stale if hasattr(c, "stale") else c.is_stale(now)
+        row = [
+            c.pk,
+            c.slug,
+            c.title,
+            c.owner_country.code,
+            " ".join(p.code for p in c.partner_countries.all()),
+            c.category,
+            c.status,
+            c.target_date,
+            c.target_amount,
+            c.target_unit,
+            c.announced_on,
+            c.meeting.name if c.meeting else "",
+            c.last_reviewed_at.isoformat(),
+            "yes" if stale else "no",
+            len(evidence),
+            " | ".join(_unique(e.url for e in evidence)),
+            " | ".join(_unique(s.title for s in sources)),
+            " | ".join(_unique(s.url for s in sources)),
+        ]
+        yield [csv_safe(value) for value in row]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@admin.action(description="Export selected commitments as CSV", permissions=["view"])
+def export_csv(modeladmin, request, queryset):
+    now = timezone.now()
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in csv_rows(queryset, now)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="commitments-{timezone.localtime(now):%Y%m%d-%H%M}.csv"'
+    )
+    return response

@@ -1,0 +1,134 @@
+"""Admin forms: they translate input and ask `rules` and `access`; services do the writing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .. import access, rules
+from ..models import Commitment
+from ..rules import Status
+
+DESCRIPTIVE_FIELDS = (
+    "title",
+    "slug",
+    "description",
+    "owner_country",
+    "partner_countries",
+    "category",
+    "target_date",
+    "target_amount",
+    "target_unit",
+    "announced_on",
+    "meeting",
+    "responsible_users",
+    "notes",
+)
+STATUS_NOTE_REQUIRED = "Say why the status changes: a note is required."
+
+
+class StatusMoveField(forms.ChoiceField):
+    """Offers the allowed moves but accepts any status, so the rules (not the widget) refuse."""
+
+    def valid_value(self, value) -> bool:
+        return value in Status.values
+
+
+def transition_errors(error: ValidationError) -> list[str]:
+    """The messages of a rules ValidationError keyed on `status`."""
+    if hasattr(error, "error_dict"):
+        return [m for messages in error.message_dict.values() for m in messages]
+    return list(error.messages)
+
+
+class CommitmentAdminForm(forms.ModelForm):
+    """Descriptive fields plus a status move; `status` itself is never a plain editable field.
+
+    On change, `new_status` is checked against the transition rules here, in the clean phase, so
+    a forbidden move is a form error and nothing (inlines included) is saved.
+    """
+
+    request_user = None  # set by CommitmentAdmin.get_form
+
+    new_status = StatusMoveField(
+        required=False,
+        label="New status",
+        help_text="Leave empty to keep the current status.",
+    )
+    status_note = forms.CharField(
+        required=False,
+        label="Status note",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why the status changes (required with a new status).",
+    )
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Commitment
+        fields = (*DESCRIPTIVE_FIELDS, "status")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and "new_status" in self.fields:
+            moves = rules.allowed_transitions(self.instance.status)
+            self.fields["new_status"].choices = [("", "— keep current status —")] + [
+                (move, Status(move).label) for move in moves
+            ]
+            if not moves:
+                self.fields["new_status"].help_text = "This status is final."
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean_new_status(self) -> str:
+        new_status = self.cleaned_data.get("new_status") or ""
+        if new_status and self.instance.pk is not None:
+            try:
+                rules.check_transition(self.instance.status, new_status)
+            except ValidationError as exc:
+                raise ValidationError(
+                    transition_errors(exc), code="transition_not_allowed"
+                ) from exc
+        return new_status
+
+    def clean_expected_version(self):
+        expected = self.cleaned_data.get("expected_version")
+        if self.instance.pk is not None and expected not in (None, self.instance.version):
+            raise ValidationError(
+                "Someone changed this commitment after you opened it. Reload the page "
+                "and apply your changes again.",
+                code="version_conflict",
+            )
+        return expected
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_status") and not (cleaned.get("status_note") or "").strip():
+            self.add_error("status_note", STATUS_NOTE_REQUIRED)
+        owner = cleaned.get("owner_country")
+        user = self.request_user
+        if user is not None and owner is not None:
+            partners = cleaned.get("partner_countries")
+            if partners is None and self.instance.pk is not None:
+                partners = self.instance.partner_countries.all()
+            codes = [c.code for c in partners or ()]
+            if not access.can_create_for(user, owner.code, codes):
+                message = (
+                    "Your country must own or partner in this commitment; "
+                    "you may not move it outside your countries."
+                )
+                self.add_error("owner_country", message)
+        return cleaned
+
+
+class BulkStatusChangeForm(forms.Form):
+    new_status = forms.ChoiceField(choices=Status.choices, label="New status")
+    note = forms.CharField(
+        label="Status note",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Recorded in each commitment's history.",
+    )
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise ValidationError(STATUS_NOTE_REQUIRED)
+        return note

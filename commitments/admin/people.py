@@ -1,0 +1,105 @@
+"""People in admin: staff users with their countries, reminder preferences and sent reminders."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
+from django.utils.text import Truncator
+
+from ..models import CountryMembership, Reminder, ReminderPreference
+
+User = get_user_model()
+
+
+class CountryMembershipInline(admin.TabularInline):
+    model = CountryMembership
+    extra = 0
+    fields = ("country", "is_coordinator")
+    verbose_name = "country"
+    verbose_name_plural = "countries (whose commitments this user may change)"
+
+
+class ReminderPreferenceInline(admin.StackedInline):
+    model = ReminderPreference
+    max_num = 1
+    can_delete = False
+    fields = ("opted_out", "snoozed_until")
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [CountryMembershipInline, ReminderPreferenceInline]
+    list_display = (*DjangoUserAdmin.list_display, "countries")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("country_memberships")
+
+    @admin.display(description="Countries")
+    def countries(self, obj):
+        return ", ".join(
+            f"{m.country_id}{'*' if m.is_coordinator else ''}"
+            for m in sorted(obj.country_memberships.all(), key=lambda m: m.country_id)
+        )
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "opted_out", "snoozed_until", "updated_at")
+    list_filter = ("opted_out",)
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """A log written by the reminder job; nobody adds, edits or deletes reminders by hand."""
+
+    list_display = (
+        "recipient",
+        "period",
+        "delivery_status",
+        "attempts",
+        "short_error",
+        "sent_at",
+        "commitment_count",
+    )
+    list_filter = ("delivery_status", "period")
+    search_fields = ("recipient__username", "recipient__email", "period")
+    list_select_related = ("recipient",)
+    fields = (
+        "recipient",
+        "period",
+        "delivery_status",
+        "attempts",
+        "last_error",
+        "claimed_at",
+        "sent_at",
+        "commitments",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(commitment_total=Count("commitments"))
+
+    @admin.display(description="Commitments", ordering="commitment_total")
+    def commitment_count(self, obj):
+        return obj.commitment_total
+
+    @admin.display(description="Last error")
+    def short_error(self, obj):
+        return Truncator(obj.last_error).chars(80)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

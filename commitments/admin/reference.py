@@ -1,0 +1,98 @@
+"""Reference data in admin: countries, meetings, sources (read-only text) and status history."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+
+from ..models import Country, Evidence, Meeting, Source, StatusChange
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code",) if obj is not None else ()  # the code is the key commitments point at
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("name", "held_on", "location", "key")
+    list_filter = ("held_on",)
+    search_fields = ("name", "location", "key")
+    date_hierarchy = "held_on"
+    prepopulated_fields = {"key": ("name",)}
+
+
+class CitingEvidenceInline(admin.TabularInline):
+    model = Evidence
+    verbose_name = "evidence citing this source"
+    verbose_name_plural = "evidence citing this source"
+    fields = ("commitment_link", "quote", "url", "observed_on")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("commitment")
+
+    @admin.display(description="Commitment")
+    def commitment_link(self, obj):
+        url = reverse("admin:commitments_commitment_change", args=[obj.commitment_id])
+        return format_html('<a href="{}">{}</a>', url, obj.commitment.title)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    """A source's text is what evidence quotes are checked against, so it is never edited."""
+
+    list_display = ("title", "publisher", "published_on", "evidence_count", "seed_file")
+    list_filter = ("publisher",)
+    search_fields = ("title", "publisher", "text")
+    inlines = [CitingEvidenceInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(evidence_total=Count("evidence"))
+
+    @admin.display(description="Evidence", ordering="evidence_total")
+    def evidence_count(self, obj):
+        return obj.evidence_total
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("text", "seed_file", "created_at") if obj is not None else ("created_at",)
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """History is written by the services only: nobody adds, edits or deletes it here."""
+
+    list_display = ("commitment", "old_status", "new_status", "changed_by", "changed_at", "note")
+    list_filter = ("new_status", "changed_at")
+    search_fields = ("commitment__title", "note")
+    list_select_related = ("commitment", "changed_by")
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,306 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from commitments.models import Commitment, Evidence, ProgressObservation, StatusChange
+from commitments.rules import Status
+from tests.admin_support import add_inline_row, change_form_data, change_url, staff_user
+from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+QUOTE = "agreed to build a trade and logistics complex"
+
+
+@pytest.fixture
+def officer(client, kz):
+    user = staff_user("KZ", username="kz-officer")
+    client.force_login(user)
+    return user
+
+
+def open_change_page(client, commitment):
+    response = client.get(change_url(commitment))
+    assert response.status_code == 200
+    return response
+
+
+def test_change_page_shows_current_status_and_offers_only_allowed_moves(client, officer):
+    commitment = CommitmentFactory(status=Status.AGREED)
+
+    response = open_change_page(client, commitment)
+
+    form = response.context["adminform"].form
+    assert "status" not in form.fields
+    offered = [value for value, _ in form.fields["new_status"].choices if value]
+    assert offered == ["in_progress", "stalled", "cancelled"]
+    assert "allowed moves: in_progress, stalled, cancelled" in response.content.decode()
+
+
+def test_allowed_move_writes_history_with_user_and_note(client, officer):
+    commitment = CommitmentFactory(status=Status.ANNOUNCED, version=3)
+    data = change_form_data(
+        open_change_page(client, commitment),
+        new_status="agreed",
+        status_note="Signed at the council, 5 Dec.",
+    )
+
+    response = client.post(change_url(commitment), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    commitment.refresh_from_db()
+    assert commitment.status == Status.AGREED
+    assert commitment.version == 4
+    change = StatusChange.objects.get(commitment=commitment)
+    assert (change.old_status, change.new_status) == ("announced", "agreed")
+    assert change.changed_by == officer
+    assert change.note == "Signed at the council, 5 Dec."
+
+
+def test_forbidden_move_names_allowed_moves_and_saves_nothing(client, officer):
+    source = SourceFactory()
+    commitment = CommitmentFactory(status=Status.ANNOUNCED, title="Old title")
+    data = change_form_data(
+        open_change_page(client, commitment),
+        title="New title",
+        new_status="completed",
+        status_note="Done, apparently.",
+    )
+    add_inline_row(data, "evidence", source=source.pk, quote=QUOTE)
+
+    response = client.post(change_url(commitment), data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["new_status"]
+    assert errors == [
+        "Cannot move from “announced” to “completed”. "
+        "Allowed moves from “announced”: agreed, stalled, cancelled."
+    ]
+    assert "Allowed moves from “announced”: agreed, stalled, cancelled." in response.text
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.title, commitment.version) == (
+        "announced",
+        "Old title",
+        1,
+    )
+    assert not StatusChange.objects.filter(commitment=commitment).exists()
+    assert not Evidence.objects.filter(commitment=commitment).exists()
+
+
+def test_final_status_refuses_any_move(client, officer):
+    commitment = CommitmentFactory(status=Status.COMPLETED)
+    data = change_form_data(
+        open_change_page(client, commitment), new_status="in_progress", status_note="Reopen."
+    )
+
+    response = client.post(change_url(commitment), data)
+
+    assert response.status_code == 200
+    assert "is final" in response.context["adminform"].form.errors["new_status"][0]
+    assert Commitment.objects.get(pk=commitment.pk).status == Status.COMPLETED
+
+
+def test_status_move_without_note_is_refused(client, officer):
+    commitment = CommitmentFactory(status=Status.ANNOUNCED)
+    data = change_form_data(open_change_page(client, commitment), new_status="agreed")
+
+    response = client.post(change_url(commitment), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["status_note"] == [
+        "Say why the status changes: a note is required."
+    ]
+    assert Commitment.objects.get(pk=commitment.pk).status == Status.ANNOUNCED
+
+
+def test_status_cannot_be_posted_as_a_plain_field(client, officer):
+    commitment = CommitmentFactory(status=Status.ANNOUNCED)
+    data = change_form_data(open_change_page(client, commitment), status="completed")
+
+    client.post(change_url(commitment), data)
+
+    assert Commitment.objects.get(pk=commitment.pk).status == Status.ANNOUNCED
+
+
+def test_descriptive_edit_bumps_version_without_touching_status(client, officer):
+    commitment = CommitmentFactory(title="Old title")
+    data = change_form_data(open_change_page(client, commitment), title="Build it, corrected")
+
+    response = client.post(change_url(commitment), data)
+
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.version) == ("Build it, corrected", 2)
+    assert not StatusChange.objects.filter(commitment=commitment).exists()
+
+
+def test_edit_of_an_outdated_page_is_refused(client, officer):
+    commitment = CommitmentFactory(title="Old title")
+    data = change_form_data(open_change_page(client, commitment), title="Mine")
+    Commitment.objects.filter(pk=commitment.pk).update(title="Theirs", version=2)
+
+    response = client.post(change_url(commitment), data)
+
+    assert response.status_code == 200
+    assert "Someone changed this commitment" in response.text
+    assert Commitment.objects.get(pk=commitment.pk).title == "Theirs"
+
+
+def test_new_evidence_is_added_and_resets_the_review_clock(client, officer):
+    source = SourceFactory()
+    with time_machine.travel(dt.datetime(2025, 1, 1, tzinfo=dt.UTC), tick=False):
+        commitment = CommitmentFactory()
+    with time_machine.travel(dt.datetime(2025, 3, 1, tzinfo=dt.UTC), tick=False):
+        data = change_form_data(open_change_page(client, commitment))
+        add_inline_row(
+            data,
+            "evidence",
+            source=source.pk,
+            quote=QUOTE,
+            url="https://kabar.kg/news/1",
+            observed_on="2025-02-27",
+        )
+        response = client.post(change_url(commitment), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    evidence = Evidence.objects.get(commitment=commitment)
+    assert (evidence.source, evidence.quote, evidence.added_by) == (source, QUOTE, officer)
+    assert evidence.observed_on == dt.date(2025, 2, 27)
+    commitment.refresh_from_db()
+    assert commitment.last_reviewed_at == dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    assert commitment.version == 2
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        (
+            {"quote": "a quote that the article never printed"},
+            "quote",
+            "This quote does not occur verbatim in the source's text.",
+        ),
+        (
+            {"quote": "", "source": "", "url": "ftp://files.example.org/report.pdf"},
+            "url",
+            "Enter a valid URL.",
+        ),
+    ],
+)
+def test_bad_evidence_is_refused_and_nothing_saved(client, officer, row, field, message):
+    source = SourceFactory()
+    commitment = CommitmentFactory(status=Status.ANNOUNCED)
+    data = change_form_data(
+        open_change_page(client, commitment), new_status="agreed", status_note="Signed."
+    )
+    add_inline_row(data, "evidence", **{"source": source.pk, **row})
+
+    response = client.post(change_url(commitment), data)
+
+    assert response.status_code == 200
+    evidence_formset = next(
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "evidence"
+    )
+    assert message in evidence_formset.forms[-1].errors[field]
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.version) == ("announced", 1)
+    assert not Evidence.objects.filter(commitment=commitment).exists()
+
+
+def test_existing_evidence_cannot_be_edited_through_the_inline(client, officer):
+    evidence = EvidenceFactory(commitment=CommitmentFactory(), note="original")
+    response = open_change_page(client, evidence.commitment)
+    data = change_form_data(response)
+    data["evidence-0-note"] = "rewritten"
+
+    client.post(change_url(evidence.commitment), data)
+
+    evidence.refresh_from_db()
+    assert evidence.note == "original"
+
+
+def test_observation_picks_only_this_commitments_evidence(client, officer):
+    commitment = CommitmentFactory()
+    own = EvidenceFactory(commitment=commitment)
+    other = EvidenceFactory(commitment=CommitmentFactory())
+    response = open_change_page(client, commitment)
+    formset = next(
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "observations"
+    )
+    assert list(formset.empty_form.fields["evidence"].queryset) == [own]
+
+    data = change_form_data(response)
+    row = {
+        "value": "1300000000",
+        "unit": "USD",
+        "period_start": "2022-01-01",
+        "period_end": "2022-12-31",
+        "period_label": "2022",
+    }
+    refused = client.post(
+        change_url(commitment), add_inline_row(dict(data), "observations", evidence=other.pk, **row)
+    )
+    assert refused.status_code == 200
+    assert not ProgressObservation.objects.exists()
+
+    accepted = client.post(
+        change_url(commitment), add_inline_row(dict(data), "observations", evidence=own.pk, **row)
+    )
+    assert accepted.status_code == 302
+    observation = ProgressObservation.objects.get()
+    assert (observation.commitment, observation.evidence, observation.unit) == (
+        commitment,
+        own,
+        "USD",
+    )
+
+
+def test_history_and_reviews_show_read_only_on_the_change_page(client, officer):
+    commitment = CommitmentFactory()
+    StatusChange.objects.create(
+        commitment=commitment, old_status="", new_status="announced", note="Recorded from Kabar."
+    )
+
+    response = open_change_page(client, commitment)
+
+    history = next(
+        f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "status_changes"
+    )
+    assert not history.has_add_permission
+    assert not history.has_change_permission
+    assert not history.has_delete_permission
+    assert "Recorded from Kabar." in response.text
+
+
+def test_adding_a_commitment_goes_through_the_service_and_records_history(client, officer, kg):
+    add_url = reverse("admin:commitments_commitment_add")
+    data = change_form_data(
+        client.get(add_url),
+        title="Open the Karasu–Ak-Tilek crossing",
+        slug="karasu-crossing",
+        owner_country="KZ",
+        partner_countries=["KG"],
+        category="border_transport",
+        status="agreed",
+        status_note="From the council protocol.",
+    )
+    source = SourceFactory()
+    add_inline_row(data, "evidence", source=source.pk, quote=QUOTE, observed_on="2024-12-05")
+
+    response = client.post(add_url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    commitment = Commitment.objects.get(slug="karasu-crossing")
+    assert commitment.status == Status.AGREED
+    assert [c.code for c in commitment.partner_countries.all()] == ["KG"]
+    first = StatusChange.objects.get(commitment=commitment)
+    assert (first.old_status, first.new_status, first.changed_by) == ("", "agreed", officer)
+    assert first.note == "From the council protocol."
+    assert Evidence.objects.get(commitment=commitment).source == source
+    assert commitment.last_reviewed_at <= timezone.now()

@@ -1,0 +1,191 @@
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.sites import site
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from commitments.models import Commitment, Evidence, Review, StatusChange
+from commitments.rules import Status
+from tests.admin_support import (
+    add_inline_row,
+    change_form_data,
+    change_url,
+    changelist_url,
+    staff_user,
+)
+from tests.factories import CommitmentFactory, SourceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+QUOTE = "agreed to build a trade and logistics complex"
+
+
+@pytest.fixture
+def kg_only(kz, kg):
+    return CommitmentFactory(owner_country=kg, title="KG alone", status=Status.ANNOUNCED)
+
+
+def test_post_to_another_countrys_commitment_is_forbidden_and_saves_nothing(client, kg_only):
+    kg_officer = staff_user("KG")
+    client.force_login(kg_officer)
+    data = change_form_data(
+        client.get(change_url(kg_only)),
+        title="Rewritten",
+        new_status="agreed",
+        status_note="Signed.",
+    )
+    add_inline_row(data, "evidence", source=SourceFactory().pk, quote=QUOTE)
+    client.force_login(staff_user("KZ"))
+
+    response = client.post(change_url(kg_only), data)
+
+    assert response.status_code == 403
+    kg_only.refresh_from_db()
+    assert (kg_only.title, kg_only.status, kg_only.version) == ("KG alone", "announced", 1)
+    assert not StatusChange.objects.exists()
+    assert not Evidence.objects.exists()
+
+
+def test_other_countrys_commitment_opens_read_only(client, kg_only):
+    client.force_login(staff_user("KZ"))
+
+    response = client.get(change_url(kg_only))
+
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+    assert 'name="new_status"' not in response.text
+    assert all(not f.has_add_permission for f in response.context["inline_admin_formsets"])
+
+
+def test_partner_country_staff_may_change_the_commitment(client, kz, kg):
+    shared = CommitmentFactory(owner_country=kg, partners=["KZ"], status=Status.ANNOUNCED)
+    client.force_login(staff_user("KZ"))
+    data = change_form_data(
+        client.get(change_url(shared)), new_status="agreed", status_note="Signed."
+    )
+
+    response = client.post(change_url(shared), data)
+
+    assert response.status_code == 302
+    assert Commitment.objects.get(pk=shared.pk).status == Status.AGREED
+
+
+def test_superuser_changes_any_commitment(client, kg_only):
+    client.force_login(UserFactory(is_superuser=True))
+    data = change_form_data(
+        client.get(change_url(kg_only)), new_status="cancelled", status_note="Dropped."
+    )
+
+    assert client.post(change_url(kg_only), data).status_code == 302
+    assert Commitment.objects.get(pk=kg_only.pk).status == Status.CANCELLED
+
+
+def test_staff_cannot_move_a_commitment_out_of_their_countries(client, kz, kg):
+    own = CommitmentFactory(owner_country=kz, title="Ours")
+    client.force_login(staff_user("KZ"))
+    data = change_form_data(client.get(change_url(own)), owner_country="KG", title="Theirs")
+
+    response = client.post(change_url(own), data)
+
+    assert response.status_code == 200
+    assert "Your country must own or partner" in response.context["errors"][0][0]
+    own.refresh_from_db()
+    assert (own.owner_country_id, own.title) == ("KZ", "Ours")
+
+
+def test_staff_cannot_add_a_commitment_for_other_countries(client, kz, kg):
+    client.force_login(staff_user("KZ"))
+    add_url = reverse("admin:commitments_commitment_add")
+    data = change_form_data(
+        client.get(add_url),
+        title="Not ours",
+        slug="not-ours",
+        owner_country="KG",
+        category="trade",
+        status="announced",
+    )
+
+    response = client.post(add_url, data)
+
+    assert response.status_code == 200
+    assert not Commitment.objects.filter(slug="not-ours").exists()
+
+
+def test_staff_without_a_country_cannot_change_anything(client, kz):
+    commitment = CommitmentFactory(owner_country=kz)
+    client.force_login(staff_user())
+
+    response = client.post(change_url(commitment), {"title": "x"})
+
+    assert response.status_code == 403
+
+
+def test_actions_refuse_rows_outside_the_users_countries(client, kz, kg, kg_only):
+    own = CommitmentFactory(owner_country=kz, title="Ours")
+    client.force_login(staff_user("KZ"))
+
+    response = client.post(
+        changelist_url(),
+        {"action": "mark_reviewed", ACTION_CHECKBOX_NAME: [own.pk, kg_only.pk]},
+    )
+
+    assert response.status_code == 302
+    assert list(Review.objects.values_list("commitment_id", flat=True)) == [own.pk]
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "Marked 1 reviewed: “Ours”." in texts
+    assert "Refused 1 (your countries neither own nor partner in it): “KG alone”." in texts
+
+
+def test_statuschange_has_no_write_permission_even_for_superusers(rf):
+    request = rf.get("/")
+    request.user = UserFactory(is_superuser=True)
+    history_admin = site.get_model_admin(StatusChange)
+    change = StatusChange.objects.create(
+        commitment=CommitmentFactory(), old_status="", new_status="announced"
+    )
+
+    assert history_admin.has_view_permission(request, change)
+    assert not history_admin.has_add_permission(request)
+    assert not history_admin.has_change_permission(request, change)
+    assert not history_admin.has_delete_permission(request, change)
+
+
+def test_superuser_cannot_delete_history_through_the_changelist(client):
+    change = StatusChange.objects.create(
+        commitment=CommitmentFactory(), old_status="", new_status="announced"
+    )
+    client.force_login(UserFactory(is_superuser=True))
+    url = reverse("admin:commitments_statuschange_changelist")
+    client.post(
+        url, {"action": "delete_selected", ACTION_CHECKBOX_NAME: [change.pk], "post": "yes"}
+    )
+    delete_page = client.get(reverse("admin:commitments_statuschange_delete", args=[change.pk]))
+
+    assert delete_page.status_code == 403
+    assert StatusChange.objects.filter(pk=change.pk).exists()
+
+
+def test_commitment_with_history_cannot_be_deleted_in_admin(client):
+    commitment = CommitmentFactory()
+    StatusChange.objects.create(commitment=commitment, old_status="", new_status="announced")
+    client.force_login(UserFactory(is_superuser=True))
+    url = reverse("admin:commitments_commitment_delete", args=[commitment.pk])
+
+    page = client.get(url)
+    response = client.post(url, {"post": "yes"})
+
+    assert "status change" in page.text
+    assert response.status_code == 403
+    assert Commitment.objects.filter(pk=commitment.pk).exists()
+
+
+def test_staff_cannot_delete_commitments(client, kz):
+    commitment = CommitmentFactory(owner_country=kz)
+    client.force_login(staff_user("KZ"))
+
+    response = client.post(
+        reverse("admin:commitments_commitment_delete", args=[commitment.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Commitment.objects.filter(pk=commitment.pk).exists()
