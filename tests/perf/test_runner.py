@@ -48,14 +48,24 @@ def test_ratios_and_targets_come_from_the_same_run():
 def test_reminder_targets_compare_queries_and_time_across_sizes():
     report = Report(options={})
     report.reminders = [
-        {"stale": 10_000, "recipients": 1_000, "seconds": 4.0, "queries": 60},
-        {"stale": 100_000, "recipients": 10_000, "seconds": 50.0, "queries": 420},
+        {"stale": 10_000, "recipients": 1_000, "digests": 1_000, "seconds": 4.0, "queries": 8_042},
+        {
+            "stale": 100_000,
+            "recipients": 10_000,
+            "digests": 10_000,
+            "seconds": 50.0,
+            "queries": 80_420,
+        },
     ]
 
     compute_ratios(report, (1000,))
 
     assert report.targets["reminder queries grow with batches, not rows"]["met"] is True
     assert report.targets["reminder time grows at most linearly"] == {"value": 12.5, "met": False}
+
+    report.reminders[1]["queries"] = 200_000  # 20 per digest where 8 were enough
+    compute_ratios(report, (1000,))
+    assert report.targets["reminder queries grow with batches, not rows"]["met"] is False
 
 
 def test_query_counts_over_budget_are_named():
