@@ -514,12 +514,14 @@ def render_table(report: Report) -> str:
     if report.reminders:
         lines += [
             "",
-            f"{'stale':>8} {'recipients':>10} {'seconds':>8} {'queries':>8} {'peak MB':>8}",
+            f"{'stale':>8} {'recipients':>10} {'digests':>8} {'seconds':>8} {'queries':>8} "
+            f"{'q/digest':>8} {'peak MB':>8}",
         ]
         for r in report.reminders:
             lines.append(
-                f"{r['stale']:>8} {r['recipients']:>10} {r.get('seconds', 0):>8.2f} "
-                f"{r.get('queries', 0):>8} {r.get('peak_mb', 0):>8.1f}"
+                f"{r['stale']:>8} {r['recipients']:>10} {r.get('digests', 0):>8} "
+                f"{r.get('seconds', 0):>8.2f} {r.get('queries', 0):>8} "
+                f"{r.get('queries_per_digest', 0):>8} {r.get('peak_mb', 0):>8.1f}"
             )
     if report.ratios:
         lines += ["", "ratios:"] + [f"  {k}: {v}" for k, v in report.ratios.items()]
