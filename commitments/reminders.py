@@ -262,9 +262,10 @@ def _reclaimable(stamp: datetime) -> Q:
     )
 
 
-def _set_commitments(reminder_id: int, commitment_ids: Sequence[int]) -> None:
+def _set_commitments(reminder_id: int, commitment_ids: Sequence[int], *, replace: bool) -> None:
     through = Reminder.commitments.through
-    through.objects.filter(reminder_id=reminder_id).delete()
+    if replace:
+        through.objects.filter(reminder_id=reminder_id).delete()
     through.objects.bulk_create(
         [through(reminder_id=reminder_id, commitment_id=pk) for pk in commitment_ids]
     )
@@ -282,7 +283,7 @@ def claim(recipient_id: int, period: str, commitment_ids: Sequence[int]) -> Remi
             reminder = Reminder.objects.create(
                 recipient_id=recipient_id, period=period, claimed_at=stamp
             )
-            _set_commitments(reminder.pk, commitment_ids)
+            _set_commitments(reminder.pk, commitment_ids, replace=False)
             return reminder
     except IntegrityError:
         pass
@@ -295,7 +296,7 @@ def claim(recipient_id: int, period: str, commitment_ids: Sequence[int]) -> Remi
         if not won:
             return None
         reminder = Reminder.objects.get(recipient_id=recipient_id, period=period)
-        _set_commitments(reminder.pk, commitment_ids)
+        _set_commitments(reminder.pk, commitment_ids, replace=True)
         return reminder
 
 

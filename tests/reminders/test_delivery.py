@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from commitments import reminders, tasks
 from commitments.models import Reminder
+from tests.factories import UserFactory
 from tracker.celery import app as celery_app
 
 from .backends import FlakyBackend
@@ -257,3 +258,19 @@ def test_command_refuses_a_malformed_now():
 
     with pytest.raises(CommandError, match="--now"):
         call_command("send_reminders", "--now", "yesterday")
+
+
+def test_one_digest_costs_the_same_queries_for_one_or_five_commitments(
+    django_assert_num_queries, kz
+):
+    def deliver(user, commitments):
+        ids = [c.pk for c in commitments]
+        # 1 the recipient (eligibility), 2 their stale commitments, 3 SAVEPOINT, 4 INSERT reminder,
+        # 5 INSERT reminder-commitment rows, 6 RELEASE SAVEPOINT, 7 UPDATE hand-off, 8 UPDATE sent
+        with django_assert_num_queries(8):
+            delivery = reminders.deliver_digest(user.pk, PERIOD, ids, now=NOW)
+        assert delivery.outcome is reminders.Outcome.SENT
+
+    one, five = UserFactory(username="one"), UserFactory(username="five")
+    deliver(one, [stale_commitment(responsible=[one])])
+    deliver(five, [stale_commitment(responsible=[five]) for _ in range(5)])
