@@ -31,10 +31,14 @@ browser-deps:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-# Migrate, load the seeds (idempotent) and serve on http://$(HOST)/.
+# Migrate, load the seeds (idempotent) and serve on http://$(HOST)/, with a Celery worker and beat
+# running the reminder schedule in the background (filesystem:// transport by default: no server).
+# Stopping runserver (Ctrl-C) stops the worker too.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seeds
+	$(BIN)/celery -A tracker worker --beat --loglevel=INFO --concurrency=1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST)
 
 superuser: install

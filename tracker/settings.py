@@ -8,6 +8,7 @@ and passes `manage.py check --deploy`.
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import choice, day_thresholds, env, positive_int
 
@@ -144,6 +145,14 @@ REMINDER_HOUR = env.int("REMINDER_HOUR", default=8)
 REMINDER_MINUTE = env.int("REMINDER_MINUTE", default=0)
 REMINDER_TIMEZONE = env.str("REMINDER_TIMEZONE", default=TIME_ZONE)
 REMINDER_BATCH_SIZE = positive_int("REMINDER_BATCH_SIZE", 500)
+# One digest per recipient per period: 1 = daily (key "2026-11-22"), 7 = weekly from Mondays.
+REMINDER_PERIOD_DAYS = positive_int("REMINDER_PERIOD_DAYS", 1)
+# A pending claim that never reached the mail server may be re-claimed after this many seconds.
+REMINDER_CLAIM_LEASE = positive_int("REMINDER_CLAIM_LEASE", 600)
+REMINDER_SEND_TIME_LIMIT = positive_int("REMINDER_SEND_TIME_LIMIT", 120)
+REMINDER_MAX_RETRIES = positive_int("REMINDER_MAX_RETRIES", 5)
+REMINDER_RETRY_BACKOFF = positive_int("REMINDER_RETRY_BACKOFF", 60)
+REMINDER_RETRY_BACKOFF_MAX = positive_int("REMINDER_RETRY_BACKOFF_MAX", 600)
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -161,6 +170,20 @@ if CELERY_BROKER_URL == "filesystem://":
 else:
     # Redis redelivers an unacked task after this long; retries and time limits stay under it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A retry waiting out its countdown, or a task running into its time limit, must never outlive
+# Redis's visibility_timeout, or the broker hands the same task to a second worker.
+_visibility = CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout")
+if _visibility and max(
+    REMINDER_RETRY_BACKOFF_MAX, REMINDER_CLAIM_LEASE, REMINDER_SEND_TIME_LIMIT
+) * 2 > int(_visibility):
+    raise ImproperlyConfigured(
+        "REMINDER_RETRY_BACKOFF_MAX, REMINDER_CLAIM_LEASE and REMINDER_SEND_TIME_LIMIT must each "
+        f"stay under half the broker's visibility_timeout ({_visibility}s)."
+    )
+if REMINDER_SEND_TIME_LIMIT >= REMINDER_CLAIM_LEASE:
+    raise ImproperlyConfigured(
+        "REMINDER_SEND_TIME_LIMIT must be shorter than REMINDER_CLAIM_LEASE."
+    )
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

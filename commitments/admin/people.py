@@ -6,8 +6,10 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.text import Truncator
 
+from .. import reminders
 from ..models import CountryMembership, Reminder, ReminderPreference
 
 User = get_user_model()
@@ -65,6 +67,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "recipient",
         "period",
         "delivery_status",
+        "in_doubt",
         "attempts",
         "short_error",
         "sent_at",
@@ -90,6 +93,10 @@ class ReminderAdmin(admin.ModelAdmin):
     @admin.display(description="Commitments", ordering="commitment_total")
     def commitment_count(self, obj):
         return obj.commitment_total
+
+    @admin.display(boolean=True, description="In doubt")
+    def in_doubt(self, obj):
+        return reminders.is_in_doubt(obj, timezone.now())
 
     @admin.display(description="Last error")
     def short_error(self, obj):

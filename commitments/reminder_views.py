@@ -1,0 +1,70 @@
+"""The unsubscribe / snooze page linked from every digest; the signed token is the only credential.
+
+GET only shows a confirmation: mail link scanners fetch links, and fetching must change nothing.
+POST changes the preference. The view is CSRF-exempt because RFC 8058 one-click unsubscribe is a
+POST from the mail provider, which has no CSRF cookie; CSRF protects actions riding on a logged-in
+session, and this one rides on nothing but the signed token in its URL.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import reminders
+from .models import ReminderPreference
+
+
+def _bad_link(request, reason: str):
+    return render(request, "reminders/bad_link.html", {"reason": reason}, status=400)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    try:
+        user_id = reminders.user_id_from_token(token)
+    except signing.BadSignature:
+        return _bad_link(request, "This unsubscribe link is not valid: it may have been altered.")
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return _bad_link(request, "This unsubscribe link belongs to an account that is gone.")
+
+    done = None
+    if request.method == "POST":
+        # RFC 8058 one-click posts "List-Unsubscribe=One-Click" and means opt out.
+        action = request.POST.get("action") or (
+            "unsubscribe" if request.POST.get("List-Unsubscribe") == "One-Click" else ""
+        )
+        if action == "unsubscribe":
+            reminders.opt_out(user.pk)
+            done = "unsubscribed"
+        elif action == "resubscribe":
+            reminders.resubscribe(user.pk)
+            done = "resubscribed"
+        elif action == "snooze":
+            try:
+                days = int(request.POST.get("days", ""))
+                until = reminders.snooze(user.pk, days, now=timezone.now())
+            except ValueError:
+                choices = ", ".join(str(d) for d in reminders.SNOOZE_CHOICES)
+                return _bad_link(request, f"days: choose one of {choices} days to snooze.")
+            done = f"snoozed until {until:%d %B %Y}"
+        else:
+            return _bad_link(request, "action: choose one of unsubscribe, snooze or resubscribe.")
+
+    preference = ReminderPreference.objects.filter(user=user).first()
+    return render(
+        request,
+        "reminders/unsubscribe.html",
+        {
+            "email": user.email,
+            "done": done,
+            "preference": preference,
+            "snooze_choices": reminders.SNOOZE_CHOICES,
+        },
+    )

@@ -1,0 +1,17 @@
+"""Email backends for the failure-path tests."""
+
+import smtplib
+
+from django.core.mail.backends.locmem import EmailBackend
+
+
+class FlakyBackend(EmailBackend):
+    """Refuses the first `failures_left` sends like a mail server that is down, then delivers."""
+
+    failures_left = 0
+
+    def send_messages(self, messages):
+        if FlakyBackend.failures_left > 0:
+            FlakyBackend.failures_left -= 1
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)

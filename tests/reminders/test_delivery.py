@@ -1,0 +1,276 @@
+"""Exactly once per period: claims, idempotent runs, failures, retries and crashed workers."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from commitments import reminders, tasks
+from commitments.models import Reminder
+from tests.factories import UserFactory
+from tracker.celery import app as celery_app
+
+from .backends import FlakyBackend
+from .conftest import NOW, stale_commitment
+
+pytestmark = pytest.mark.django_db
+Status = Reminder.DeliveryStatus
+PERIOD = "2026-11-22"
+
+
+@pytest.fixture
+def flaky(settings):
+    settings.EMAIL_BACKEND = "tests.reminders.backends.FlakyBackend"
+    yield FlakyBackend
+    FlakyBackend.failures_left = 0
+
+
+@pytest.fixture
+def eager_retries():
+    """Let eager `apply()` run retries inline as a worker would, instead of raising Retry."""
+    celery_app.conf.task_eager_propagates = False
+    yield
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def eager_celery():
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def test_running_the_job_twice_in_a_period_sends_one_digest_per_recipient(
+    two_officers_with_stale_work,
+):
+    first = reminders.run_once(NOW)
+    second = reminders.run_once(NOW + dt.timedelta(hours=5))
+    assert sorted(m.to[0] for m in mail.outbox) == ["aigerim@example.org", "bakyt@example.org"]
+    assert {d.outcome for d in first.deliveries.values()} == {reminders.Outcome.SENT}
+    assert second.digests == []  # already sent: not even planned
+    assert Reminder.objects.filter(period=PERIOD, delivery_status=Status.SENT).count() == 2
+
+
+def test_the_next_period_sends_again(two_officers_with_stale_work):
+    reminders.run_once(NOW)
+    reminders.run_once(NOW + dt.timedelta(days=1))
+    assert len(mail.outbox) == 4
+    assert set(Reminder.objects.values_list("period", flat=True)) == {PERIOD, "2026-11-23"}
+
+
+def test_a_duplicate_delivery_of_the_same_digest_is_turned_away(officer):
+    commitment = stale_commitment(responsible=[officer])
+    first = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    again = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    assert (first.outcome, again.outcome) == (
+        reminders.Outcome.SENT,
+        reminders.Outcome.ALREADY_SENT,
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_sent_reminder_records_its_commitments(two_officers_with_stale_work):
+    aigerim, _ = two_officers_with_stale_work
+    reminders.run_once(NOW)
+    reminder = Reminder.objects.get(recipient=aigerim)
+    assert sorted(reminder.commitments.values_list("title", flat=True)) == [
+        "Build logistics complex",
+        "Raise trade to $2 billion",
+    ]
+    assert (reminder.attempts, reminder.last_error) == (1, "")
+    assert reminder.sent_at is not None
+
+
+def test_commitment_reviewed_after_planning_is_left_out_of_the_digest(officer):
+    a = stale_commitment(responsible=[officer], title="Still stale")
+    b = stale_commitment(responsible=[officer], title="Reviewed meanwhile")
+    (digest,) = reminders.plan_digests(NOW)
+    b.last_reviewed_at = NOW - dt.timedelta(hours=1)
+    b.save()
+    reminders.deliver_digest(officer.pk, digest.period, digest.commitment_ids, now=NOW)
+    assert "Still stale" in mail.outbox[0].body
+    assert "Reviewed meanwhile" not in mail.outbox[0].body
+    assert list(Reminder.objects.get().commitments.all()) == [a]
+
+
+def test_failed_send_is_recorded_failed_never_sent(flaky, officer):
+    commitment = stale_commitment(responsible=[officer])
+    flaky.failures_left = 1
+    with pytest.raises(reminders.DeliveryFailed):
+        reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    reminder = Reminder.objects.get()
+    assert reminder.delivery_status == Status.FAILED
+    assert reminder.sent_at is None
+    assert reminder.attempts == 1
+    assert "SMTPServerDisconnected" in reminder.last_error
+    assert mail.outbox == []
+
+
+def test_retry_after_a_failure_delivers_once_and_marks_it_sent(flaky, officer):
+    commitment = stale_commitment(responsible=[officer])
+    flaky.failures_left = 2
+    for _ in range(2):
+        with pytest.raises(reminders.DeliveryFailed):
+            reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    delivery = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    assert delivery.outcome is reminders.Outcome.SENT
+    reminder = Reminder.objects.get()
+    assert (reminder.delivery_status, reminder.attempts, reminder.last_error) == (
+        Status.SENT,
+        3,
+        "",
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_send_task_retries_a_refused_send_then_delivers_once(eager_retries, flaky, officer):
+    commitment = stale_commitment(responsible=[officer])
+    flaky.failures_left = 2
+    result = tasks.send_reminder_digest.apply(
+        args=(officer.pk, PERIOD, [commitment.pk], NOW.isoformat())
+    )
+    assert result.get() == "sent"
+    assert len(mail.outbox) == 1
+    reminder = Reminder.objects.get()
+    assert (reminder.delivery_status, reminder.attempts) == (Status.SENT, 3)
+
+
+def test_send_task_gives_up_after_max_retries_and_leaves_it_failed(eager_retries, flaky, officer):
+    commitment = stale_commitment(responsible=[officer])
+    flaky.failures_left = 100
+    result = tasks.send_reminder_digest.apply(
+        args=(officer.pk, PERIOD, [commitment.pk], NOW.isoformat())
+    )
+    with pytest.raises(reminders.DeliveryFailed):
+        result.get()
+    reminder = Reminder.objects.get()
+    assert reminder.delivery_status == Status.FAILED
+    assert reminder.attempts == tasks.send_reminder_digest.max_retries + 1
+    assert mail.outbox == []
+
+
+def test_send_task_policy_stays_under_the_brokers_visibility_timeout(settings):
+    task = tasks.send_reminder_digest
+    visibility = 3600  # the Redis transport option in settings
+    assert task.acks_late and celery_app.conf.task_reject_on_worker_lost
+    assert task.retry_backoff_max < visibility / 2
+    assert task.time_limit < settings.REMINDER_CLAIM_LEASE < visibility / 2
+    assert task.retry_jitter and task.max_retries >= 3
+
+
+def test_beat_job_enqueues_one_send_per_recipient(eager_celery, two_officers_with_stale_work):
+    result = tasks.send_stale_reminders.apply(kwargs={"now": NOW.isoformat()})
+    assert result.get() == {"period": PERIOD, "enqueued": 2}
+    assert len(mail.outbox) == 2
+    assert tasks.send_stale_reminders.apply(kwargs={"now": NOW.isoformat()}).get() == {
+        "period": PERIOD,
+        "enqueued": 0,
+    }
+    assert len(mail.outbox) == 2
+
+
+# --- Crashed workers ----------------------------------------------------------------------------
+
+
+def abandoned_claim(officer, commitment, *, age, handed_to_mail_server):
+    claimed_at = timezone.now() - age
+    reminder = Reminder.objects.create(
+        recipient=officer,
+        period=PERIOD,
+        claimed_at=claimed_at,
+        sent_at=claimed_at if handed_to_mail_server else None,
+        attempts=1 if handed_to_mail_server else 0,
+    )
+    reminder.commitments.set([commitment])
+    return reminder
+
+
+def test_live_claim_of_another_worker_is_not_taken_over(officer):
+    commitment = stale_commitment(responsible=[officer])
+    abandoned_claim(officer, commitment, age=dt.timedelta(seconds=5), handed_to_mail_server=False)
+    delivery = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    assert delivery.outcome is reminders.Outcome.HELD
+    assert 590 < delivery.check_again_in <= 601  # when the 600 s lease runs out
+    assert mail.outbox == []
+
+
+def test_claim_abandoned_before_sending_is_reclaimed_after_the_lease(officer):
+    commitment = stale_commitment(responsible=[officer])
+    abandoned_claim(officer, commitment, age=dt.timedelta(minutes=11), handed_to_mail_server=False)
+    delivery = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    assert delivery.outcome is reminders.Outcome.SENT
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.get().delivery_status == Status.SENT
+
+
+def test_claim_abandoned_after_handing_to_the_mail_server_is_never_resent(officer):
+    commitment = stale_commitment(responsible=[officer])
+    abandoned_claim(officer, commitment, age=dt.timedelta(hours=5), handed_to_mail_server=True)
+    delivery = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    assert delivery.outcome is reminders.Outcome.IN_FLIGHT
+    assert mail.outbox == []
+    assert Reminder.objects.get().delivery_status == Status.PENDING
+
+
+def test_worker_whose_claim_was_taken_over_does_not_send(officer):
+    commitment = stale_commitment(responsible=[officer])
+    mine = reminders.claim(officer.pk, PERIOD, [commitment.pk])
+    # This worker stalls past the lease; another reclaims the row (a new claimed_at).
+    Reminder.objects.filter(pk=mine.pk).update(claimed_at=timezone.now() - dt.timedelta(hours=1))
+    theirs = reminders.claim(officer.pk, PERIOD, [commitment.pk])
+    assert theirs is not None
+    message = reminders.build_digest_email(officer, [commitment], period=PERIOD, now=NOW)
+    assert reminders._send_claimed(mine, message).outcome is reminders.Outcome.LOST_CLAIM
+    assert reminders._send_claimed(theirs, message).outcome is reminders.Outcome.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_dry_run_command_prints_recipients_and_sends_nothing(two_officers_with_stale_work):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("send_reminders", "--dry-run", "--now", NOW.isoformat(), stdout=out)
+    text = out.getvalue()
+    assert "Period 2026-11-22: 2 recipient(s)" in text
+    assert "aigerim <aigerim@example.org>: 2 commitment(s), would send" in text
+    assert "Raise trade to $2 billion" in text
+    assert mail.outbox == []
+    assert not Reminder.objects.exists()
+
+
+def test_command_sends_and_a_second_run_sends_nothing(two_officers_with_stale_work):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("send_reminders", "--now", NOW.isoformat(), stdout=StringIO())
+    out = StringIO()
+    call_command("send_reminders", "--now", NOW.isoformat(), stdout=out)
+    assert len(mail.outbox) == 2
+    assert "0 recipient(s)" in out.getvalue()
+
+
+def test_command_refuses_a_malformed_now():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--now"):
+        call_command("send_reminders", "--now", "yesterday")
+
+
+def test_one_digest_costs_the_same_queries_for_one_or_five_commitments(
+    django_assert_num_queries, kz
+):
+    def deliver(user, commitments):
+        ids = [c.pk for c in commitments]
+        # 1 the recipient (eligibility), 2 their stale commitments, 3 SAVEPOINT, 4 INSERT reminder,
+        # 5 INSERT reminder-commitment rows, 6 RELEASE SAVEPOINT, 7 UPDATE hand-off, 8 UPDATE sent
+        with django_assert_num_queries(8):
+            delivery = reminders.deliver_digest(user.pk, PERIOD, ids, now=NOW)
+        assert delivery.outcome is reminders.Outcome.SENT
+
+    one, five = UserFactory(username="one"), UserFactory(username="five")
+    deliver(one, [stale_commitment(responsible=[one])])
+    deliver(five, [stale_commitment(responsible=[five]) for _ in range(5)])
