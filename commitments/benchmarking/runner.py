@@ -35,7 +35,7 @@ from rest_framework.authtoken.models import Token
 from commitments.models import Commitment
 from commitments.rules import Status
 
-from .generate import flush_domain_data, generate
+from .generate import generate
 
 # --- What is measured ---------------------------------------------------------------------------
 
@@ -407,25 +407,39 @@ def combine(endpoint: str, n: int, runs: list[dict]) -> LoadResult:
 
 
 def measure_reminders(options: Options, report: Report) -> None:
-    """The reminder job at each (stale commitments, recipients) size, by the job's own measurement.
+    """The reminder job at each (stale commitments, recipients) size.
 
-    `measure_reminder_job` creates its stale commitments and recipients, runs the whole job once in
-    this process (plan, claim, render, send through the locmem backend, record) under a query
-    counter and tracemalloc, and rolls its data back. The API's data are flushed first so that
-    only its own commitments are stale.
+    The data come from the generator (every commitment stale, responsible users spread over
+    `recipients` users, one in twenty with none so its owner's coordinators get it); the job runs
+    in a fresh process through the reminders' own measurement (`measure_reminders --existing
+    --rss`), so its wall time is taken without tracemalloc and its peak memory is the resident
+    growth of a process that did nothing else. Its work is rolled back.
     """
-    try:
-        from commitments.measurements import measure_reminder_job
-    except ImportError:
-        options.log("reminders: commitments.measurements is not there yet, skipped")
-        return
-    flush_domain_data()
     for stale, recipients in options.reminder_sizes:
+        options.log(f"[reminders {stale}/{recipients}] generating data")
+        generate(
+            commitments=stale, stale_share=1.0, users=recipients, flush=True, seed=options.seed
+        )
         options.log(f"[reminders {stale}/{recipients}] running the job")
-        m = measure_reminder_job(commitments=stale, recipients=recipients).as_dict()
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "measure_reminders",
+                "--existing",
+                "--rss",
+                "--json",
+            ],
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "LOG_LEVEL": "WARNING"},
+        )
+        m = json.loads(proc.stdout.strip().splitlines()[-1])
         result = {
-            "stale": stale,
-            "recipients": recipients,
+            "stale": m["commitments"],
+            "recipients": m["recipients"],
             "digests": m["digests"],
             "emails": m["emails_sent"],
             "batch_size": m["batch_size"],
