@@ -242,6 +242,6 @@ def evidence_add(
 
 @transaction.atomic
 def commitment_delete(*, commitment: Commitment, user) -> None:
-    if user is not None and not getattr(user, "is_superuser", False):
+    if user is not None and not access.can_delete_commitment(user, commitment):
         raise EditNotAllowed("Only superusers may delete commitments.")
     commitment.delete()

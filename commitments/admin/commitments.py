@@ -5,8 +5,9 @@ Every write goes through `services`; who may write is `access`; which moves are 
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -269,6 +270,20 @@ class CommitmentAdmin(admin.ModelAdmin):
             allowed,
             stale,
         )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.VersionConflict:
+            # Someone saved between this form's validation and its save; the admin's transaction
+            # has rolled back everything this request wrote.
+            self.message_user(
+                request,
+                "Someone else saved this commitment while you were editing it, so nothing of "
+                "yours was saved. Review their change below and make yours again.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_form(self, request, form, change):
         # The form's instance stays unsaved; save_model hands the cleaned data to the services.
