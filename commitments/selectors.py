@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import Commitment, CommitmentQuerySet, Evidence
+from .models import Commitment, CommitmentQuerySet, Country, Evidence
 
 
 def commitment_list(*, now: datetime | None = None) -> CommitmentQuerySet:
@@ -24,3 +24,29 @@ def commitment_list(*, now: datetime | None = None) -> CommitmentQuerySet:
 
 def stale_commitments(*, now: datetime | None = None) -> CommitmentQuerySet:
     return Commitment.objects.stale(now or timezone.now())
+
+
+def commitment_api_list(*, now: datetime | None = None) -> CommitmentQuerySet:
+    """The API's commitments: one query per page, plus one for partners and one for evidence.
+
+    The owner country is shown as its ISO code, which is the foreign key's value, so it needs no
+    join; the sources' full texts are not loaded, only their titles. `stale` comes from the one
+    staleness rule, evaluated in the database at `now`.
+    """
+    return Commitment.objects.prefetch_related(
+        Prefetch("partner_countries", queryset=Country.objects.only("code")),
+        Prefetch(
+            "evidence",
+            queryset=Evidence.objects.select_related("source").only(
+                "id",
+                "commitment_id",
+                "source_id",
+                "source__title",
+                "quote",
+                "url",
+                "note",
+                "observed_on",
+                "added_by_id",
+            ),
+        ),
+    ).with_is_stale(now or timezone.now())
