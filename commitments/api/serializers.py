@@ -302,10 +302,6 @@ class StrictSerializer(serializers.Serializer):
 class CountryCodeField(serializers.CharField):
     """An ISO code of a country the tracker knows, returned as the Country."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 2)
-        super().__init__(**kwargs)
-
     def to_internal_value(self, data):
         code = super().to_internal_value(data)
         if not _ISO_CODE.fullmatch(code):
