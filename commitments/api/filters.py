@@ -35,12 +35,13 @@ class SafeIsoDateTimeField(IsoDateTimeField):
 
     def clean(self, value):
         value = super().clean(value)
-        if value is not None:
-            try:
-                value.astimezone(UTC)
-            except (OverflowError, ValueError):
-                raise forms.ValidationError("This date-time is out of range.") from None
-        return value
+        if value is None:
+            return None
+        try:
+            # In UTC, because PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 parsers accept.
+            return value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("This date-time is out of range.") from None
 
 
 class SafeIsoDateTimeFilter(filters.IsoDateTimeFilter):

@@ -148,9 +148,9 @@ class KeysetPagination(BasePagination):
                 if isinstance(value, int) and not -(2**63) < value < 2**63:
                     raise ValueError("out of range")
                 if isinstance(value, datetime):
-                    value.astimezone(UTC)  # naive or unrepresentable datetimes raise here
                     if value.tzinfo is None:
                         raise ValueError("naive")
+                    value = value.astimezone(UTC)  # unrepresentable datetimes raise here
                 values.append(value)
             except (DjangoValidationError, FieldDoesNotExist, TypeError, ValueError, OverflowError):
                 raise invalid from None
