@@ -34,7 +34,10 @@ def commitment_api_list(*, now: datetime | None = None) -> CommitmentQuerySet:
     staleness rule, evaluated in the database at `now`.
     """
     return Commitment.objects.prefetch_related(
-        Prefetch("partner_countries", queryset=Country.objects.only("code")),
+        # Plain lists (`partner_list`, `evidence_list`): reading them per row builds no querysets.
+        Prefetch(
+            "partner_countries", queryset=Country.objects.only("code"), to_attr="partner_list"
+        ),
         Prefetch(
             "evidence",
             queryset=Evidence.objects.select_related("source").only(
@@ -48,5 +51,6 @@ def commitment_api_list(*, now: datetime | None = None) -> CommitmentQuerySet:
                 "observed_on",
                 "added_by_id",
             ),
+            to_attr="evidence_list",
         ),
     ).with_is_stale(now or timezone.now())
