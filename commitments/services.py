@@ -217,11 +217,12 @@ def evidence_add(
     note: str = "",
     observed_on: date | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Evidence:
     """Attach evidence (a verbatim quote from a source and/or an http(s) URL); resets staleness."""
     now = now or timezone.now()
     require_edit(user, commitment)
-    locked = _lock(commitment, None)
+    locked = _lock(commitment, expected_version)
     evidence = Evidence(
         commitment=locked,
         source=source,
