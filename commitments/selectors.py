@@ -19,23 +19,6 @@ from .models import (
 )
 from .rules import Status
 
-
-def commitment_list(*, now: datetime | None = None) -> CommitmentQuerySet:
-    """Commitments with owner, meeting, partners and evidence (with sources) loaded, and `stale`."""
-    return (
-        Commitment.objects.select_related("owner_country", "meeting")
-        .prefetch_related(
-            "partner_countries",
-            Prefetch("evidence", queryset=Evidence.objects.select_related("source")),
-        )
-        .with_is_stale(now or timezone.now())
-    )
-
-
-def stale_commitments(*, now: datetime | None = None) -> CommitmentQuerySet:
-    return Commitment.objects.stale(now or timezone.now())
-
-
 # --- Public pages ---------------------------------------------------------------------------------
 # Each public page reads through one of these, with a fixed number of queries however many rows.
 
