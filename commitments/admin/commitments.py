@@ -15,6 +15,7 @@ from .. import access, selectors, services
 from ..models import Commitment, Evidence, ProgressObservation, Review, StatusChange
 from . import actions
 from .forms import DESCRIPTIVE_FIELDS, CommitmentAdminForm
+from .read_only import ReadOnlyInlineMixin
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -40,20 +41,6 @@ class ScopedInlineMixin:
         if obj is None:
             return access.can_edit_any(request.user)
         return access.can_edit_commitment(request.user, obj)
-
-
-class ReadOnlyInlineMixin:
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EvidenceInline(ScopedInlineMixin, admin.StackedInline):
@@ -295,7 +282,7 @@ class CommitmentAdmin(admin.ModelAdmin):
             fields = {
                 name: data[name]
                 for name in DESCRIPTIVE_FIELDS
-                if name in data and name not in ("partner_countries", "responsible_users")
+                if name in data and name not in services.EDITABLE_RELATIONS
             }
             created = services.commitment_create(
                 user=request.user,
