@@ -65,5 +65,5 @@ def editable_commitments(user, queryset: CommitmentQuerySet | None = None) -> Co
 
 
 def can_delete_commitment(user, commitment: Commitment) -> bool:
-    """Deleting removes history with the commitment, so only superusers may (as services say)."""
+    """Deleting removes history with the commitment, so only superusers may."""
     return bool(getattr(user, "is_superuser", False) and can_edit_commitment(user, commitment))

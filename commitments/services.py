@@ -17,21 +17,24 @@ from django.utils import timezone
 from . import access, rules
 from .models import Commitment, Evidence, Review, Source, StatusChange
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "owner_country",
-        "category",
-        "target_date",
-        "target_amount",
-        "target_unit",
-        "announced_on",
-        "meeting",
-        "notes",
-        "slug",
-    }
+# What callers may change on a commitment, in the order forms show it. Status is not here: it
+# changes only through commitment_change_status, with a note.
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "title",
+    "slug",
+    "description",
+    "owner_country",
+    "partner_countries",
+    "category",
+    "target_date",
+    "target_amount",
+    "target_unit",
+    "announced_on",
+    "meeting",
+    "responsible_users",
+    "notes",
 )
+EDITABLE_RELATIONS = frozenset({"partner_countries", "responsible_users"})
 
 
 class EditNotAllowed(PermissionDenied):
@@ -86,7 +89,7 @@ def commitment_create(
 ) -> Commitment:
     """Create a commitment and the first row of its status history."""
     now = now or timezone.now()
-    unknown = set(fields) - EDITABLE_FIELDS - {"status"}
+    unknown = set(fields) - set(EDITABLE_FIELDS) - {"status"}
     if unknown:
         raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
     commitment = Commitment(last_reviewed_at=now, **fields)
@@ -125,14 +128,14 @@ def commitment_update(
         raise ValidationError(
             {"status": ["Change the status through a status change, with a note."]}
         )
-    unknown = set(data) - EDITABLE_FIELDS - {"partner_countries", "responsible_users"}
+    unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
     require_edit(user, commitment)
     locked = _lock(commitment, expected_version)
     partners = data.get("partner_countries")
     for name, value in data.items():
-        if name in EDITABLE_FIELDS:
+        if name not in EDITABLE_RELATIONS:
             setattr(locked, name, value)
     partner_codes = (
         [getattr(c, "code", c) for c in partners]
@@ -217,11 +220,12 @@ def evidence_add(
     note: str = "",
     observed_on: date | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Evidence:
     """Attach evidence (a verbatim quote from a source and/or an http(s) URL); resets staleness."""
     now = now or timezone.now()
     require_edit(user, commitment)
-    locked = _lock(commitment, None)
+    locked = _lock(commitment, expected_version)
     evidence = Evidence(
         commitment=locked,
         source=source,
@@ -242,6 +246,6 @@ def evidence_add(
 
 @transaction.atomic
 def commitment_delete(*, commitment: Commitment, user) -> None:
-    if user is not None and not getattr(user, "is_superuser", False):
+    if user is not None and not access.can_delete_commitment(user, commitment):
         raise EditNotAllowed("Only superusers may delete commitments.")
     commitment.delete()

@@ -5,6 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from commitments import services
 from commitments.models import Commitment, Evidence, ProgressObservation, StatusChange
 from commitments.rules import Status
 from tests.admin_support import add_inline_row, change_form_data, change_url, staff_user
@@ -147,6 +148,33 @@ def test_edit_of_an_outdated_page_is_refused(client, officer):
     assert response.status_code == 200
     assert "Someone changed this commitment" in response.text
     assert Commitment.objects.get(pk=commitment.pk).title == "Theirs"
+
+
+def test_a_save_that_loses_a_race_after_validation_is_refused_with_nothing_saved(
+    client, officer, monkeypatch
+):
+    commitment = CommitmentFactory(title="Old title", status=Status.ANNOUNCED)
+    data = change_form_data(
+        open_change_page(client, commitment),
+        title="Mine",
+        new_status=Status.AGREED,
+        status_note="Signed.",
+    )
+
+    def someone_saved_first(**kwargs):
+        raise services.VersionConflict(kwargs["commitment"].version + 1)
+
+    monkeypatch.setattr(services, "commitment_change_status", someone_saved_first)
+    response = client.post(change_url(commitment), data, follow=True)
+
+    assert response.status_code == 200
+    assert "Someone else saved this commitment" in response.text
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.status, commitment.version) == (
+        "Old title",
+        "announced",
+        1,
+    )
 
 
 def test_new_evidence_is_added_and_resets_the_review_clock(client, officer):

@@ -5,8 +5,9 @@ Every write goes through `services`; who may write is `access`; which moves are 
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -14,6 +15,7 @@ from .. import access, selectors, services
 from ..models import Commitment, Evidence, ProgressObservation, Review, StatusChange
 from . import actions
 from .forms import DESCRIPTIVE_FIELDS, CommitmentAdminForm
+from .read_only import ReadOnlyInlineMixin
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -39,20 +41,6 @@ class ScopedInlineMixin:
         if obj is None:
             return access.can_edit_any(request.user)
         return access.can_edit_commitment(request.user, obj)
-
-
-class ReadOnlyInlineMixin:
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EvidenceInline(ScopedInlineMixin, admin.StackedInline):
@@ -270,6 +258,20 @@ class CommitmentAdmin(admin.ModelAdmin):
             stale,
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.VersionConflict:
+            # Someone saved between this form's validation and its save; the admin's transaction
+            # has rolled back everything this request wrote.
+            self.message_user(
+                request,
+                "Someone else saved this commitment while you were editing it, so nothing of "
+                "yours was saved. Review their change below and make yours again.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_form(self, request, form, change):
         # The form's instance stays unsaved; save_model hands the cleaned data to the services.
         return form.instance
@@ -280,7 +282,7 @@ class CommitmentAdmin(admin.ModelAdmin):
             fields = {
                 name: data[name]
                 for name in DESCRIPTIVE_FIELDS
-                if name in data and name not in ("partner_countries", "responsible_users")
+                if name in data and name not in services.EDITABLE_RELATIONS
             }
             created = services.commitment_create(
                 user=request.user,

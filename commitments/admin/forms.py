@@ -5,25 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .. import access, rules
+from .. import access, rules, services
 from ..models import Commitment
 from ..rules import Status
 
-DESCRIPTIVE_FIELDS = (
-    "title",
-    "slug",
-    "description",
-    "owner_country",
-    "partner_countries",
-    "category",
-    "target_date",
-    "target_amount",
-    "target_unit",
-    "announced_on",
-    "meeting",
-    "responsible_users",
-    "notes",
-)
+DESCRIPTIVE_FIELDS = services.EDITABLE_FIELDS
 STATUS_NOTE_REQUIRED = "Say why the status changes: a note is required."
 
 

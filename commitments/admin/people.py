@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 
 from .. import reminders
 from ..models import CountryMembership, Reminder, ReminderPreference
+from .read_only import ReadOnlyMixin
 
 User = get_user_model()
 
@@ -60,7 +61,7 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """A log written by the reminder job; nobody adds, edits or deletes reminders by hand."""
 
     list_display = (
@@ -101,12 +102,3 @@ class ReminderAdmin(admin.ModelAdmin):
     @admin.display(description="Last error")
     def short_error(self, obj):
         return Truncator(obj.last_error).chars(80)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

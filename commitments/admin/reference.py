@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..models import Country, Evidence, Meeting, Source, StatusChange
+from .read_only import ReadOnlyInlineMixin, ReadOnlyMixin
 
 
 @admin.register(Country)
@@ -28,14 +29,12 @@ class MeetingAdmin(admin.ModelAdmin):
     prepopulated_fields = {"key": ("name",)}
 
 
-class CitingEvidenceInline(admin.TabularInline):
+class CitingEvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Evidence
     verbose_name = "evidence citing this source"
     verbose_name_plural = "evidence citing this source"
     fields = ("commitment_link", "quote", "url", "observed_on")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("commitment")
@@ -44,15 +43,6 @@ class CitingEvidenceInline(admin.TabularInline):
     def commitment_link(self, obj):
         url = reverse("admin:commitments_commitment_change", args=[obj.commitment_id])
         return format_html('<a href="{}">{}</a>', url, obj.commitment.title)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Source)
@@ -79,7 +69,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """History is written by the services only: nobody adds, edits or deletes it here."""
 
     list_display = ("commitment", "old_status", "new_status", "changed_by", "changed_at", "note")
@@ -87,12 +77,3 @@ class StatusChangeAdmin(admin.ModelAdmin):
     search_fields = ("commitment__title", "note")
     list_select_related = ("commitment", "changed_by")
     date_hierarchy = "changed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

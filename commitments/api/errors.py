@@ -1,0 +1,152 @@
+"""One error shape for the whole API: RFC 9457 problem details.
+
+Every 4xx body is `application/problem+json` with `type`, `title`, `status`, `detail` and `errors`
+(a mapping of field name to a list of messages; empty when no field is to blame). Domain
+exceptions from `services` and `rules` are translated here, so views never build error bodies.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from commitments import rules, services
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+NON_FIELD = "non_field_errors"
+_TYPE_PREFIX = "urn:tracker:problem:"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource has changed since you read it; fetch it again and retry."
+    default_code = "precondition_failed"
+
+
+def problem_type(code: str) -> str:
+    return f"{_TYPE_PREFIX}{code.replace('_', '-')}"
+
+
+def problem_response(
+    status_code: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    body = {
+        "type": problem_type(code) if code else "about:blank",
+        "title": HTTPStatus(status_code).phrase,
+        "status": status_code,
+        "detail": detail,
+        "errors": errors or {},
+        **extensions,
+    }
+    response = Response(body, status=status_code, headers=headers)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF/Django error structures as `{"field": [...], "partner_countries.1": [...]}`."""
+    flat: dict[str, list[str]] = {}
+
+    def add(key: str, message: Any) -> None:
+        flat.setdefault(_printable(key) or NON_FIELD, []).append(_printable(str(message)))
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, dict):
+            for name, inner in value.items():
+                name = NON_FIELD if name in ("__all__", NON_FIELD) else str(name)
+                walk(inner, f"{key}.{name}" if key else name)
+        elif isinstance(value, list | tuple):
+            for index, inner in enumerate(value):
+                if isinstance(inner, dict | list | tuple):
+                    walk(inner, f"{key}.{index}" if key else str(index))
+                else:
+                    add(key, inner)
+        else:
+            add(key, value)
+
+    walk(detail, prefix)
+    return flat
+
+
+def _printable(text: str) -> str:
+    """Echoed input may hold lone surrogates, which cannot be encoded as UTF-8 JSON."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _summary(errors: dict[str, list[str]]) -> str:
+    parts = [f"{name}: {' '.join(messages)}" for name, messages in errors.items()]
+    return "Invalid input. " + "; ".join(parts)
+
+
+def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return flatten_errors(exc.message_dict)
+    return {NON_FIELD: list(exc.messages)}
+
+
+def validation_problem(errors: dict[str, list[str]], code: str = "validation_error", **ext):
+    return problem_response(400, _summary(errors), code=code, errors=errors, **ext)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: every error the API knows about becomes a problem response."""
+    response = _problem_for(exc)
+    if response is not None:
+        set_rollback()
+    return response
+
+
+def _problem_for(exc: Exception) -> Response | None:
+    if isinstance(exc, rules.TransitionNotAllowed):
+        return validation_problem(
+            _django_errors(exc),
+            code="transition_not_allowed",
+            current_status=exc.old_status,
+            allowed_statuses=list(exc.allowed),
+        )
+    if isinstance(exc, DjangoValidationError):
+        return validation_problem(_django_errors(exc))
+    if isinstance(exc, services.VersionConflict):
+        return problem_response(412, str(exc), code="version_conflict")
+    if isinstance(exc, services.EditNotAllowed):
+        return problem_response(403, str(exc), code="edit_not_allowed")
+    if isinstance(exc, DjangoPermissionDenied):
+        return problem_response(403, str(exc) or "You may not do this.", code="permission_denied")
+    if isinstance(exc, Http404):
+        return problem_response(404, "Not found.", code="not_found")
+    if isinstance(exc, IntegrityError):
+        return problem_response(
+            409, "The change conflicts with data saved at the same time; retry.", code="conflict"
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flatten_errors(exc.detail)
+        return validation_problem(errors)
+    if isinstance(exc, exceptions.APIException):
+        headers = {}
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if getattr(exc, "wait", None):
+            headers["Retry-After"] = str(int(exc.wait))
+        detail = exc.detail
+        if isinstance(detail, dict | list):
+            errors = flatten_errors(detail)
+            return problem_response(
+                exc.status_code, _summary(errors), code=exc.default_code, errors=errors
+            )
+        code = getattr(detail, "code", None) or exc.default_code
+        return problem_response(exc.status_code, str(detail), code=code, headers=headers)
+    return None

@@ -1,0 +1,151 @@
+"""Query-string filters. A bad value is a 400 naming the parameter; nothing here reaches a 500."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import django_filters as filters
+from django import forms
+from django.db import connection
+from django.db.models import Q
+from django_filters.fields import IsoDateTimeField
+
+from commitments import rules
+from commitments.models import Category, Commitment, Evidence, StatusChange, iso_alpha2_validator
+
+from .pagination import Key
+
+MAX_ID = 2**63 - 1
+
+# The orderings a client may ask for. Each is served by an index (updated_at+id, the primary key,
+# target_date), so no ordering turns a page into a sort of the whole table.
+COMMITMENT_ORDERINGS: dict[str, tuple[Key, ...]] = {
+    "-updated_at": (Key("updated_at", True), Key("id", True)),
+    "updated_at": (Key("updated_at"), Key("id")),
+    "-id": (Key("id", True),),
+    "id": (Key("id"),),
+    "target_date": (Key("target_date", nullable=True), Key("id")),
+    "-target_date": (Key("target_date", True, nullable=True), Key("id", True)),
+}
+DEFAULT_COMMITMENT_ORDERING = "-updated_at"
+
+
+class SafeIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time that the database can store (refuses e.g. year 1 at UTC-14)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return None
+        try:
+            # In UTC, because PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 parsers accept.
+            return value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("This date-time is out of range.") from None
+
+
+class SafeIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = SafeIsoDateTimeField
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+def country_code_filter(field_name: str = "", **kwargs) -> filters.CharFilter:
+    return filters.CharFilter(
+        field_name=field_name, max_length=2, validators=[iso_alpha2_validator], **kwargs
+    )
+
+
+BOOLEAN_CHOICES = (("true", "true"), ("false", "false"))
+
+
+class CommitmentFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(
+        choices=rules.Status.choices, help_text="Repeat for several: status=agreed&status=stalled."
+    )
+    owner_country = country_code_filter("owner_country_id", help_text="ISO code, e.g. KZ.")
+    partner_country = country_code_filter(method="filter_partner", help_text="ISO code, e.g. KG.")
+    category = filters.MultipleChoiceFilter(
+        choices=Category.choices, help_text="Repeat for several."
+    )
+    stale = filters.ChoiceFilter(
+        choices=BOOLEAN_CHOICES, method="filter_stale", help_text="true or false."
+    )
+    target_date_after = filters.DateFilter(
+        field_name="target_date",
+        lookup_expr="gte",
+        help_text="Target date on or after (YYYY-MM-DD).",
+    )
+    target_date_before = filters.DateFilter(
+        field_name="target_date", lookup_expr="lte", help_text="Target date on or before."
+    )
+    updated_since = SafeIsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time."
+    )
+    search = filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        help_text="Words in the title or description (full-text on PostgreSQL).",
+    )
+    # Applied by the keyset paginator, which must know the ordering to build its cursor.
+    ordering = filters.ChoiceFilter(
+        choices=[(name, name) for name in COMMITMENT_ORDERINGS],
+        method="filter_nothing",
+        help_text=f"Default {DEFAULT_COMMITMENT_ORDERING}.",
+    )
+
+    class Meta:
+        model = Commitment
+        fields = []
+
+    def filter_partner(self, queryset, name, value):
+        partnered = Commitment.partner_countries.through.objects.filter(country_id=value)
+        return queryset.filter(pk__in=partnered.values("commitment_id"))
+
+    def filter_stale(self, queryset, name, value):
+        now = getattr(self.request, "api_now", None)
+        return queryset.stale(now) if value == "true" else queryset.not_stale(now)
+
+    def filter_search(self, queryset, name, value):
+        words = value.split()
+        if not words:
+            return queryset
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector("title", "description", config="simple")
+            query = SearchQuery(value, search_type="websearch", config="simple")
+            return queryset.alias(_search=vector).filter(_search=query)
+        condition = Q()
+        for word in words:
+            condition &= Q(title__icontains=word) | Q(description__icontains=word)
+        return queryset.filter(condition)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+
+class EvidenceFilter(filters.FilterSet):
+    commitment = IdFilter(field_name="commitment_id", help_text="A commitment's id.")
+    source = IdFilter(field_name="source_id", help_text="A source's id.")
+
+    class Meta:
+        model = Evidence
+        fields = []
+
+
+class StatusChangeFilter(filters.FilterSet):
+    commitment = IdFilter(field_name="commitment_id", help_text="A commitment's id.")
+    new_status = filters.MultipleChoiceFilter(choices=rules.Status.choices)
+    changed_since = SafeIsoDateTimeFilter(field_name="changed_at", lookup_expr="gte")
+
+    class Meta:
+        model = StatusChange
+        fields = []

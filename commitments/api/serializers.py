@@ -1,0 +1,411 @@
+"""Serializers: declared fields describe the JSON (and the OpenAPI schema); reads are hand-written.
+
+Read serializers build each row's dict directly from the selector's rows (prefetched relations,
+the `stale` annotation), so a page costs no queries beyond the selector's and little Python per
+row. Write serializers only parse and type-check input: they reject unknown fields and hand plain
+values to `services`, which validate against the model and save.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from rest_framework import serializers
+
+from commitments import rules
+from commitments.models import Category, Commitment, Country, Source, http_url_validator
+
+MAX_ID = 2**63 - 1
+_ALLOWED = {status: rules.allowed_transitions(status) for status in rules.Status.values}
+_SENTINEL_ID = 987654321987654321
+_ISO_CODE = re.compile(r"[A-Z]{2}")
+
+
+class Links:
+    """Absolute URLs for one request: reverse once per route, not once per row."""
+
+    def __init__(self, request):
+        self._base = request.build_absolute_uri("/")[:-1] if request is not None else ""
+        self._prefixes: dict[str, tuple[str, str]] = {}
+
+    def _url(self, name: str, value) -> str:
+        parts = self._prefixes.get(name)
+        if parts is None:
+            sentinel = "ZZ" if name == "country-detail" else str(_SENTINEL_ID)
+            path = reverse(f"api:{name}", args=[sentinel])
+            head, tail = path.rsplit(sentinel, 1)
+            parts = self._prefixes[name] = (self._base + head, tail)
+        return f"{parts[0]}{value}{parts[1]}"
+
+    def commitment(self, pk) -> str:
+        return self._url("commitment-detail", pk)
+
+    def commitment_evidence(self, pk) -> str:
+        return self._url("commitment-evidence-list", pk)
+
+    def commitment_history(self, pk) -> str:
+        return self._url("commitment-history-list", pk)
+
+    def commitment_transitions(self, pk) -> str:
+        return self._url("commitment-transitions", pk)
+
+    def evidence(self, pk) -> str:
+        return self._url("evidence-detail", pk)
+
+    def source(self, pk) -> str:
+        return self._url("source-detail", pk)
+
+    def country(self, code) -> str:
+        return self._url("country-detail", code)
+
+    def status_change(self, pk) -> str:
+        return self._url("statuschange-detail", pk)
+
+
+def links_from(context) -> Links:
+    links = context.get("links")
+    if links is None:
+        links = context["links"] = Links(context.get("request"))
+    return links
+
+
+def _dt(value) -> str | None:
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def no_lone_surrogates(value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise serializers.ValidationError("Contains characters that are not valid text.") from None
+
+
+class TextField(serializers.CharField):
+    """A CharField that also refuses text the database cannot store (lone surrogates)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(no_lone_surrogates)
+
+
+# --- Reads ----------------------------------------------------------------------------------------
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    api_url = serializers.URLField(read_only=True, help_text="This evidence in the API.")
+    commitment = serializers.IntegerField(read_only=True)
+    commitment_url = serializers.URLField(read_only=True)
+    source = serializers.IntegerField(read_only=True, allow_null=True)
+    source_url = serializers.URLField(read_only=True, allow_null=True)
+    source_title = serializers.CharField(read_only=True, allow_null=True)
+    quote = serializers.CharField(read_only=True, help_text="Verbatim from the source's text.")
+    url = serializers.CharField(read_only=True, help_text="External http(s) link, or empty.")
+    note = serializers.CharField(read_only=True)
+    observed_on = serializers.DateField(read_only=True)
+    added_by = serializers.IntegerField(read_only=True, allow_null=True, help_text="A user id.")
+
+    def to_representation(self, evidence):
+        return evidence_data(evidence, links_from(self.context))
+
+
+def evidence_data(evidence, links: Links) -> dict:
+    source_id = evidence.source_id
+    return {
+        "id": evidence.pk,
+        "api_url": links.evidence(evidence.pk),
+        "commitment": evidence.commitment_id,
+        "commitment_url": links.commitment(evidence.commitment_id),
+        "source": source_id,
+        "source_url": links.source(source_id) if source_id else None,
+        "source_title": evidence.source.title if source_id else None,
+        "quote": evidence.quote,
+        "url": evidence.url,
+        "note": evidence.note,
+        "observed_on": _date(evidence.observed_on),
+        "added_by": evidence.added_by_id,
+    }
+
+
+class CommitmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    url = serializers.URLField(read_only=True, help_text="This commitment in the API.")
+    slug = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    owner_country = serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2 code.")
+    owner_country_url = serializers.URLField(read_only=True)
+    partner_countries = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="ISO codes."
+    )
+    category = serializers.ChoiceField(choices=Category.choices, read_only=True)
+    status = serializers.ChoiceField(choices=rules.Status.choices, read_only=True)
+    allowed_transitions = serializers.ListField(
+        child=serializers.ChoiceField(choices=rules.Status.choices),
+        read_only=True,
+        help_text="The statuses this commitment may move to next.",
+    )
+    target_date = serializers.DateField(read_only=True, allow_null=True)
+    target_amount = serializers.DecimalField(
+        max_digits=20, decimal_places=2, read_only=True, allow_null=True
+    )
+    target_unit = serializers.CharField(read_only=True)
+    announced_on = serializers.DateField(read_only=True, allow_null=True)
+    notes = serializers.CharField(read_only=True)
+    last_reviewed_at = serializers.DateTimeField(read_only=True)
+    is_stale = serializers.BooleanField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+    version = serializers.IntegerField(read_only=True, help_text="Bumped on every change.")
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    evidence_url = serializers.URLField(read_only=True)
+    history_url = serializers.URLField(read_only=True)
+    transitions_url = serializers.URLField(read_only=True)
+
+    def to_representation(self, commitment):
+        return commitment_data(commitment, links_from(self.context))
+
+
+def commitment_data(c: Commitment, links: Links) -> dict:
+    pk = c.pk
+    amount = c.target_amount
+    return {
+        "id": pk,
+        "url": links.commitment(pk),
+        "slug": c.slug,
+        "title": c.title,
+        "description": c.description,
+        "owner_country": c.owner_country_id,
+        "owner_country_url": links.country(c.owner_country_id),
+        "partner_countries": [country.code for country in c.partner_list],
+        "category": c.category,
+        "status": c.status,
+        "allowed_transitions": list(_ALLOWED.get(c.status, ())),
+        "target_date": _date(c.target_date),
+        "target_amount": None if amount is None else f"{amount:.2f}",
+        "target_unit": c.target_unit,
+        "announced_on": _date(c.announced_on),
+        "notes": c.notes,
+        "last_reviewed_at": _dt(c.last_reviewed_at),
+        "is_stale": c.stale,
+        "created_at": _dt(c.created_at),
+        "updated_at": _dt(c.updated_at),
+        "version": c.version,
+        "evidence": [evidence_data(e, links) for e in c.evidence_list],
+        "evidence_url": links.commitment_evidence(pk),
+        "history_url": links.commitment_history(pk),
+        "transitions_url": links.commitment_transitions(pk),
+    }
+
+
+class SourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    api_url = serializers.URLField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    publisher = serializers.CharField(read_only=True)
+    published_on = serializers.DateField(read_only=True)
+    url = serializers.CharField(read_only=True, help_text="Where the article was published.")
+    seed_file = serializers.CharField(read_only=True)
+
+    def to_representation(self, source):
+        links = links_from(self.context)
+        return {
+            "id": source.pk,
+            "api_url": links.source(source.pk),
+            "title": source.title,
+            "publisher": source.publisher,
+            "published_on": _date(source.published_on),
+            "url": source.url,
+            "seed_file": source.seed_file,
+        }
+
+
+class SourceDetailSerializer(SourceSerializer):
+    text = serializers.CharField(read_only=True, help_text="The article's full text.")
+
+    def to_representation(self, source):
+        return {**super().to_representation(source), "text": source.text}
+
+
+class CountrySerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    url = serializers.URLField(read_only=True)
+
+    def to_representation(self, country):
+        url = links_from(self.context).country(country.code)
+        return {"code": country.code, "name": country.name, "url": url}
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    url = serializers.URLField(read_only=True)
+    commitment = serializers.IntegerField(read_only=True)
+    commitment_url = serializers.URLField(read_only=True)
+    old_status = serializers.CharField(
+        read_only=True, help_text="Empty for the first entry, when the record began."
+    )
+    new_status = serializers.ChoiceField(choices=rules.Status.choices, read_only=True)
+    changed_by = serializers.CharField(read_only=True, allow_null=True, help_text="A username.")
+    changed_at = serializers.DateTimeField(read_only=True)
+    note = serializers.CharField(read_only=True)
+
+    def to_representation(self, change):
+        links = links_from(self.context)
+        user = change.changed_by
+        return {
+            "id": change.pk,
+            "url": links.status_change(change.pk),
+            "commitment": change.commitment_id,
+            "commitment_url": links.commitment(change.commitment_id),
+            "old_status": change.old_status,
+            "new_status": change.new_status,
+            "changed_by": user.get_username() if user is not None else None,
+            "changed_at": _dt(change.changed_at),
+            "note": change.note,
+        }
+
+
+# --- Writes ---------------------------------------------------------------------------------------
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses a body that is not a JSON object, and any field it does not declare."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"Expected a JSON object, got {type(data).__name__}."]}
+            )
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        unknown = sorted(str(name) for name in data if name not in writable)
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    name: [
+                        f"Unknown field “{name}”. Writable fields: {', '.join(sorted(writable))}."
+                    ]
+                    for name in unknown
+                }
+            )
+        return super().to_internal_value(data)
+
+
+class CountryCodeField(serializers.CharField):
+    """An ISO code of a country the tracker knows, returned as the Country."""
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data)
+        if not _ISO_CODE.fullmatch(code):
+            raise serializers.ValidationError("Use an ISO 3166-1 alpha-2 code such as KZ.")
+        country = Country.objects.filter(code=code).first()
+        if country is None:
+            known = ", ".join(Country.objects.values_list("code", flat=True))
+            raise serializers.ValidationError(f"Unknown country “{code}”. Known: {known}.")
+        return country
+
+
+class CommitmentWriteSerializer(StrictSerializer):
+    """Create, replace (PUT) or change (PATCH) a commitment; status changes use transitions."""
+
+    slug = serializers.SlugField(
+        max_length=120, required=False, help_text="Made from the title when left out on create."
+    )
+    title = TextField(max_length=300)
+    description = TextField(required=False, allow_blank=True, default="")
+    owner_country = CountryCodeField(help_text="ISO code of the owner country, e.g. KZ.")
+    partner_countries = serializers.ListField(
+        child=CountryCodeField(), required=False, default=list, max_length=50
+    )
+    category = serializers.ChoiceField(choices=Category.choices)
+    target_date = serializers.DateField(required=False, allow_null=True, default=None)
+    target_amount = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Give target_unit with it.",
+    )
+    target_unit = TextField(max_length=20, required=False, allow_blank=True, default="")
+    announced_on = serializers.DateField(required=False, allow_null=True, default=None)
+    notes = TextField(required=False, allow_blank=True, default="")
+
+
+class CommitmentCreateSerializer(CommitmentWriteSerializer):
+    status = serializers.ChoiceField(
+        choices=rules.Status.choices, required=False, help_text="Initial status; default announced."
+    )
+    note = TextField(
+        required=False, allow_blank=True, help_text="Why it is recorded (first history entry)."
+    )
+
+
+class CommitmentUpdateSerializer(CommitmentWriteSerializer):
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and "status" in data:
+            raise serializers.ValidationError(
+                {
+                    "status": [
+                        "Change the status with POST to the commitment's transitions_url, "
+                        "with a note."
+                    ]
+                }
+            )
+        return super().to_internal_value(data)
+
+
+class TransitionSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=rules.Status.choices, help_text="The new status.")
+    note = TextField(max_length=5000, help_text="Why the status changes (required).")
+
+
+class EvidenceWriteSerializer(StrictSerializer):
+    source = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        help_text="A source id; required with a quote.",
+    )
+    quote = TextField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Copied verbatim from the source's text.",
+    )
+    url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        validators=[http_url_validator, no_lone_surrogates],
+        help_text="An http or https link.",
+    )
+    note = TextField(required=False, allow_blank=True)
+    observed_on = serializers.DateField(required=False, help_text="Default: today.")
+
+    def validate_source(self, value):
+        if value is None:
+            return None
+        source = Source.objects.filter(pk=value).first()
+        if source is None:
+            raise serializers.ValidationError(f"There is no source with id {value}.")
+        return source
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:100].strip("-") or "commitment"
+    slug, n = base, 1
+    while Commitment.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

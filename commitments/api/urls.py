@@ -1,0 +1,36 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("commitments", views.CommitmentViewSet, basename="commitment")
+router.register(
+    r"commitments/(?P<commitment_pk>[0-9]{1,18})/evidence",
+    views.CommitmentEvidenceViewSet,
+    basename="commitment-evidence",
+)
+router.register(
+    r"commitments/(?P<commitment_pk>[0-9]{1,18})/history",
+    views.CommitmentHistoryViewSet,
+    basename="commitment-history",
+)
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("countries", views.CountryViewSet, basename="country")
+router.register("status-changes", views.StatusChangeViewSet, basename="statuschange")
+
+# The schema and its documentation pages are public: they describe the API, they hold no data.
+public = {"permission_classes": [AllowAny]}
+
+urlpatterns = [
+    *router.urls,
+    path("schema/", SpectacularAPIView.as_view(**public), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", **public), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", **public), name="redoc"),
+    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not-found"),
+]

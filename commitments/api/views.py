@@ -1,0 +1,359 @@
+"""API views: parse the request, ask `access`, call `services`, answer with the selector's rows.
+
+No rule lives here. Writes check the caller's scope first (403 before anything else), then the
+If-Match precondition (412), then the body (400); the service re-checks it all in one transaction.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from commitments import access, selectors, services
+from commitments.models import Commitment, Country, Evidence, Source, StatusChange
+
+from . import filters, serializers
+from .conditional import etag_for, expected_version
+from .pagination import Key, KeysetPagination
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        'The commitment\'s ETag as last read, e.g. `"12-3"`. If it no longer matches, the answer '
+        "is 412 and nothing is saved. Without If-Match the write is accepted (last writer wins)."
+    ),
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=True,
+    description='The commitment\'s version as a strong ETag, `"<id>-<version>"`.',
+)
+
+
+def _editor_required(user) -> None:
+    if not access.can_edit_any(user):
+        raise services.EditNotAllowed(
+            "Your account has no country, so it may read but not change commitments."
+        )
+
+
+class ApiViewMixin:
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = KeysetPagination
+    keyset: tuple[Key, ...] = (Key("id"),)
+
+    def get_keyset(self, request):
+        return "id", self.keyset
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List commitments", description="Filter, search and page."),
+    retrieve=extend_schema(summary="Get a commitment", parameters=[ETAG]),
+    create=extend_schema(
+        summary="Create a commitment",
+        request=serializers.CommitmentCreateSerializer,
+        responses={201: serializers.CommitmentSerializer},
+        parameters=[ETAG],
+    ),
+    update=extend_schema(
+        summary="Replace a commitment's fields",
+        description="Fields left out are reset to empty, except `slug`, which is kept.",
+        request=serializers.CommitmentUpdateSerializer,
+        responses={200: serializers.CommitmentSerializer},
+        parameters=[IF_MATCH, ETAG],
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a commitment's fields",
+        request=serializers.CommitmentUpdateSerializer,
+        responses={200: serializers.CommitmentSerializer},
+        parameters=[IF_MATCH, ETAG],
+    ),
+    destroy=extend_schema(
+        summary="Delete a commitment (superusers only)",
+        parameters=[IF_MATCH],
+        responses={204: OpenApiResponse(description="Deleted.")},
+    ),
+)
+class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
+    serializer_class = serializers.CommitmentSerializer
+    filterset_class = filters.CommitmentFilter
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def initial(self, request, *args, **kwargs):
+        request.api_now = timezone.now()
+        super().initial(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.commitment_api_list(now=getattr(self.request, "api_now", None))
+
+    def get_keyset(self, request):
+        name = request.query_params.get("ordering") or filters.DEFAULT_COMMITMENT_ORDERING
+        return name, filters.COMMITMENT_ORDERINGS[name]
+
+    def respond(self, commitment_id: int, status_code: int = 200) -> Response:
+        commitment = self.get_queryset().get(pk=commitment_id)
+        data = serializers.commitment_data(commitment, self.links())
+        headers = {"ETag": etag_for(commitment)}
+        if status_code == 201:
+            headers["Location"] = data["url"]
+        return Response(data, status=status_code, headers=headers)
+
+    def links(self):
+        return serializers.links_from(self.get_serializer_context())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not hasattr(self, "_links"):
+            self._links = serializers.Links(self.request)
+        context["links"] = self._links
+        return context
+
+    def editable_object(self) -> Commitment:
+        commitment = self.get_object()
+        services.require_edit(self.request.user, commitment)
+        return commitment
+
+    def list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        links = self.links()
+        return self.get_paginated_response([serializers.commitment_data(c, links) for c in page])
+
+    def retrieve(self, request, pk=None):
+        commitment = self.get_object()
+        data = serializers.commitment_data(commitment, self.links())
+        return Response(data, headers={"ETag": etag_for(commitment)})
+
+    def create(self, request):
+        _editor_required(request.user)
+        serializer = serializers.CommitmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        partners = data.pop("partner_countries", [])
+        note = data.pop("note", "")
+        if not data.get("slug"):
+            data["slug"] = serializers.unique_slug(data["title"])
+        commitment = services.commitment_create(
+            user=request.user, partner_countries=partners, note=note, **data
+        )
+        return self.respond(commitment.pk, status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        commitment = self.editable_object()
+        version = expected_version(request, commitment)
+        serializer = serializers.CommitmentUpdateSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        services.commitment_update(
+            commitment=commitment,
+            user=request.user,
+            data=dict(serializer.validated_data),
+            expected_version=version,
+        )
+        return self.respond(commitment.pk)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    def destroy(self, request, pk=None):
+        commitment = self.get_object()
+        if not request.user.is_superuser:
+            raise services.EditNotAllowed("Only superusers may delete commitments.")
+        expected_version(request, commitment)
+        services.commitment_delete(commitment=commitment, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Change a commitment's status",
+        description=(
+            "Moves the commitment to `status` if the rules allow it, recording the note in its "
+            "history and resetting its staleness clock. A forbidden move is a 400 whose "
+            "`allowed_statuses` lists the moves that are allowed. Answers with the commitment."
+        ),
+        request=serializers.TransitionSerializer,
+        responses={200: serializers.CommitmentSerializer},
+        parameters=[IF_MATCH, ETAG],
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def transitions(self, request, pk=None):
+        commitment = self.editable_object()
+        version = expected_version(request, commitment)
+        serializer = serializers.TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.commitment_change_status(
+            commitment=commitment,
+            new_status=serializer.validated_data["status"],
+            note=serializer.validated_data["note"],
+            user=request.user,
+            expected_version=version,
+        )
+        return self.respond(commitment.pk)
+
+
+class CommitmentChildMixin(ApiViewMixin):
+    """Lists under /commitments/{commitment_pk}/: 404 when the commitment does not exist."""
+
+    def commitment(self) -> Commitment:
+        if not hasattr(self, "_commitment"):
+            self._commitment = get_object_or_404(
+                Commitment.objects.prefetch_related("partner_countries"),
+                pk=self.kwargs["commitment_pk"],
+            )
+        return self._commitment
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List a commitment's evidence"),
+    create=extend_schema(
+        summary="Add evidence to a commitment",
+        description=(
+            "A quote must occur verbatim in its source's text; a URL must be http or https. "
+            "Resets the commitment's staleness clock and bumps its version."
+        ),
+        request=serializers.EvidenceWriteSerializer,
+        responses={201: serializers.EvidenceSerializer},
+        parameters=[IF_MATCH],
+    ),
+)
+class CommitmentEvidenceViewSet(
+    CommitmentChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = serializers.EvidenceSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return Evidence.objects.select_related("source").defer("source__text")
+
+    def list(self, request, commitment_pk=None):
+        commitment = self.commitment()
+        queryset = self.get_queryset().filter(commitment=commitment)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request, commitment_pk=None):
+        commitment = self.commitment()
+        services.require_edit(request.user, commitment)
+        version = expected_version(request, commitment)
+        serializer = serializers.EvidenceWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evidence = services.evidence_add(
+            commitment=commitment,
+            user=request.user,
+            expected_version=version,
+            **serializer.validated_data,
+        )
+        evidence = self.get_queryset().get(pk=evidence.pk)
+        data = self.get_serializer(evidence).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
+
+
+@extend_schema_view(list=extend_schema(summary="List a commitment's status history"))
+class CommitmentHistoryViewSet(
+    CommitmentChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = serializers.StatusChangeSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return StatusChange.objects.select_related("changed_by")
+
+    def list(self, request, commitment_pk=None):
+        queryset = self.get_queryset().filter(commitment=self.commitment())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List all evidence"),
+    retrieve=extend_schema(summary="Get one piece of evidence"),
+)
+class EvidenceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.EvidenceSerializer
+    filterset_class = filters.EvidenceFilter
+    lookup_value_regex = r"[0-9]{1,18}"
+    queryset = Evidence.objects.select_related("source").defer("source__text")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List sources (without their texts)"),
+    retrieve=extend_schema(
+        summary="Get a source with its full text", responses=serializers.SourceDetailSerializer
+    ),
+)
+class SourceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        if self.action == "list":
+            return Source.objects.defer("text")
+        return Source.objects.all()
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.SourceDetailSerializer
+        return serializers.SourceSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List countries"),
+    retrieve=extend_schema(summary="Get a country by ISO code"),
+)
+class CountryViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.CountrySerializer
+    queryset = Country.objects.all()
+    lookup_value_regex = r"[A-Z]{2}"
+    keyset = (Key("code"),)
+
+    def get_keyset(self, request):
+        return "code", self.keyset
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List status changes of all commitments"),
+    retrieve=extend_schema(summary="Get one status change"),
+)
+class StatusChangeViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.StatusChangeSerializer
+    filterset_class = filters.StatusChangeFilter
+    lookup_value_regex = r"[0-9]{1,18}"
+    queryset = StatusChange.objects.select_related("changed_by")
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Any other path under /api/v1/: a problem-details 404 instead of Django's HTML page."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        detail = "Not found."
+        if not request.path.endswith("/"):
+            try:
+                match = resolve(request.path + "/")
+            except Resolver404:
+                match = None
+            if match is not None and getattr(match.func, "view_class", None) is not NotFoundView:
+                detail = f"Not found. Did you mean {request.path}/ (with a trailing slash)?"
+        raise NotFound(detail)

@@ -1,0 +1,53 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """Throttle counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def reader(db):
+    """A valid token with no country: reads everything, changes nothing."""
+    return UserFactory(username="reader", is_staff=False)
+
+
+@pytest.fixture
+def kz_staff(kz):
+    return UserFactory(username="kz-officer", countries=["KZ"])
+
+
+@pytest.fixture
+def kg_staff(kg):
+    return UserFactory(username="kg-officer", countries=["KG"])
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True)
+
+
+@pytest.fixture
+def api(superuser):
+    return client_for(superuser)

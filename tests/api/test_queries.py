@@ -1,0 +1,51 @@
+"""The list's query count is part of its contract: it does not grow with rows."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
+
+# 1. the token and its user; 2. the page of commitments with the `stale` annotation;
+# 3. their partner countries; 4. their evidence with each source's title.
+LIST_QUERIES = 4
+
+
+def make(n, kz, kg):
+    source = SourceFactory()
+    for _ in range(n):
+        commitment = CommitmentFactory(partners=["KG"])
+        EvidenceFactory.create_batch(2, commitment=commitment, source=source)
+        EvidenceFactory(commitment=commitment, source=SourceFactory())
+
+
+def list_queries(api, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get("/api/v1/commitments/", params)
+    assert response.status_code == 200
+    return response.json()["results"], len(queries)
+
+
+def test_list_costs_the_same_queries_for_5_and_100_commitments(api, kz, kg):
+    make(5, kz, kg)
+    rows, five = list_queries(api, {"page_size": 200})
+    assert len(rows) == 5
+    make(95, kz, kg)
+    rows, hundred = list_queries(api, {"page_size": 200})
+    assert len(rows) == 100
+    assert all(len(row["evidence"]) == 3 and row["partner_countries"] == ["KG"] for row in rows)
+    assert five == hundred == LIST_QUERIES
+
+
+def test_filtered_page_after_a_cursor_costs_the_same(api, kz, kg, django_assert_num_queries):
+    make(30, kz, kg)
+    first = api.get("/api/v1/commitments/", {"page_size": 10, "owner_country": "KZ"}).json()
+    with django_assert_num_queries(LIST_QUERIES):
+        response = api.get(first["next"] + "&status=announced")
+    assert len(response.json()["results"]) == 10
+
+
+def test_detail_costs_four_queries(api, kz, kg, django_assert_num_queries):
+    make(3, kz, kg)
+    pk = api.get("/api/v1/commitments/").json()["results"][0]["id"]
+    with django_assert_num_queries(LIST_QUERIES):
+        assert api.get(f"/api/v1/commitments/{pk}/").status_code == 200
