@@ -11,6 +11,7 @@ from commitments.benchmarking.runner import (
     compute_ratios,
     over_budget,
     render_table,
+    throughput_ratio,
 )
 from commitments.models import Commitment
 from tests.factories import CommitmentFactory
@@ -88,3 +89,11 @@ def test_benchmark_refuses_a_database_it_would_wrongly_flush():
         call_command("benchmark", "--quick")
 
     assert Commitment.objects.filter(slug="a-real-commitment").exists()
+
+
+def test_throughput_ratio_is_the_median_of_back_to_back_rounds():
+    ours, bare = result("our_list", 1000, 100, 10), result("bare_values_list", 1000, 100, 10)
+    # Round 2 fell on a burst of load from elsewhere that hit both sides alike.
+    ours.rounds_rps, bare.rounds_rps = [90.0, 30.0, 88.0], [100.0, 60.0, 110.0]
+
+    assert throughput_ratio(ours, bare) == 0.8

@@ -81,8 +81,8 @@ class Command(BaseCommand):
         quick = options["quick"]
         opts = Options(
             sizes=options["sizes"] or ((1_000,) if quick else (1_000, 10_000, 100_000)),
-            duration=options["duration"] or (4 if quick else 12),
-            rounds=options["rounds"] or (2 if quick else 3),
+            duration=options["duration"] or (6 if quick else 12),
+            rounds=options["rounds"] or (3 if quick else 4),
             warmup=options["warmup"] if options["warmup"] is not None else (1 if quick else 2),
             connections=options["connections"],
             workers=options["workers"],
