@@ -257,3 +257,64 @@ def commitment_api_list(*, now: datetime | None = None) -> CommitmentQuerySet:
             to_attr="evidence_list",
         ),
     ).with_is_stale(now or timezone.now())
+
+
+# The API list reads plain rows, not model instances: a page of 50 commitments with their 150
+# evidence rows built ~400 instances and their related managers per request, half the list's time.
+API_COMMITMENT_COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "description",
+    "owner_country_id",
+    "category",
+    "status",
+    "target_date",
+    "target_amount",
+    "target_unit",
+    "announced_on",
+    "notes",
+    "last_reviewed_at",
+    "created_at",
+    "updated_at",
+    "version",
+)
+API_EVIDENCE_COLUMNS = (
+    "id",
+    "commitment_id",
+    "source_id",
+    "source__title",
+    "quote",
+    "url",
+    "note",
+    "observed_on",
+    "added_by_id",
+)
+
+
+def commitment_api_rows(*, now: datetime | None = None) -> CommitmentQuerySet:
+    """The API's commitments as dicts of API_COMMITMENT_COLUMNS plus `stale`; filter and page it,
+    then `with_api_relations` adds the page's partners and evidence."""
+    return Commitment.objects.with_is_stale(now or timezone.now()).values(
+        *API_COMMITMENT_COLUMNS, "stale"
+    )
+
+
+def with_api_relations(rows: list[dict]) -> list[dict]:
+    """Add `partner_codes` (sorted ISO codes) and `evidence` (dicts of API_EVIDENCE_COLUMNS, in
+    observation order) to each row: two queries for the whole page, none per row."""
+    by_id = {}
+    for row in rows:
+        row["partner_codes"], row["evidence"] = [], []
+        by_id[row["id"]] = row
+    if not by_id:
+        return rows
+    partners = Commitment.partner_countries.through.objects.filter(commitment_id__in=by_id)
+    for commitment_id, code in partners.order_by("country_id").values_list(
+        "commitment_id", "country_id"
+    ):
+        by_id[commitment_id]["partner_codes"].append(code)
+    evidence = Evidence.objects.filter(commitment_id__in=by_id).order_by("observed_on", "id")
+    for item in evidence.values(*API_EVIDENCE_COLUMNS):
+        by_id[item["commitment_id"]]["evidence"].append(item)
+    return rows

@@ -157,7 +157,9 @@ class KeysetPagination(BasePagination):
         return values
 
     def encode_cursor(self) -> str:
-        values = [_encode_value(getattr(self.last, key.field)) for key in self.keys]
+        last = self.last
+        get = last.__getitem__ if isinstance(last, dict) else last.__getattribute__
+        values = [_encode_value(get(key.field)) for key in self.keys]
         payload = json.dumps({"o": self.ordering_name, "v": values}, separators=(",", ":"))
         return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from rest_framework import serializers
 
-from commitments import rules
+from commitments import rules, selectors
 from commitments.models import Category, Commitment, Country, Source, http_url_validator
 
 MAX_ID = 2**63 - 1
@@ -118,20 +118,38 @@ class EvidenceSerializer(serializers.Serializer):
 
 
 def evidence_data(evidence, links: Links) -> dict:
-    source_id = evidence.source_id
+    return evidence_row_data(
+        {
+            "id": evidence.pk,
+            "commitment_id": evidence.commitment_id,
+            "source_id": evidence.source_id,
+            "source__title": evidence.source.title if evidence.source_id else None,
+            "quote": evidence.quote,
+            "url": evidence.url,
+            "note": evidence.note,
+            "observed_on": evidence.observed_on,
+            "added_by_id": evidence.added_by_id,
+        },
+        links,
+    )
+
+
+def evidence_row_data(e: dict, links: Links) -> dict:
+    """One evidence row (selectors.API_EVIDENCE_COLUMNS) as the API shows it."""
+    pk, commitment_id, source_id = e["id"], e["commitment_id"], e["source_id"]
     return {
-        "id": evidence.pk,
-        "api_url": links.evidence(evidence.pk),
-        "commitment": evidence.commitment_id,
-        "commitment_url": links.commitment(evidence.commitment_id),
+        "id": pk,
+        "api_url": links.evidence(pk),
+        "commitment": commitment_id,
+        "commitment_url": links.commitment(commitment_id),
         "source": source_id,
         "source_url": links.source(source_id) if source_id else None,
-        "source_title": evidence.source.title if source_id else None,
-        "quote": evidence.quote,
-        "url": evidence.url,
-        "note": evidence.note,
-        "observed_on": _date(evidence.observed_on),
-        "added_by": evidence.added_by_id,
+        "source_title": e["source__title"] if source_id else None,
+        "quote": e["quote"],
+        "url": e["url"],
+        "note": e["note"],
+        "observed_on": _date(e["observed_on"]),
+        "added_by": e["added_by_id"],
     }
 
 
@@ -175,31 +193,45 @@ class CommitmentSerializer(serializers.Serializer):
 
 
 def commitment_data(c: Commitment, links: Links) -> dict:
-    pk = c.pk
-    amount = c.target_amount
+    """A commitment loaded by selectors.commitment_api_list, as the API shows it."""
+    row = {name: getattr(c, name) for name in selectors.API_COMMITMENT_COLUMNS}
+    row["stale"] = c.stale
+    row["partner_codes"] = [country.code for country in c.partner_list]
+    return commitment_row_data(
+        row, links, evidence=[evidence_data(e, links) for e in c.evidence_list]
+    )
+
+
+def commitment_row_data(r: dict, links: Links, *, evidence: list[dict] | None = None) -> dict:
+    """A row from selectors.commitment_api_rows + with_api_relations, as the API shows it."""
+    pk = r["id"]
+    amount = r["target_amount"]
+    status = r["status"]
     return {
         "id": pk,
         "url": links.commitment(pk),
-        "slug": c.slug,
-        "title": c.title,
-        "description": c.description,
-        "owner_country": c.owner_country_id,
-        "owner_country_url": links.country(c.owner_country_id),
-        "partner_countries": [country.code for country in c.partner_list],
-        "category": c.category,
-        "status": c.status,
-        "allowed_transitions": list(_ALLOWED.get(c.status, ())),
-        "target_date": _date(c.target_date),
+        "slug": r["slug"],
+        "title": r["title"],
+        "description": r["description"],
+        "owner_country": r["owner_country_id"],
+        "owner_country_url": links.country(r["owner_country_id"]),
+        "partner_countries": r["partner_codes"],
+        "category": r["category"],
+        "status": status,
+        "allowed_transitions": list(_ALLOWED.get(status, ())),
+        "target_date": _date(r["target_date"]),
         "target_amount": None if amount is None else f"{amount:.2f}",
-        "target_unit": c.target_unit,
-        "announced_on": _date(c.announced_on),
-        "notes": c.notes,
-        "last_reviewed_at": _dt(c.last_reviewed_at),
-        "is_stale": c.stale,
-        "created_at": _dt(c.created_at),
-        "updated_at": _dt(c.updated_at),
-        "version": c.version,
-        "evidence": [evidence_data(e, links) for e in c.evidence_list],
+        "target_unit": r["target_unit"],
+        "announced_on": _date(r["announced_on"]),
+        "notes": r["notes"],
+        "last_reviewed_at": _dt(r["last_reviewed_at"]),
+        "is_stale": r["stale"],
+        "created_at": _dt(r["created_at"]),
+        "updated_at": _dt(r["updated_at"]),
+        "version": r["version"],
+        "evidence": evidence
+        if evidence is not None
+        else [evidence_row_data(e, links) for e in r["evidence"]],
         "evidence_url": links.commitment_evidence(pk),
         "history_url": links.commitment_history(pk),
         "transitions_url": links.commitment_transitions(pk),

@@ -133,10 +133,12 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return commitment
 
     def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        rows = selectors.commitment_api_rows(now=getattr(request, "api_now", None))
+        page = selectors.with_api_relations(self.paginate_queryset(self.filter_queryset(rows)))
         links = self.links()
-        return self.get_paginated_response([serializers.commitment_data(c, links) for c in page])
+        return self.get_paginated_response(
+            [serializers.commitment_row_data(row, links) for row in page]
+        )
 
     def retrieve(self, request, pk=None):
         commitment = self.get_object()
