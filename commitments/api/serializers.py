@@ -31,6 +31,11 @@ class Links:
     def __init__(self, request):
         self._base = request.build_absolute_uri("/")[:-1] if request is not None else ""
         self._prefixes: dict[str, tuple[str, str]] = {}
+        # Looked up once: timezone.localtime() finds the current zone anew on every call.
+        self.tz = timezone.get_current_timezone()
+
+    def dt(self, value) -> str | None:
+        return value.astimezone(self.tz).isoformat() if value is not None else None
 
     def _url(self, name: str, value) -> str:
         parts = self._prefixes.get(name)
@@ -224,10 +229,10 @@ def commitment_row_data(r: dict, links: Links, *, evidence: list[dict] | None = 
         "target_unit": r["target_unit"],
         "announced_on": _date(r["announced_on"]),
         "notes": r["notes"],
-        "last_reviewed_at": _dt(r["last_reviewed_at"]),
+        "last_reviewed_at": links.dt(r["last_reviewed_at"]),
         "is_stale": r["stale"],
-        "created_at": _dt(r["created_at"]),
-        "updated_at": _dt(r["updated_at"]),
+        "created_at": links.dt(r["created_at"]),
+        "updated_at": links.dt(r["updated_at"]),
         "version": r["version"],
         "evidence": evidence
         if evidence is not None

@@ -5,9 +5,12 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
 
-# 1. the token and its user; 2. the page of commitments with the `stale` annotation;
-# 3. their partner countries; 4. their evidence with each source's title.
-LIST_QUERIES = 4
+# 1. the token and its user; 2. the page of commitments with the `stale` annotation (and, on
+# PostgreSQL, each one's partner codes as an array subquery); 3. elsewhere, their partner
+# countries; then their evidence with each source's title.
+LIST_QUERIES = 3 if connection.vendor == "postgresql" else 4
+# 1. the token and its user; 2. the commitment; 3. its partners; 4. its evidence.
+DETAIL_QUERIES = 4
 
 
 def make(n, kz, kg):
@@ -47,5 +50,5 @@ def test_filtered_page_after_a_cursor_costs_the_same(api, kz, kg, django_assert_
 def test_detail_costs_four_queries(api, kz, kg, django_assert_num_queries):
     make(3, kz, kg)
     pk = api.get("/api/v1/commitments/").json()["results"][0]["id"]
-    with django_assert_num_queries(LIST_QUERIES):
+    with django_assert_num_queries(DETAIL_QUERIES):
         assert api.get(f"/api/v1/commitments/{pk}/").status_code == 200
