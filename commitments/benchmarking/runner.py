@@ -94,6 +94,7 @@ class LoadResult:
     errors: int
     error_detail: dict = field(default_factory=dict)
     rounds_rps: list[float] = field(default_factory=list)
+    cpu_ms: float | None = None  # CPU of gunicorn + database backends per request
 
 
 @dataclass
@@ -294,8 +295,49 @@ def run_wrk(
     return json.loads(line.removeprefix("WRKJSON "))
 
 
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (Linux /proc); 0 where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def stack_cpu(master_pid: int) -> float:
+    """CPU seconds used so far by gunicorn (master and workers) and this database's backends.
+
+    Requests per second move with whatever else the machine runs; CPU per request hardly does,
+    so the table shows both.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    return sum(_process_cpu(pid) for pid in [master_pid, *_children(master_pid), *backends])
+
+
 @contextlib.contextmanager
-def gunicorn(port: int, options: Options) -> Iterator[str]:
+def gunicorn(port: int, options: Options) -> Iterator[tuple[str, int]]:
     env = {
         **os.environ,
         "BENCHMARK_REFERENCE_VIEWS": "true",
@@ -341,7 +383,7 @@ def gunicorn(port: int, options: Options) -> Iterator[str]:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.3)
-        yield base
+        yield base, proc.pid
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -392,7 +434,14 @@ def measure_api(n: int, options: Options, report: Report, wrk: str) -> None:
     others = [e for e in endpoints if not e[0].endswith("_list")]
     common = {"token": token, "connections": options.connections}
     runs: dict[str, list[dict]] = {}
-    with gunicorn(free_port(), options) as base:
+    with gunicorn(free_port(), options) as (base, pid):
+
+        def measured(seconds: int, spec: dict) -> dict:
+            before = stack_cpu(pid)
+            raw = run_wrk(wrk, base, seconds=seconds, **common, **spec)
+            raw["cpu_s"] = stack_cpu(pid) - before
+            return raw
+
         if options.warmup:
             for _, spec in endpoints:
                 warm_spec = {**spec, "ids": warm_pool} if "body" in spec else spec
@@ -402,11 +451,9 @@ def measure_api(n: int, options: Options, report: Report, wrk: str) -> None:
         per_round = max(1, round(options.duration / options.rounds))
         for _ in range(options.rounds):
             for name, spec in lists:
-                runs.setdefault(name, []).append(
-                    run_wrk(wrk, base, seconds=per_round, **common, **spec)
-                )
+                runs.setdefault(name, []).append(measured(per_round, spec))
         for name, spec in others:
-            runs[name] = [run_wrk(wrk, base, seconds=options.duration, **common, **spec)]
+            runs[name] = [measured(options.duration, spec)]
     for name, _ in endpoints:
         result = combine(name, n, runs[name])
         report.load.append(result)
@@ -431,6 +478,9 @@ def combine(endpoint: str, n: int, runs: list[dict]) -> LoadResult:
         p99_ms=round(statistics.median(r["p99_us"] for r in runs) / 1000, 2),
         errors=sum(r["errors"] for r in runs),
         rounds_rps=[round(r["requests"] / (r["duration_us"] / 1e6), 1) for r in runs],
+        cpu_ms=round(sum(r["cpu_s"] for r in runs) * 1000 / requests, 2)
+        if requests and all("cpu_s" in r for r in runs)
+        else None,
         error_detail={
             k: sum(r.get(k, 0) for r in runs)
             for k in ("connect", "read", "write", "timeout", "status")
@@ -516,6 +566,9 @@ def compute_ratios(report: Report, sizes: tuple[int, ...]) -> None:
             ratio = throughput_ratio(ours, result) if result else None
             if ratio is not None:
                 report.ratios[f"{key}@{n}"] = ratio
+            if result and result.cpu_ms and ours.cpu_ms:  # capacity: CPU per request, inverted
+                cpu_key = key.replace("_rps", "_by_cpu")
+                report.ratios[f"{cpu_key}@{n}"] = round(result.cpu_ms / ours.cpu_ms, 3)
     low, high = min(sizes), max(sizes)
     ours_low, ours_high = report.result("our_list", low), report.result("our_list", high)
     if ours_low and ours_high and low != high and ours_low.p95_ms:
@@ -568,13 +621,14 @@ def compute_ratios(report: Report, sizes: tuple[int, ...]) -> None:
 
 def render_table(report: Report) -> str:
     lines = [
-        f"{'N':>8}  {'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6}",
-        "-" * 64,
+        f"{'N':>8}  {'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6} "
+        f"{'CPU ms/req':>10}",
+        "-" * 75,
     ]
     for r in report.load:
         lines.append(
             f"{r.n:>8}  {r.endpoint:<18} {r.rps:>8.1f} {r.p50_ms:>8.2f} {r.p95_ms:>8.2f} "
-            f"{r.errors:>6}"
+            f"{r.errors:>6} {r.cpu_ms if r.cpu_ms is not None else '-':>10}"
         )
     if report.queries:
         lines += ["", "queries per request: " + json.dumps(report.queries)]
