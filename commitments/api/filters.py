@@ -67,13 +67,18 @@ BOOLEAN_CHOICES = (("true", "true"), ("false", "false"))
 
 
 class CommitmentFilter(filters.FilterSet):
+    # distinct=False: these are columns of the commitment, so a match cannot repeat a row, and
+    # django-filter's default SELECT DISTINCT made PostgreSQL sort every matching row (11,303 of
+    # 100,000 for status=in_progress&owner_country=KZ) instead of reading 51 from the index.
     status = filters.MultipleChoiceFilter(
-        choices=rules.Status.choices, help_text="Repeat for several: status=agreed&status=stalled."
+        choices=rules.Status.choices,
+        distinct=False,
+        help_text="Repeat for several: status=agreed&status=stalled.",
     )
     owner_country = country_code_filter("owner_country_id", help_text="ISO code, e.g. KZ.")
     partner_country = country_code_filter(method="filter_partner", help_text="ISO code, e.g. KG.")
     category = filters.MultipleChoiceFilter(
-        choices=Category.choices, help_text="Repeat for several."
+        choices=Category.choices, distinct=False, help_text="Repeat for several."
     )
     stale = filters.ChoiceFilter(
         choices=BOOLEAN_CHOICES, method="filter_stale", help_text="true or false."
@@ -154,7 +159,7 @@ class EvidenceFilter(filters.FilterSet):
 
 class StatusChangeFilter(filters.FilterSet):
     commitment = IdFilter(field_name="commitment_id", help_text="A commitment's id.")
-    new_status = filters.MultipleChoiceFilter(choices=rules.Status.choices)
+    new_status = filters.MultipleChoiceFilter(choices=rules.Status.choices, distinct=False)
     changed_since = SafeIsoDateTimeFilter(field_name="changed_at", lookup_expr="gte")
 
     class Meta:
