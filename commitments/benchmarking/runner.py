@@ -321,7 +321,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def stack_cpu(master_pid: int) -> float:
+def stack_cpu(master_pid: int) -> dict[int, float]:
     """CPU seconds used so far by gunicorn (master and workers) and this database's backends.
 
     Requests per second move with whatever else the machine runs; CPU per request hardly does,
@@ -333,11 +333,18 @@ def stack_cpu(master_pid: int) -> float:
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         backends = [row[0] for row in cursor.fetchall()]
-    return sum(_process_cpu(pid) for pid in [master_pid, *_children(master_pid), *backends])
+    return {pid: _process_cpu(pid) for pid in [master_pid, *_children(master_pid), *backends]}
+
+
+def cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two `stack_cpu` readings by the processes alive at the second one (a
+    database connection closed in between takes its share with it: a slight undercount)."""
+    return sum(max(cpu - before.get(pid, 0.0), 0.0) for pid, cpu in after.items())
 
 
 @contextlib.contextmanager
 def gunicorn(port: int, options: Options) -> Iterator[tuple[str, int]]:
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns without it
     env = {
         **os.environ,
         "BENCHMARK_REFERENCE_VIEWS": "true",
@@ -439,7 +446,7 @@ def measure_api(n: int, options: Options, report: Report, wrk: str) -> None:
         def measured(seconds: int, spec: dict) -> dict:
             before = stack_cpu(pid)
             raw = run_wrk(wrk, base, seconds=seconds, **common, **spec)
-            raw["cpu_s"] = stack_cpu(pid) - before
+            raw["cpu_s"] = cpu_between(before, stack_cpu(pid))
             return raw
 
         if options.warmup:
