@@ -583,7 +583,7 @@ def compute_ratios(report: Report, sizes: tuple[int, ...]) -> None:
             ours_high.p95_ms / ours_low.p95_ms, 3
         )
     bare_ratios = [v for k, v in report.ratios.items() if k.startswith("ours_over_bare_rps")]
-    plain_ratios = [v for k, v in report.ratios.items() if k.startswith("ours_over_plain")]
+    plain_ratios = [v for k, v in report.ratios.items() if k.startswith("ours_over_plain_drf_rps")]
     growth = report.ratios.get(f"our_list_p95@{high}_over_p95@{low}")
     report.targets = {
         "list >= 60% of bare .values() throughput": {
