@@ -230,36 +230,6 @@ def commitment_export(queryset: CommitmentQuerySet) -> CommitmentQuerySet:
 # --- REST API -------------------------------------------------------------------------------------
 
 
-def commitment_api_list(*, now: datetime | None = None) -> CommitmentQuerySet:
-    """The API's commitments: one query per page, plus one for partners and one for evidence.
-
-    The owner country is shown as its ISO code, which is the foreign key's value, so it needs no
-    join; the sources' full texts are not loaded, only their titles. `stale` comes from the one
-    staleness rule, evaluated in the database at `now`.
-    """
-    return Commitment.objects.prefetch_related(
-        # Plain lists (`partner_list`, `evidence_list`): reading them per row builds no querysets.
-        Prefetch(
-            "partner_countries", queryset=Country.objects.only("code"), to_attr="partner_list"
-        ),
-        Prefetch(
-            "evidence",
-            queryset=Evidence.objects.select_related("source").only(
-                "id",
-                "commitment_id",
-                "source_id",
-                "source__title",
-                "quote",
-                "url",
-                "note",
-                "observed_on",
-                "added_by_id",
-            ),
-            to_attr="evidence_list",
-        ),
-    ).with_is_stale(now or timezone.now())
-
-
 # The API list reads plain rows, not model instances: a page of 50 commitments with their 150
 # evidence rows built ~400 instances and their related managers per request, half the list's time.
 API_COMMITMENT_COLUMNS = (
@@ -291,6 +261,26 @@ API_EVIDENCE_COLUMNS = (
     "observed_on",
     "added_by_id",
 )
+
+
+def commitment_api_list(*, now: datetime | None = None) -> CommitmentQuerySet:
+    """The API's commitments: one query per page, plus one for partners and one for evidence.
+
+    The owner country is shown as its ISO code, which is the foreign key's value, so it needs no
+    join; the sources' full texts are not loaded, only their titles. `stale` comes from the one
+    staleness rule, evaluated in the database at `now`.
+    """
+    return Commitment.objects.prefetch_related(
+        # Plain lists (`partner_list`, `evidence_list`): reading them per row builds no querysets.
+        Prefetch(
+            "partner_countries", queryset=Country.objects.only("code"), to_attr="partner_list"
+        ),
+        Prefetch(
+            "evidence",
+            queryset=Evidence.objects.select_related("source").only(*API_EVIDENCE_COLUMNS),
+            to_attr="evidence_list",
+        ),
+    ).with_is_stale(now or timezone.now())
 
 
 def commitment_api_rows(*, now: datetime | None = None) -> CommitmentQuerySet:
