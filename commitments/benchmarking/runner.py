@@ -654,8 +654,8 @@ def render_table(report: Report) -> str:
     if report.ratios:
         lines += ["", "ratios:"] + [f"  {k}: {v}" for k, v in report.ratios.items()]
     if report.targets:
-        lines += ["", "targets:"] + [
-            f"  [{'PASS' if t['met'] else 'FAIL'}] {name} ({t['value']})"
+        lines += ["", "targets (they set the exit code only with --fail-on-targets):"] + [
+            f"  [{'met' if t['met'] else 'MISSED'}] {name} ({t['value']})"
             for name, t in report.targets.items()
         ]
     if report.budget_failures:
