@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC
 
 import django_filters as filters
@@ -66,7 +67,31 @@ def country_code_filter(field_name: str = "", **kwargs) -> filters.CharFilter:
 BOOLEAN_CHOICES = (("true", "true"), ("false", "false"))
 
 
-class CommitmentFilter(filters.FilterSet):
+class FilterSet(filters.FilterSet):
+    """django-filter's FilterSet with cheap per-request copies of its filters.
+
+    django-filter deep-copies every declared filter (choices, help texts, widgets) for each request
+    only to set `model` and `parent` on the copies: about 7% of the commitment list's time. A
+    shallow copy is enough for that; a method filter's proxy is re-bound to its own copy, which is
+    the one thing the deep copy was needed for.
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        self.base_filters = {}  # shadows the class's, so django-filter's deep copy copies nothing
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        del self.base_filters
+        self.filters = {name: self._copy(f) for name, f in type(self).base_filters.items()}
+
+    def _copy(self, declared):
+        filter_ = copy.copy(declared)
+        if declared.method is not None:
+            filter_.method = declared.method  # a FilterMethod bound to this copy, not the declared
+        filter_.model = self.queryset.model
+        filter_.parent = self
+        return filter_
+
+
+class CommitmentFilter(FilterSet):
     # distinct=False: these are columns of the commitment, so a match cannot repeat a row, and
     # django-filter's default SELECT DISTINCT made PostgreSQL sort every matching row (11,303 of
     # 100,000 for status=in_progress&owner_country=KZ) instead of reading 51 from the index.
@@ -148,7 +173,7 @@ class CommitmentFilter(filters.FilterSet):
         return queryset
 
 
-class EvidenceFilter(filters.FilterSet):
+class EvidenceFilter(FilterSet):
     commitment = IdFilter(field_name="commitment_id", help_text="A commitment's id.")
     source = IdFilter(field_name="source_id", help_text="A source's id.")
 
@@ -157,7 +182,7 @@ class EvidenceFilter(filters.FilterSet):
         fields = []
 
 
-class StatusChangeFilter(filters.FilterSet):
+class StatusChangeFilter(FilterSet):
     commitment = IdFilter(field_name="commitment_id", help_text="A commitment's id.")
     new_status = filters.MultipleChoiceFilter(choices=rules.Status.choices, distinct=False)
     changed_since = SafeIsoDateTimeFilter(field_name="changed_at", lookup_expr="gte")
