@@ -283,14 +283,14 @@ def commitment_api_list(*, now: datetime | None = None) -> CommitmentQuerySet:
     ).with_is_stale(now or timezone.now())
 
 
-def commitment_api_rows(*, now: datetime | None = None) -> CommitmentQuerySet:
-    """The API's commitments as dicts of API_COMMITMENT_COLUMNS plus `stale`; filter and page it,
-    then `with_api_relations` adds the page's partners and evidence.
+def commitment_api_rows() -> CommitmentQuerySet:
+    """The API's commitments as dicts of API_COMMITMENT_COLUMNS; filter and page it, then
+    `with_api_relations` adds `stale` and the page's partners and evidence.
 
     On PostgreSQL each row also carries its sorted partner codes (`partner_codes`, an array
     subquery run only for the rows of the page), which saves the page a query.
     """
-    queryset = Commitment.objects.with_is_stale(now or timezone.now())
+    queryset = Commitment.objects.all()
     extra = ()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.expressions import ArraySubquery
@@ -300,15 +300,23 @@ def commitment_api_rows(*, now: datetime | None = None) -> CommitmentQuerySet:
         ).order_by("country_id")
         queryset = queryset.annotate(partner_codes=ArraySubquery(partners.values("country_id")))
         extra = ("partner_codes",)
-    return queryset.values(*API_COMMITMENT_COLUMNS, "stale", *extra)
+    return queryset.values(*API_COMMITMENT_COLUMNS, *extra)
 
 
-def with_api_relations(rows: list[dict]) -> list[dict]:
-    """Give each row `partner_codes` (sorted ISO codes; unless it has them) and `evidence` (dicts
-    of API_EVIDENCE_COLUMNS, in observation order): at most two queries for the whole page."""
+def with_api_relations(rows: list[dict], *, now: datetime) -> list[dict]:
+    """Give each row `stale` (at `now`), `partner_codes` (sorted ISO codes; unless it has them)
+    and `evidence` (dicts of API_EVIDENCE_COLUMNS, in observation order): at most two queries for
+    the whole page.
+
+    `stale` is the staleness rule applied to the row's own status and review time, which are
+    already here: cheaper than building the rule's SQL form into the page's query. The `stale`
+    filter still uses the SQL form, at the same `now`, so both agree.
+    """
     by_id = {}
     need_partners = False
+    is_stale = rules.is_stale
     for row in rows:
+        row["stale"] = is_stale(row["status"], row["last_reviewed_at"], now)
         if "partner_codes" not in row:
             row["partner_codes"] = []
             need_partners = True

@@ -133,8 +133,8 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return commitment
 
     def list(self, request):
-        rows = selectors.commitment_api_rows(now=getattr(request, "api_now", None))
-        page = selectors.with_api_relations(self.paginate_queryset(self.filter_queryset(rows)))
+        page = self.paginate_queryset(self.filter_queryset(selectors.commitment_api_rows()))
+        page = selectors.with_api_relations(page, now=request.api_now)
         links = self.links()
         return self.get_paginated_response(
             [serializers.commitment_row_data(row, links) for row in page]

@@ -90,6 +90,23 @@ def test_is_stale_follows_the_staleness_rule(api, kz, settings):
     assert set(ids(api.get(LIST, {"stale": "false"}))) == {fresh.pk, final.pk}
 
 
+def test_is_stale_and_the_stale_filter_agree_at_the_threshold(api, kz, settings):
+    """The list computes `is_stale` in Python and the filter in SQL: both at the same instant."""
+    settings.COMMITMENT_STALE_DAYS = 30
+    settings.COMMITMENT_STALE_DAYS_BY_STATUS = {Status.AGREED: 10}
+    now = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
+    at_threshold = CommitmentFactory(last_reviewed_at=now - dt.timedelta(days=30))
+    just_past = CommitmentFactory(last_reviewed_at=now - dt.timedelta(days=30, microseconds=1))
+    agreed_past = CommitmentFactory(
+        status=Status.AGREED, last_reviewed_at=now - dt.timedelta(days=10, seconds=1)
+    )
+    with time_machine.travel(now, tick=False):
+        listed = {row["id"]: row["is_stale"] for row in api.get(LIST).json()["results"]}
+        stale_ids = set(ids(api.get(LIST, {"stale": "true"})))
+    assert listed == {at_threshold.pk: False, just_past.pk: True, agreed_past.pk: True}
+    assert stale_ids == {just_past.pk, agreed_past.pk}
+
+
 def test_filters_by_several_statuses(api, kz):
     agreed = CommitmentFactory(status=Status.AGREED)
     stalled = CommitmentFactory(status=Status.STALLED)
