@@ -314,9 +314,8 @@ def with_api_relations(rows: list[dict], *, now: datetime) -> list[dict]:
     """
     by_id = {}
     need_partners = False
-    is_stale = rules.is_stale
     for row in rows:
-        row["stale"] = is_stale(row["status"], row["last_reviewed_at"], now)
+        row["stale"] = rules.is_stale(row["status"], row["last_reviewed_at"], now)
         if "partner_codes" not in row:
             row["partner_codes"] = []
             need_partners = True
