@@ -18,6 +18,13 @@ def staff_user(*countries: str, **kwargs):
     return user
 
 
+def logged_in_staff(client, *countries: str, **kwargs):
+    """`staff_user(*countries)`, logged in on `client`."""
+    user = staff_user(*countries, **kwargs)
+    client.force_login(user)
+    return user
+
+
 def changelist_url() -> str:
     return reverse("admin:commitments_commitment_changelist")
 

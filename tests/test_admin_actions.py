@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Commitment, Review, StatusChange
 from commitments.rules import Status
-from tests.admin_support import changelist_url, staff_user
+from tests.admin_support import changelist_url, logged_in_staff
 from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +21,7 @@ NOW = dt.datetime(2025, 6, 1, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def officer(client, kz, kg):
-    user = staff_user("KZ", username="kz-officer")
-    client.force_login(user)
-    return user
+    return logged_in_staff(client, "KZ", username="kz-officer")
 
 
 def run_action(client, action, commitments, **extra):

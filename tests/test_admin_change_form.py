@@ -8,7 +8,7 @@ from django.utils import timezone
 from commitments import services
 from commitments.models import Commitment, Evidence, ProgressObservation, StatusChange
 from commitments.rules import Status
-from tests.admin_support import add_inline_row, change_form_data, change_url, staff_user
+from tests.admin_support import add_inline_row, change_form_data, change_url, logged_in_staff
 from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +18,7 @@ QUOTE = "agreed to build a trade and logistics complex"
 
 @pytest.fixture
 def officer(client, kz):
-    user = staff_user("KZ", username="kz-officer")
-    client.force_login(user)
-    return user
+    return logged_in_staff(client, "KZ", username="kz-officer")
 
 
 def open_change_page(client, commitment):
