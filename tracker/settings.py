@@ -227,7 +227,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # The API speaks JSON only; every error is an RFC 9457 problem (commitments/api/errors.py).
     "DEFAULT_RENDERER_CLASSES": ["commitments.api.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["commitments.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "commitments.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -10,7 +10,9 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -121,7 +123,14 @@ def _problem_for(exc: Exception) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         return validation_problem(_django_errors(exc))
     if isinstance(exc, services.VersionConflict):
-        return problem_response(412, str(exc), code="version_conflict")
+        # The same condition as the early If-Match check, found again under the row lock.
+        return problem_response(412, str(exc), code=PreconditionFailed.default_code)
+    if isinstance(exc, RequestDataTooBig):
+        # Raised by Django when DRF reads the body; left alone it would be a text/html 400.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return problem_response(
+            413, f"The request body is larger than the limit of {limit} bytes.", code="too_large"
+        )
     if isinstance(exc, services.EditNotAllowed):
         return problem_response(403, str(exc), code="edit_not_allowed")
     if isinstance(exc, DjangoPermissionDenied):

@@ -53,6 +53,7 @@ RESPONSES = {
     "406": ("NotAcceptable", "Only JSON is served."),
     "409": ("Conflict", "A concurrent change made this one impossible; retry."),
     "412": ("PreconditionFailed", "If-Match does not match the current ETag; nothing saved."),
+    "413": ("ContentTooLarge", "The body is larger than the upload limit; nothing saved."),
     "415": ("UnsupportedMediaType", "Send application/json."),
     "429": ("TooManyRequests", "Throttled; see Retry-After."),
 }
@@ -83,7 +84,7 @@ def add_problem_responses(result, generator, request, public):
             if method != "get":
                 codes += ["403", "409"]
             if operation.get("requestBody"):
-                codes.append("415")
+                codes += ["413", "415"]
             if any(p.get("in") == "header" and p.get("name") == "If-Match" for p in parameters):
                 codes.append("412")
             for code in sorted(codes):

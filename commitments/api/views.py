@@ -64,6 +64,12 @@ class ApiViewMixin:
     def get_keyset(self, request):
         return "id", self.keyset
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Every answer here is for one caller's credentials: no shared cache may keep it.
+        response["Cache-Control"] = "private, no-store"
+        return response
+
 
 @extend_schema_view(
     list=extend_schema(summary="List commitments", description="Filter, search and page."),
