@@ -26,6 +26,27 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 NON_FIELD = "non_field_errors"
 _TYPE_PREFIX = "urn:tracker:problem:"
 
+# One `type` per condition, so a client can branch on it (the status alone is not enough: a 400
+# may be a bad field or a forbidden move). Listed in the schema and the README.
+PROBLEM_TYPES = {
+    "parse-error": (400, "The body is not JSON, or nests deeper than the parser allows."),
+    "validation-error": (400, "Bad fields, filters, cursor or page size; see `errors`."),
+    "transition-not-allowed": (400, "A forbidden status change; see `allowed_statuses`."),
+    "not-authenticated": (401, "No credentials."),
+    "authentication-failed": (401, "Unknown, revoked or inactive user's token."),
+    "token-expired": (401, "The token has expired; issue a new one."),
+    "edit-not-allowed": (403, "Your countries may not change this commitment."),
+    "permission-denied": (403, "Not allowed for another reason."),
+    "not-found": (404, "No such resource or path."),
+    "method-not-allowed": (405, "The path does not support the method."),
+    "not-acceptable": (406, "Only JSON is served."),
+    "conflict": (409, "A concurrent change made this one impossible; retry."),
+    "precondition-failed": (412, "If-Match does not match the current ETag; nothing saved."),
+    "too-large": (413, "The body is larger than the upload limit."),
+    "unsupported-media-type": (415, "Send application/json."),
+    "throttled": (429, "Too many requests; see Retry-After."),
+}
+
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
