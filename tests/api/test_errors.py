@@ -5,6 +5,7 @@ import json
 import pytest
 from rest_framework.throttling import UserRateThrottle
 
+from commitments.api.errors import PROBLEM_TYPES
 from commitments.models import Commitment, Evidence
 from tests.factories import CommitmentFactory, SourceFactory
 
@@ -17,6 +18,10 @@ def assert_problem(response, status, field=None):
     problem = response.json()
     assert set(problem) >= PROBLEM_KEYS
     assert problem["status"] == status
+    # One documented type per condition, each with its one status.
+    prefix, _, code = problem["type"].rpartition(":")
+    assert prefix == "urn:tracker:problem"
+    assert PROBLEM_TYPES[code][0] == status, problem["type"]
     if field is not None:
         assert field in problem["errors"], problem
         assert field in problem["detail"]
