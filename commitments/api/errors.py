@@ -16,6 +16,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -150,7 +151,9 @@ def _problem_for(exc: Exception) -> Response | None:
         # Raised by Django when DRF reads the body; left alone it would be a text/html 400.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return problem_response(
-            413, f"The request body is larger than the limit of {limit} bytes.", code="too_large"
+            413,
+            _("The request body is larger than the limit of %(limit)d bytes.") % {"limit": limit},
+            code="too_large",
         )
     if isinstance(exc, services.EditNotAllowed):
         return problem_response(403, str(exc), code="edit_not_allowed")

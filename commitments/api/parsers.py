@@ -9,6 +9,7 @@ here, once for every endpoint, as a 400 before any view sees it.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -35,7 +36,8 @@ def _too_deep(data, limit: int) -> bool:
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         too_deep = ParseError(
-            f"JSON parse error - the body nests objects or arrays more than {MAX_DEPTH} deep.",
+            _("JSON parse error - the body nests objects or arrays more than %(max)d deep.")
+            % {"max": MAX_DEPTH},
             code="parse_error",
         )
         try:

@@ -14,14 +14,16 @@ class Command(BaseCommand):
         parser.add_argument("username")
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--name", help="Revoke the tokens of this system.")
-        which.add_argument("--all", action="store_true", help="Revoke all of the user's tokens.")
+        which.add_argument(
+            "--all", dest="revoke_all", action="store_true", help="Revoke all of the user's tokens."
+        )
 
-    def handle(self, *args, username, name, all, **options):
+    def handle(self, *args, username, name, revoke_all, **options):
         User = get_user_model()
         if not User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
             raise CommandError(f"No user “{username}”.")
         tokens = ApiToken.objects.filter(**{f"user__{User.USERNAME_FIELD}": username})
-        if not all:
+        if not revoke_all:
             tokens = tokens.filter(name=name)
         count = tokens.revoke()
         self.stdout.write(f"Revoked {count} token(s) of {username}.")
