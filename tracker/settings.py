@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -202,9 +201,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST API -----------------------------------------------------------------------------------
+# API tokens (`manage.py issue_token`) expire this many days after they are issued.
+API_TOKEN_TTL_DAYS = positive_int("API_TOKEN_TTL_DAYS", 90)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "commitments.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -227,7 +229,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # The API speaks JSON only; every error is an RFC 9457 problem (commitments/api/errors.py).
     "DEFAULT_RENDERER_CLASSES": ["commitments.api.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["commitments.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "commitments.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from . import commitments, people, reference  # noqa: F401  (registration)
+from . import commitments, people, reference, tokens  # noqa: F401  (registration)
 
 admin.site.site_header = "Kazakhstan–Kyrgyzstan commitment tracker"
 admin.site.site_title = "Commitment tracker"

@@ -10,10 +10,13 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -23,6 +26,27 @@ from commitments import rules, services
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 NON_FIELD = "non_field_errors"
 _TYPE_PREFIX = "urn:tracker:problem:"
+
+# One `type` per condition, so a client can branch on it (the status alone is not enough: a 400
+# may be a bad field or a forbidden move). Listed in the schema and the README.
+PROBLEM_TYPES = {
+    "parse-error": (400, "The body is not JSON, or nests deeper than the parser allows."),
+    "validation-error": (400, "Bad fields, filters, cursor or page size; see `errors`."),
+    "transition-not-allowed": (400, "A forbidden status change; see `allowed_statuses`."),
+    "not-authenticated": (401, "No credentials."),
+    "authentication-failed": (401, "Unknown, revoked or inactive user's token."),
+    "token-expired": (401, "The token has expired; issue a new one."),
+    "edit-not-allowed": (403, "Your countries may not change this commitment."),
+    "permission-denied": (403, "Not allowed for another reason."),
+    "not-found": (404, "No such resource or path."),
+    "method-not-allowed": (405, "The path does not support the method."),
+    "not-acceptable": (406, "Only JSON is served."),
+    "conflict": (409, "A concurrent change made this one impossible; retry."),
+    "precondition-failed": (412, "If-Match does not match the current ETag; nothing saved."),
+    "too-large": (413, "The body is larger than the upload limit."),
+    "unsupported-media-type": (415, "Send application/json."),
+    "throttled": (429, "Too many requests; see Retry-After."),
+}
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -121,7 +145,16 @@ def _problem_for(exc: Exception) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         return validation_problem(_django_errors(exc))
     if isinstance(exc, services.VersionConflict):
-        return problem_response(412, str(exc), code="version_conflict")
+        # The same condition as the early If-Match check, found again under the row lock.
+        return problem_response(412, str(exc), code=PreconditionFailed.default_code)
+    if isinstance(exc, RequestDataTooBig):
+        # Raised by Django when DRF reads the body; left alone it would be a text/html 400.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return problem_response(
+            413,
+            _("The request body is larger than the limit of %(limit)d bytes.") % {"limit": limit},
+            code="too_large",
+        )
     if isinstance(exc, services.EditNotAllowed):
         return problem_response(403, str(exc), code="edit_not_allowed")
     if isinstance(exc, DjangoPermissionDenied):

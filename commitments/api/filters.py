@@ -10,6 +10,8 @@ from django import forms
 from django.db import connection
 from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from commitments import rules
 from commitments.models import Category, Commitment, Evidence, StatusChange, iso_alpha2_validator
@@ -49,6 +51,7 @@ class SafeIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = SafeIsoDateTimeField
 
 
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -58,13 +61,21 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-def country_code_filter(field_name: str = "", **kwargs) -> filters.CharFilter:
-    return filters.CharFilter(
-        field_name=field_name, max_length=2, validators=[iso_alpha2_validator], **kwargs
-    )
+@extend_schema_field({"type": "string", "pattern": "^[A-Z]{2}$", "example": "KZ"})
+class CountryCodeFilter(filters.CharFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        kwargs.setdefault("validators", [iso_alpha2_validator])
+        super().__init__(*args, **kwargs)
 
 
-BOOLEAN_CHOICES = (("true", "true"), ("false", "false"))
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanFilter(filters.ChoiceFilter):
+    """`true` or `false`, as JSON and generated clients write a boolean in a query string."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", (("true", "true"), ("false", "false")))
+        super().__init__(*args, **kwargs)
 
 
 class FilterSet(filters.FilterSet):
@@ -100,14 +111,12 @@ class CommitmentFilter(FilterSet):
         distinct=False,
         help_text="Repeat for several: status=agreed&status=stalled.",
     )
-    owner_country = country_code_filter("owner_country_id", help_text="ISO code, e.g. KZ.")
-    partner_country = country_code_filter(method="filter_partner", help_text="ISO code, e.g. KG.")
+    owner_country = CountryCodeFilter(field_name="owner_country_id", help_text="ISO code, e.g. KZ.")
+    partner_country = CountryCodeFilter(method="filter_partner", help_text="ISO code, e.g. KG.")
     category = filters.MultipleChoiceFilter(
         choices=Category.choices, distinct=False, help_text="Repeat for several."
     )
-    stale = filters.ChoiceFilter(
-        choices=BOOLEAN_CHOICES, method="filter_stale", help_text="true or false."
-    )
+    stale = BooleanFilter(method="filter_stale", help_text="true or false.")
     target_date_after = filters.DateFilter(
         field_name="target_date",
         lookup_expr="gte",

@@ -119,7 +119,7 @@ class KeysetPagination(BasePagination):
 
     def decode_cursor(self, request, model, name: str, keys: tuple[Key, ...]):
         raw = request.query_params.get(self.cursor_query_param)
-        if raw is None:
+        if not raw:  # left out or empty (`?cursor=`): the first page
             return None
         invalid = ValidationError(
             {self.cursor_query_param: ["Invalid cursor: use the `next` link of a previous page."]}
@@ -195,7 +195,10 @@ class KeysetPagination(BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Opaque position from a previous page's `next` link.",
+                "description": (
+                    "Opaque position from a previous page's `next` link; empty or left out "
+                    "for the first page."
+                ),
                 "schema": {"type": "string"},
             },
             {

@@ -1,6 +1,14 @@
-"""OpenAPI post-processing: the problem-details error responses, declared once for all."""
+"""OpenAPI post-processing: the problem-details error responses, declared once for all, and what
+the routes and write serializers enforce that drf-spectacular cannot see."""
 
 from __future__ import annotations
+
+from .errors import PROBLEM_TYPES
+from .serializers import COUNTRY_CODE_SCHEMA
+
+# The routes' `[0-9]{1,18}`, as the integers they are.
+ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 10**18 - 1}
+_ID_PATTERN = "^[0-9]{1,18}$"
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -14,7 +22,13 @@ PROBLEM_SCHEMA = {
     "properties": {
         "type": {
             "type": "string",
-            "description": "`about:blank` or a `urn:tracker:problem:<code>` naming the problem.",
+            "description": (
+                "`urn:tracker:problem:<code>`, one code per condition:\n\n"
+                + "\n".join(
+                    f"* `{code}` ({status}): {text}"
+                    for code, (status, text) in PROBLEM_TYPES.items()
+                )
+            ),
         },
         "title": {"type": "string", "description": "The HTTP status phrase."},
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
@@ -53,6 +67,7 @@ RESPONSES = {
     "406": ("NotAcceptable", "Only JSON is served."),
     "409": ("Conflict", "A concurrent change made this one impossible; retry."),
     "412": ("PreconditionFailed", "If-Match does not match the current ETag; nothing saved."),
+    "413": ("ContentTooLarge", "The body is larger than the upload limit; nothing saved."),
     "415": ("UnsupportedMediaType", "Send application/json."),
     "429": ("TooManyRequests", "Throttled; see Retry-After."),
 }
@@ -62,8 +77,39 @@ def _ref(code: str) -> dict:
     return {"$ref": f"#/components/responses/{RESPONSES[code][0]}"}
 
 
+def _strict_request_bodies(result) -> None:
+    """Write serializers refuse undeclared fields (a 400 naming them); the schema says so."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                ref = media.get("schema", {}).get("$ref", "")
+                name = ref.rpartition("/")[2]
+                if name in schemas:
+                    schemas[name]["additionalProperties"] = False
+
+
+def _typed_path_parameters(result) -> None:
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "path":
+                    continue
+                if parameter["schema"].get("pattern") == _ID_PATTERN:
+                    parameter["schema"] = dict(ID_SCHEMA)
+                elif parameter["name"] == "code":
+                    parameter["schema"] = dict(COUNTRY_CODE_SCHEMA)
+                    parameter["description"] = "ISO 3166-1 alpha-2 code."
+
+
 def add_problem_responses(result, generator, request, public):
     """Every operation gets the problem responses it can produce, all with the Problem body."""
+    _strict_request_bodies(result)
+    _typed_path_parameters(result)
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     responses = components.setdefault("responses", {})
@@ -83,7 +129,7 @@ def add_problem_responses(result, generator, request, public):
             if method != "get":
                 codes += ["403", "409"]
             if operation.get("requestBody"):
-                codes.append("415")
+                codes += ["413", "415"]
             if any(p.get("in") == "header" and p.get("name") == "If-Match" for p in parameters):
                 codes.append("412")
             for code in sorted(codes):

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments import rules, selectors
@@ -23,6 +24,7 @@ MAX_ID = 2**63 - 1
 _ALLOWED = {status: rules.allowed_transitions(status) for status in rules.Status.values}
 _SENTINEL_ID = 987654321987654321
 _ISO_CODE = re.compile(r"[A-Z]{2}")
+COUNTRY_CODE_SCHEMA = {"type": "string", "pattern": "^[A-Z]{2}$", "example": "KZ"}
 
 
 class _Route:
@@ -340,6 +342,7 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(COUNTRY_CODE_SCHEMA)
 class CountryCodeField(serializers.CharField):
     """An ISO code of a country the tracker knows, returned as the Country."""
 
@@ -354,32 +357,69 @@ class CountryCodeField(serializers.CharField):
         return country
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^\d{0,18}(?:\.\d{0,2})?$",
+        "nullable": True,
+        "description": "Non-negative, at most 2 decimal places, e.g. `2000000000.00`.",
+    }
+)
+class AmountField(serializers.DecimalField):
+    """A non-negative amount: the schema says so with a pattern, as a decimal string has no
+    minimum."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=20, decimal_places=2, min_value=0, **kwargs)
+
+
+def _empty_values() -> dict:
+    """What create and PUT store for optional fields left out (a new list each time)."""
+    return {
+        "description": "",
+        "partner_countries": [],
+        "target_date": None,
+        "target_amount": None,
+        "target_unit": "",
+        "announced_on": None,
+        "notes": "",
+    }
+
+
 class CommitmentWriteSerializer(StrictSerializer):
-    """Create, replace (PUT) or change (PATCH) a commitment; status changes use transitions."""
+    """Create, replace (PUT) or change (PATCH) a commitment; status changes use transitions.
+
+    Optional fields left out are stored empty on create and reset to empty by PUT; PATCH leaves
+    them unchanged.
+    """
+
+    # The empty values are applied in validate(), not declared as field defaults: a declared
+    # default also lands in the schema's PATCH body, and clients generated from it then send ""
+    # for every field they did not set, blanking them.
 
     slug = serializers.SlugField(
         max_length=120, required=False, help_text="Made from the title when left out on create."
     )
     title = TextField(max_length=300)
-    description = TextField(required=False, allow_blank=True, default="")
+    description = TextField(required=False, allow_blank=True)
     owner_country = CountryCodeField(help_text="ISO code of the owner country, e.g. KZ.")
     partner_countries = serializers.ListField(
-        child=CountryCodeField(), required=False, default=list, max_length=50
+        child=CountryCodeField(), required=False, max_length=50, help_text="ISO codes."
     )
     category = serializers.ChoiceField(choices=Category.choices)
-    target_date = serializers.DateField(required=False, allow_null=True, default=None)
-    target_amount = serializers.DecimalField(
-        max_digits=20,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="Give target_unit with it.",
+    target_date = serializers.DateField(required=False, allow_null=True)
+    target_amount = AmountField(
+        required=False, allow_null=True, help_text="Non-negative; give target_unit with it."
     )
-    target_unit = TextField(max_length=20, required=False, allow_blank=True, default="")
-    announced_on = serializers.DateField(required=False, allow_null=True, default=None)
-    notes = TextField(required=False, allow_blank=True, default="")
+    target_unit = TextField(max_length=20, required=False, allow_blank=True)
+    announced_on = serializers.DateField(required=False, allow_null=True)
+    notes = TextField(required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if self.partial:
+            return attrs
+        return {**_empty_values(), **attrs}
 
 
 class CommitmentCreateSerializer(CommitmentWriteSerializer):

@@ -64,6 +64,12 @@ class ApiViewMixin:
     def get_keyset(self, request):
         return "id", self.keyset
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Every answer here is for one caller's credentials: no shared cache may keep it.
+        response["Cache-Control"] = "private, no-store"
+        return response
+
 
 @extend_schema_view(
     list=extend_schema(summary="List commitments", description="Filter, search and page."),
@@ -233,7 +239,16 @@ class CommitmentChildMixin(ApiViewMixin):
         ),
         request=serializers.EvidenceWriteSerializer,
         responses={201: serializers.EvidenceSerializer},
-        parameters=[IF_MATCH],
+        parameters=[
+            IF_MATCH,
+            OpenApiParameter(
+                "ETag",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=True,
+                description="The commitment's new ETag: adding evidence bumps its version.",
+            ),
+        ],
     ),
 )
 class CommitmentEvidenceViewSet(
@@ -265,7 +280,9 @@ class CommitmentEvidenceViewSet(
         )
         evidence = self.get_queryset().get(pk=evidence.pk)
         data = self.get_serializer(evidence).data
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
+        # evidence_add bumped the version on our copy too, so the client can write again at once.
+        headers = {"Location": data["api_url"], "ETag": etag_for(commitment)}
+        return Response(data, status=status.HTTP_201_CREATED, headers=headers)
 
 
 @extend_schema_view(list=extend_schema(summary="List a commitment's status history"))

@@ -30,9 +30,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
-from commitments.models import Commitment
+from commitments.models import ApiToken, Commitment
 from commitments.rules import Status
 
 from .generate import generate
@@ -146,8 +145,9 @@ def bench_token() -> str:
         username="bench-admin",
         defaults={"is_superuser": True, "is_staff": True, "email": "bench@example.org"},
     )
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+    ApiToken.objects.filter(user=user, name="benchmark").revoke()
+    _, key = ApiToken.objects.issue(user, "benchmark")
+    return key
 
 
 def prepare_patch_pool(size: int) -> list[int]:

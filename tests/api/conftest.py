@@ -1,8 +1,8 @@
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from commitments.models import ApiToken
 from tests.factories import UserFactory
 
 
@@ -22,8 +22,8 @@ def _fresh_throttle_counters():
 def client_for(user) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, key = ApiToken.objects.issue(user, "tests")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -322,3 +322,36 @@ def test_superuser_deletes(api, kz):
     commitment = CommitmentFactory()
     assert api.delete(f"{LIST}{commitment.pk}/").status_code == 204
     assert not Commitment.objects.filter(pk=commitment.pk).exists()
+
+
+def test_an_empty_cursor_is_the_first_page(api, kz):
+    CommitmentFactory.create_batch(3)
+    first = api.get("/api/v1/commitments/", {"page_size": 2}).json()
+    response = api.get("/api/v1/commitments/", {"page_size": 2, "cursor": ""})
+    assert response.status_code == 200
+    assert response.json() == first
+
+
+def test_stale_filter_takes_the_booleans_a_client_sends(api, kz):
+    CommitmentFactory()
+    for value in ("true", "false"):
+        assert api.get("/api/v1/commitments/", {"stale": value}).status_code == 200
+    assert api.get("/api/v1/commitments/", {"stale": "maybe"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("suffix", "method", "body"),
+    [
+        ("", "patch", {"notes": "n", "colour": "red"}),
+        ("", "put", {"title": "t", "owner_country": "KZ", "category": "trade", "colour": "red"}),
+        ("transitions/", "post", {"status": "agreed", "note": "n", "colour": "red"}),
+    ],
+)
+def test_unknown_fields_on_every_write_are_400_naming_them(api, kz, suffix, method, body):
+    commitment = CommitmentFactory()
+    url = f"/api/v1/commitments/{commitment.pk}/{suffix}"
+    response = getattr(api, method)(url, body, format="json")
+    assert response.status_code == 400
+    assert "colour" in response.json()["errors"]
+    commitment.refresh_from_db()
+    assert commitment.version == 1

@@ -36,6 +36,7 @@ def test_write_with_a_stale_if_match_is_412_and_changes_nothing(api, kz, method,
 
     assert response.status_code == 412, response.content
     assert response.json()["status"] == 412
+    assert response.json()["type"] == "urn:tracker:problem:precondition-failed"
     assert state(commitment) == before
 
 
@@ -97,5 +98,27 @@ def test_version_changed_under_the_lock_is_412(api, kz, monkeypatch):
     )
     assert response.status_code == 412
     assert "version 2" in response.json()["detail"]
+    # The same condition as a stale If-Match caught before the lock: one problem type for both.
+    assert response.json()["type"] == "urn:tracker:problem:precondition-failed"
     commitment.refresh_from_db()
     assert commitment.title != "late"
+
+
+def test_adding_evidence_answers_with_the_commitments_new_etag(api, kz):
+    commitment = CommitmentFactory()
+    etag = api.get(f"/api/v1/commitments/{commitment.pk}/")["ETag"]
+    url = f"/api/v1/commitments/{commitment.pk}/evidence/"
+
+    response = api.post(url, {"url": "https://example.org/a"}, format="json", HTTP_IF_MATCH=etag)
+
+    assert response.status_code == 201
+    assert response["ETag"] == f'"{commitment.pk}-2"'
+    assert api.get(f"/api/v1/commitments/{commitment.pk}/")["ETag"] == response["ETag"]
+    # The new ETag is good for the next write without reading the commitment again.
+    again = api.patch(
+        f"/api/v1/commitments/{commitment.pk}/",
+        {"notes": "n"},
+        format="json",
+        HTTP_IF_MATCH=response["ETag"],
+    )
+    assert again.status_code == 200

@@ -5,6 +5,7 @@ import json
 import pytest
 from rest_framework.throttling import UserRateThrottle
 
+from commitments.api.errors import PROBLEM_TYPES
 from commitments.models import Commitment, Evidence
 from tests.factories import CommitmentFactory, SourceFactory
 
@@ -17,6 +18,10 @@ def assert_problem(response, status, field=None):
     problem = response.json()
     assert set(problem) >= PROBLEM_KEYS
     assert problem["status"] == status
+    # One documented type per condition, each with its one status.
+    prefix, _, code = problem["type"].rpartition(":")
+    assert prefix == "urn:tracker:problem"
+    assert PROBLEM_TYPES[code][0] == status, problem["type"]
     if field is not None:
         assert field in problem["errors"], problem
         assert field in problem["detail"]
@@ -152,3 +157,61 @@ def test_invalid_token_is_401(db):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token nope")
     assert_problem(client.get("/api/v1/commitments/"), 401)
+
+
+def write_paths(commitment) -> list[tuple[str, str]]:
+    detail = f"/api/v1/commitments/{commitment.pk}/"
+    return [
+        ("post", "/api/v1/commitments/"),
+        ("put", detail),
+        ("patch", detail),
+        ("post", f"{detail}transitions/"),
+        ("post", f"/api/v1/commitments/{commitment.pk}/evidence/"),
+    ]
+
+
+@pytest.mark.parametrize("depth", [40, 1_000, 100_000])
+def test_deeply_nested_json_is_400_on_every_write_and_saves_nothing(api, kz, depth):
+    # 1,000 deep exhausted the JSON decoder's recursion (a 500); 40 parsed but nests past the
+    # bound; the body stays small either way.
+    commitment = CommitmentFactory()
+    for value in ("[" * depth + "]" * depth, '{"a":' * depth + "1" + "}" * depth):
+        for method, path in write_paths(commitment):
+            body = f'{{"title": {value}, "owner_country": "KZ", "category": "trade"}}'
+            response = getattr(api, method)(path, body, content_type="application/json")
+            problem = assert_problem(response, 400)
+            assert problem["type"] == "urn:tracker:problem:parse-error"
+            assert "deep" in problem["detail"]
+    assert Commitment.objects.count() == 1
+    commitment.refresh_from_db()
+    assert commitment.version == 1
+
+
+def test_a_body_over_the_upload_limit_is_413_problem(api, kz, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    commitment = CommitmentFactory()
+    body = json.dumps({**GOOD, "description": "x" * 20_000})
+    for method, path in write_paths(commitment):
+        response = getattr(api, method)(path, body, content_type="application/json")
+        problem = assert_problem(response, 413)
+        assert problem["type"] == "urn:tracker:problem:too-large"
+        assert "10000 bytes" in problem["detail"]
+    assert Commitment.objects.count() == 1
+    # Just under the limit is read and parsed as usual.
+    small = json.dumps({**GOOD, "description": "x" * 9_000})
+    response = api.post("/api/v1/commitments/", small, content_type="application/json")
+    assert response.status_code == 201
+
+
+def test_authenticated_answers_are_not_stored_by_shared_caches(api, kz):
+    commitment = CommitmentFactory()
+    for response in (
+        api.get("/api/v1/commitments/"),
+        api.get(f"/api/v1/commitments/{commitment.pk}/"),
+        api.get(f"/api/v1/commitments/{commitment.pk}/evidence/"),
+        api.get("/api/v1/countries/"),
+        api.patch(f"/api/v1/commitments/{commitment.pk}/", {"notes": "n"}, format="json"),
+        api.patch(f"/api/v1/commitments/{commitment.pk}/", {"colour": "red"}, format="json"),
+    ):
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, response

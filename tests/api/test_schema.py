@@ -94,3 +94,87 @@ def test_docs_pages_load_their_assets_locally(page, db):
         assert served.status_code == 200, asset
         body = b"".join(served.streaming_content) if served.streaming else served.content
         assert body
+
+
+def request_components(schema) -> dict[str, dict]:
+    """The components used as request bodies, by name."""
+    found = {}
+    for item in schema["paths"].values():
+        for operation in item.values():
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                name = media["schema"]["$ref"].rpartition("/")[2]
+                found[name] = schema["components"]["schemas"][name]
+    return found
+
+
+def test_no_request_body_carries_a_default_a_client_would_send(schema):
+    # A generated client fills in declared defaults: a PATCH of `notes` alone also sent
+    # `description: ""`, blanking it.
+    components = request_components(schema)
+    assert "PatchedCommitmentUpdateRequest" in components
+    for name, component in components.items():
+        for field, prop in component["properties"].items():
+            assert "default" not in prop, (name, field, prop)
+
+
+def test_request_bodies_refuse_undeclared_properties(schema):
+    components = request_components(schema)
+    assert len(components) >= 4
+    for name, component in components.items():
+        assert component.get("additionalProperties") is False, name
+
+
+def parameters(schema, path, method="get") -> dict[str, dict]:
+    return {p["name"]: p["schema"] for p in schema["paths"][path][method].get("parameters", [])}
+
+
+def test_country_codes_are_two_capital_letters_in_bodies_filters_and_paths(schema):
+    create = schema["components"]["schemas"]["CommitmentCreateRequest"]["properties"]
+    patch = schema["components"]["schemas"]["PatchedCommitmentUpdateRequest"]["properties"]
+    list_params = parameters(schema, "/api/v1/commitments/")
+    for prop in (
+        create["owner_country"],
+        create["partner_countries"]["items"],
+        patch["owner_country"],
+        list_params["owner_country"],
+        list_params["partner_country"],
+        parameters(schema, "/api/v1/countries/{code}/")["code"],
+    ):
+        assert prop["pattern"] == "^[A-Z]{2}$", prop
+
+
+def test_target_amount_may_not_be_negative(schema):
+    for name in ("CommitmentCreateRequest", "PatchedCommitmentUpdateRequest"):
+        pattern = schema["components"]["schemas"][name]["properties"]["target_amount"]["pattern"]
+        assert re.fullmatch(pattern, "2000000000.50")
+        assert not re.fullmatch(pattern, "-1")
+        assert not re.fullmatch(pattern, "-0.01")
+
+
+def test_stale_is_a_boolean_and_ids_are_integers(schema):
+    assert parameters(schema, "/api/v1/commitments/")["stale"] == {"type": "boolean"}
+    for path, name in [
+        ("/api/v1/commitments/{id}/", "id"),
+        ("/api/v1/commitments/{commitment_pk}/evidence/", "commitment_pk"),
+        ("/api/v1/commitments/{commitment_pk}/history/", "commitment_pk"),
+        ("/api/v1/evidence/{id}/", "id"),
+        ("/api/v1/sources/{id}/", "id"),
+        ("/api/v1/status-changes/{id}/", "id"),
+    ]:
+        assert parameters(schema, path)[name]["type"] == "integer", path
+    for path, name in [
+        ("/api/v1/evidence/", "commitment"),
+        ("/api/v1/evidence/", "source"),
+        ("/api/v1/status-changes/", "commitment"),
+    ]:
+        prop = parameters(schema, path)[name]
+        assert prop["type"] == "integer"
+        assert prop["minimum"] == 1
+
+
+def test_every_problem_type_is_listed_in_the_schema(schema):
+    from commitments.api.errors import PROBLEM_TYPES
+
+    description = schema["components"]["schemas"]["Problem"]["properties"]["type"]["description"]
+    for code in PROBLEM_TYPES:
+        assert f"`{code}`" in description

@@ -13,7 +13,6 @@ import pytest
 import schemathesis
 from django.conf import settings
 from hypothesis import HealthCheck, Phase
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -24,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from commitments.models import ApiToken
 from commitments.seeding import load_seeds
 from tests.factories import UserFactory
 
@@ -44,8 +44,8 @@ def test_live_api_conforms_to_its_schema(live_server, monkeypatch, capsys):
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "100000/minute"})
     load_seeds(Path(settings.BASE_DIR) / "seeds")
     user = UserFactory(username="fuzzer", is_superuser=True)
-    token = Token.objects.create(user=user)
-    headers = {"Authorization": f"Token {token.key}"}
+    _, key = ApiToken.objects.issue(user, "fuzzer")
+    headers = {"Authorization": f"Token {key}"}
 
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/?format=json")
     cases, failures, no_negative_cases = 0, [], []

@@ -1,11 +1,10 @@
 import datetime as dt
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from commitments.benchmarking.generate import generate
-from commitments.models import Commitment
+from commitments.models import ApiToken, Commitment
 from tests.factories import UserFactory
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
@@ -13,9 +12,9 @@ NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def client_with_token(db):
-    token = Token.objects.create(user=UserFactory(username="bench-reader"))
+    _, key = ApiToken.objects.issue(UserFactory(username="bench-reader"), "tests")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -1,21 +1,41 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+
+from commitments.models import ApiToken
 
 
 class Command(BaseCommand):
     help = (
-        "Print the API token of a user, creating it if needed (--rotate replaces it). Any token "
-        "reads; writes follow the user's countries (CountryMembership) or superuser status."
+        "Issue an API token of a user for one system and print its key, which is shown only "
+        "this once (only a hash is stored). Any token reads; writes follow the user's countries "
+        "(CountryMembership) or superuser status. Revoke with revoke_token or in admin."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument(
-            "--rotate", action="store_true", help="Revoke the current token and issue a new one."
+            "--name",
+            required=True,
+            help="The system that will use the token, e.g. ministry-portal.",
+        )
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help=(
+                "Days until it expires "
+                f"(default API_TOKEN_TTL_DAYS, {settings.API_TOKEN_TTL_DAYS})."
+            ),
+        )
+        parser.add_argument(
+            "--rotate",
+            action="store_true",
+            help="Revoke the user's active tokens of the same name first.",
         )
 
-    def handle(self, *args, username, rotate, **options):
+    def handle(self, *args, username, name, days, rotate, **options):
         User = get_user_model()
         try:
             user = User.objects.get(**{User.USERNAME_FIELD: username})
@@ -25,11 +45,17 @@ class Command(BaseCommand):
             ) from None
         if not user.is_active:
             raise CommandError(f"User “{username}” is inactive; a token would not authenticate.")
-        if rotate:
-            Token.objects.filter(user=user).delete()
-        token, created = Token.objects.get_or_create(user=user)
+        name = name.strip()
+        if not name or len(name) > 100:
+            raise CommandError("--name must be 1 to 100 characters: the system using the token.")
+        if days is not None and days < 1:
+            raise CommandError("--days must be at least 1.")
+        revoked = ApiToken.objects.filter(user=user, name=name).revoke() if rotate else 0
+        token, key = ApiToken.objects.issue(user, name, days=days)
+        expires = timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M %Z")
         self.stderr.write(
-            f"{'Issued a new' if created else 'Existing'} token for {username}; "
-            "send it as `Authorization: Token <key>`."
+            (f"Revoked {revoked} token(s) named “{name}”. " if rotate else "")
+            + f"Issued token “{name}” for {username}, expiring {expires}. Copy the key now: it "
+            "is not stored and cannot be shown again. Send it as `Authorization: Token <key>`."
         )
-        self.stdout.write(token.key)
+        self.stdout.write(key)
