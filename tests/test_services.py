@@ -27,7 +27,7 @@ def test_allowed_status_change_records_history_and_resets_staleness(commitment, 
     change = services.commitment_change_status(
         commitment=commitment,
         new_status="in_progress",
-        user=kz_officer,
+        actor=kz_officer,
         note="Works began.",
         now=NOW,
     )
@@ -48,7 +48,7 @@ def test_allowed_status_change_records_history_and_resets_staleness(commitment, 
 def test_forbidden_transition_saves_nothing(commitment, kz_officer):
     with pytest.raises(rules.TransitionNotAllowed) as caught:
         services.commitment_change_status(
-            commitment=commitment, new_status="completed", user=kz_officer, note="Done?", now=NOW
+            commitment=commitment, new_status="completed", actor=kz_officer, note="Done?", now=NOW
         )
 
     assert "in_progress, stalled, cancelled" in str(caught.value)
@@ -64,7 +64,7 @@ def test_forbidden_transition_saves_nothing(commitment, kz_officer):
 def test_status_change_without_a_note_is_refused(commitment, kz_officer):
     with pytest.raises(ValidationError) as caught:
         services.commitment_change_status(
-            commitment=commitment, new_status="stalled", user=kz_officer, note="  "
+            commitment=commitment, new_status="stalled", actor=kz_officer, note="  "
         )
     assert "note" in caught.value.message_dict
     assert Commitment.objects.get().status == "agreed"
@@ -74,7 +74,7 @@ def test_staff_of_an_uninvolved_country_cannot_change_status(commitment):
     uzbek = UserFactory(username="uz-officer", countries=["UZ"])
     with pytest.raises(services.EditNotAllowed):
         services.commitment_change_status(
-            commitment=commitment, new_status="stalled", user=uzbek, note="No."
+            commitment=commitment, new_status="stalled", actor=uzbek, note="No."
         )
     assert Commitment.objects.get().status == "agreed"
 
@@ -82,7 +82,7 @@ def test_staff_of_an_uninvolved_country_cannot_change_status(commitment):
 def test_partner_country_staff_may_change_status(commitment):
     kg_officer = UserFactory(username="kg-officer", countries=["KG"])
     services.commitment_change_status(
-        commitment=commitment, new_status="stalled", user=kg_officer, note="Paused."
+        commitment=commitment, new_status="stalled", actor=kg_officer, note="Paused."
     )
     assert Commitment.objects.get().status == "stalled"
 
@@ -92,7 +92,7 @@ def test_stale_version_is_refused_and_changes_nothing(commitment, kz_officer):
         services.commitment_change_status(
             commitment=commitment,
             new_status="stalled",
-            user=kz_officer,
+            actor=kz_officer,
             note="Paused.",
             expected_version=commitment.version + 1,
         )
@@ -104,7 +104,7 @@ def test_adding_evidence_with_a_verbatim_quote_resets_the_clock(commitment, kz_o
 
     evidence = services.evidence_add(
         commitment=commitment,
-        user=kz_officer,
+        actor=kz_officer,
         source=source,
         quote="Construction of the complex began",
         now=NOW,
@@ -130,7 +130,7 @@ def test_bad_evidence_is_refused_and_nothing_changes(commitment, kz_officer, fie
     kwargs = {"source": source, "quote": "Construction of the complex began", **fields}
 
     with pytest.raises(ValidationError) as caught:
-        services.evidence_add(commitment=commitment, user=kz_officer, now=NOW, **kwargs)
+        services.evidence_add(commitment=commitment, actor=kz_officer, now=NOW, **kwargs)
 
     assert field in caught.value.message_dict
     assert not Evidence.objects.exists()
@@ -139,7 +139,7 @@ def test_bad_evidence_is_refused_and_nothing_changes(commitment, kz_officer, fie
 
 
 def test_mark_reviewed_records_a_review_and_resets_the_clock(commitment, kz_officer):
-    services.commitment_mark_reviewed(commitment=commitment, user=kz_officer, now=NOW)
+    services.commitment_mark_reviewed(commitment=commitment, actor=kz_officer, now=NOW)
 
     commitment.refresh_from_db()
     assert commitment.last_reviewed_at == NOW
@@ -148,7 +148,7 @@ def test_mark_reviewed_records_a_review_and_resets_the_clock(commitment, kz_offi
 
 def test_create_records_the_first_history_row(kz, kg, kz_officer):
     created = services.commitment_create(
-        user=kz_officer,
+        actor=kz_officer,
         slug="solar-plants",
         title="Build solar power plants",
         owner_country=kz,
@@ -166,7 +166,7 @@ def test_create_outside_ones_countries_is_refused(kz, kg):
     kg_only = UserFactory(username="kg-only", countries=["KG"])
     with pytest.raises(services.EditNotAllowed):
         services.commitment_create(
-            user=kg_only,
+            actor=kg_only,
             slug="x",
             title="Something in Kazakhstan",
             owner_country=kz,
@@ -179,7 +179,7 @@ def test_update_cannot_move_a_commitment_out_of_ones_own_scope(commitment):
     kg_officer = UserFactory(username="kg-officer", countries=["KG"])
     with pytest.raises(services.EditNotAllowed):
         services.commitment_update(
-            commitment=commitment, user=kg_officer, data={"partner_countries": []}
+            commitment=commitment, actor=kg_officer, data={"partner_countries": []}
         )
     assert list(Commitment.objects.get().partner_countries.values_list("code", flat=True)) == ["KG"]
 
@@ -187,7 +187,7 @@ def test_update_cannot_move_a_commitment_out_of_ones_own_scope(commitment):
 def test_update_refuses_a_status_change_in_disguise(commitment, kz_officer):
     with pytest.raises(ValidationError) as caught:
         services.commitment_update(
-            commitment=commitment, user=kz_officer, data={"status": "completed"}
+            commitment=commitment, actor=kz_officer, data={"status": "completed"}
         )
     assert "status" in caught.value.message_dict
     assert Commitment.objects.get().status == "agreed"
@@ -195,7 +195,7 @@ def test_update_refuses_a_status_change_in_disguise(commitment, kz_officer):
 
 def test_update_bumps_the_version_and_keeps_the_review_clock(commitment, kz_officer):
     updated = services.commitment_update(
-        commitment=commitment, user=kz_officer, data={"title": "Build the border complex"}
+        commitment=commitment, actor=kz_officer, data={"title": "Build the border complex"}
     )
     assert (updated.title, updated.version, updated.last_reviewed_at) == (
         "Build the border complex",
@@ -206,6 +206,6 @@ def test_update_bumps_the_version_and_keeps_the_review_clock(commitment, kz_offi
 
 def test_only_superusers_delete(commitment, kz_officer):
     with pytest.raises(services.EditNotAllowed):
-        services.commitment_delete(commitment=commitment, user=kz_officer)
-    services.commitment_delete(commitment=commitment, user=UserFactory(is_superuser=True))
+        services.commitment_delete(commitment=commitment, actor=kz_officer)
+    services.commitment_delete(commitment=commitment, actor=UserFactory(is_superuser=True))
     assert not Commitment.objects.exists()
