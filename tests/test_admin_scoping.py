@@ -14,7 +14,7 @@ from tests.admin_support import (
     changelist_url,
     staff_user,
 )
-from tests.factories import CommitmentFactory, SourceFactory, UserFactory
+from tests.factories import CommitmentFactory, CountryFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,96 @@ def test_staff_cannot_add_a_commitment_for_other_countries(client, kz, kg):
 
     assert response.status_code == 200
     assert not Commitment.objects.filter(slug="not-ours").exists()
+
+
+@pytest.fixture
+def shared(kz, kg):
+    """Owned by KG with KZ as its partner; UZ is not involved."""
+    CountryFactory(code="UZ")
+    return CommitmentFactory(owner_country=kg, partners=["KZ"], title="Shared")
+
+
+def countries_of(commitment):
+    commitment.refresh_from_db()
+    partners = sorted(commitment.partner_countries.values_list("code", flat=True))
+    return commitment.owner_country_id, partners, commitment.version
+
+
+def form_errors(response) -> dict:
+    return dict(response.context["adminform"].form.errors)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"owner_country": "KZ", "partner_countries": ["KG"]}, "owner_country"),  # takes it
+        ({"owner_country": "UZ"}, "owner_country"),  # hands it to an uninvolved country
+        ({"owner_country": "KZ", "partner_countries": []}, "owner_country"),  # drops the owner
+        ({"partner_countries": ["KZ", "UZ"]}, "partner_countries"),  # changes the partners
+    ],
+)
+def test_partner_country_staff_cannot_change_the_countries(client, shared, changes, field):
+    client.force_login(staff_user("KZ"))
+    data = change_form_data(client.get(change_url(shared)), title="Renamed", **changes)
+
+    response = client.post(change_url(shared), data)
+
+    assert response.status_code == 200
+    assert form_errors(response) == {field: [access.OWNER_STAFF_ONLY]}
+    assert countries_of(shared) == ("KG", ["KZ"], 1)
+    assert Commitment.objects.get(pk=shared.pk).title == "Shared"
+
+
+def test_partner_country_staff_may_edit_with_the_countries_unchanged(client, shared):
+    client.force_login(staff_user("KZ"))
+    data = change_form_data(client.get(change_url(shared)), title="Renamed")
+
+    assert client.post(change_url(shared), data).status_code == 302
+    assert countries_of(shared) == ("KG", ["KZ"], 2)
+
+
+def test_owner_country_staff_may_change_the_partners(client, shared):
+    client.force_login(staff_user("KG"))
+    data = change_form_data(client.get(change_url(shared)), partner_countries=["UZ"])
+
+    assert client.post(change_url(shared), data).status_code == 302
+    assert countries_of(shared) == ("KG", ["UZ"], 2)
+
+
+def add_form_data(client, **overrides):
+    add_url = reverse("admin:commitments_commitment_add")
+    fields = {"title": "New", "slug": "new", "category": "trade", "status": "announced"}
+    return add_url, change_form_data(client.get(add_url), **{**fields, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("countries", "errors"),
+    [
+        # Owned by a third country, with the creator's own country as a partner.
+        ({"owner_country": "KG", "partner_countries": ["KZ"]}, {"owner_country": "create"}),
+        ({"owner_country": "KZ", "partner_countries": ["KZ"]}, {"partner_countries": "owner"}),
+        (
+            {"owner_country": "KZ", "partner_countries": ["KG", "KG"]},
+            {"partner_countries": "twice"},
+        ),
+    ],
+)
+def test_add_form_refuses_a_third_owner_the_owner_as_partner_and_a_partner_twice(
+    client, kz, kg, countries, errors
+):
+    client.force_login(staff_user("KZ"))
+    add_url, data = add_form_data(client, **countries)
+    expected = {
+        "create": access.CREATE_OWN_COUNTRY_ONLY,
+        "owner": access.owner_listed_as_partner("KZ"),
+        "twice": access.partner_listed_twice("KG"),
+    }
+
+    response = client.post(add_url, data)
+
+    assert response.status_code == 200
+    assert form_errors(response) == {f: [str(expected[key])] for f, key in errors.items()}
+    assert not Commitment.objects.filter(slug="new").exists()
 
 
 def test_staff_without_a_country_cannot_change_anything(client, kz):

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from .. import access, selectors, services
 from ..models import Commitment, Evidence, ProgressObservation, Review, StatusChange
 from . import actions
-from .forms import DESCRIPTIVE_FIELDS, CommitmentAdminForm
+from .forms import DESCRIPTIVE_FIELDS, SAVED_MEANWHILE, CommitmentAdminForm
 from .read_only import ReadOnlyInlineMixin
 
 
@@ -267,12 +267,7 @@ class CommitmentAdmin(admin.ModelAdmin):
         except services.VersionConflict:
             # Someone saved between this form's validation and its save; the admin's transaction
             # has rolled back everything this request wrote.
-            self.message_user(
-                request,
-                "Someone else saved this commitment while you were editing it, so nothing of "
-                "yours was saved. Review their change below and make yours again.",
-                messages.ERROR,
-            )
+            self.message_user(request, SAVED_MEANWHILE, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def save_form(self, request, form, change):

@@ -16,6 +16,10 @@ STALE_FORM = _(
     "Someone changed this commitment after you opened it. Reload the page and apply your "
     "changes again."
 )
+SAVED_MEANWHILE = _(
+    "Someone else saved this commitment while you were editing it, so nothing of yours was "
+    "saved. Review their change below and make yours again."
+)
 
 
 class StatusMoveField(forms.ChoiceField):
