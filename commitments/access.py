@@ -1,19 +1,89 @@
-"""Who may change what: the country-scoping rule, used by admin, API and services alike.
+"""Who may do what to a commitment: one helper per action, asked by admin, API and services alike.
 
-Every authenticated staff member or token may read everything. A change is allowed to a superuser,
-or to an active staff user who belongs to the commitment's owner country or one of its partners.
+Every authenticated staff member or token may read everything. Writes by a person:
+
+- a superuser may do everything;
+- staff of the owner country or of a partner country may edit the descriptive fields, change the
+  status, add evidence and mark it reviewed;
+- only staff of the owner country may change the owner or the partners, and the owner must still
+  be one of their countries afterwards; a new commitment's owner must be one of the creator's
+  countries;
+- only a superuser may delete (deleting removes the history with it).
+
+A named system actor (the seed loader, ingestion, ...) runs code, not a request: it may do
+everything but delete, and history records its name.
+
+Each helper answers with a Verdict: true when allowed, otherwise carrying the refusal, which
+`require()` raises as EditNotAllowed. Admin shows the refusal as a form error or hides the control,
+the API answers 403 with it, and the services call `require()` again inside their transaction.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .actors import Actor
 from .models import Commitment, CommitmentQuerySet, CountryMembership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from .actors import ActorLike
+
+# Refusals, asserted by the tests and shown to staff and API clients as they are.
+INACTIVE = _("Only an active staff account may change commitments.")
+NO_COUNTRY = _("Your account has no country, so it may read but not change commitments.")
+NOT_INVOLVED = _("You may change only commitments that your country owns or is a partner in.")
+# The same refusal as a reason in a sentence listing refused rows ("Refused 2 (...): ...").
+NOT_INVOLVED_REASON = _("your countries neither own nor partner in it")
+CREATE_OWN_COUNTRY_ONLY = _("The owner of a new commitment must be one of your countries.")
+OWNER_STAFF_ONLY = _(
+    "Only the owner country's staff may change the owner or the partner countries."
+)
+OWNER_MUST_STAY_YOURS = _(
+    "The owner must remain one of your countries; ask a superuser to hand it to another country."
+)
+DELETE_SUPERUSERS_ONLY = _("Only superusers may delete commitments.")
+
+
+def owner_listed_as_partner(code: str) -> Promise:
+    return format_lazy(_("{code} owns this commitment, so it cannot also be a partner."), code=code)
+
+
+def partner_listed_twice(code: str) -> Promise:
+    return format_lazy(_("{code} is listed more than once among the partners."), code=code)
+
+
+class EditNotAllowed(PermissionDenied):
+    """The actor may not do this to this commitment; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    refusal: Promise | str | None = None
+
+    def __bool__(self) -> bool:
+        return self.refusal is None
+
+    def require(self) -> None:
+        if self.refusal is not None:
+            raise EditNotAllowed(self.refusal)
+
+
+ALLOWED = Verdict()
 
 _CACHE_ATTR = "_tracker_country_codes"
 
 
-def country_codes_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+def country_codes_of(user: AbstractBaseUser | AnonymousUser | None) -> frozenset[str]:
     """The user's countries, loaded once per user object (one query per request at most)."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
@@ -26,44 +96,111 @@ def country_codes_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     return cached
 
 
-def can_edit_any(user) -> bool:
-    return bool(getattr(user, "is_active", False) and (user.is_superuser or country_codes_of(user)))
-
-
-def can_edit_commitment(user, commitment: Commitment) -> bool:
-    if not getattr(user, "is_active", False):
-        return False
+def _regardless_of_commitment(actor: Actor) -> Verdict | None:
+    """The verdict when it does not depend on the commitment (system, superuser, no rights)."""
+    if actor.is_system:
+        return ALLOWED
+    user = actor.user
+    if not getattr(user, "is_active", False) or not getattr(user, "is_authenticated", False):
+        return Verdict(INACTIVE)
     if user.is_superuser:
-        return True
-    codes = country_codes_of(user)
-    if not codes:
-        return False
+        return ALLOWED
+    if not country_codes_of(user):
+        return Verdict(NO_COUNTRY)
+    return None
+
+
+def _involved(actor: Actor, commitment: Commitment) -> Verdict:
+    """Allowed to staff of the commitment's owner or partner countries."""
+    verdict = _regardless_of_commitment(actor)
+    if verdict is not None:
+        return verdict
+    codes = country_codes_of(actor.user)
     if commitment.owner_country_id in codes:
-        return True
-    if commitment.pk is None:
-        return False
-    # Use prefetched partners when the caller loaded them, so list pages add no queries.
-    partners = {c.code for c in commitment.partner_countries.all()}
-    return bool(partners & codes)
+        return ALLOWED
+    # Prefetched partners are used when the caller loaded them, so list pages add no queries.
+    if commitment.pk is not None and {c.code for c in commitment.partner_countries.all()} & codes:
+        return ALLOWED
+    return Verdict(NOT_INVOLVED)
 
 
-def can_create_for(user, owner_country_code: str, partner_codes=()) -> bool:
-    if not getattr(user, "is_active", False):
-        return False
-    if user.is_superuser:
-        return True
-    return bool(country_codes_of(user) & ({owner_country_code} | set(partner_codes)))
+# --- One helper per action ------------------------------------------------------------------------
 
 
-def editable_commitments(user, queryset: CommitmentQuerySet | None = None) -> CommitmentQuerySet:
+def may_edit_any(who: ActorLike) -> Verdict:
+    """May the actor change some commitment (their countries', or any)? Shows or hides controls."""
+    verdict = _regardless_of_commitment(Actor.of(who))
+    return ALLOWED if verdict is None else verdict
+
+
+def may_create(who: ActorLike, owner_code: str) -> Verdict:
+    actor = Actor.of(who)
+    verdict = _regardless_of_commitment(actor)
+    if verdict is not None:
+        return verdict
+    if owner_code in country_codes_of(actor.user):
+        return ALLOWED
+    return Verdict(CREATE_OWN_COUNTRY_ONLY)
+
+
+def may_edit(who: ActorLike, commitment: Commitment) -> Verdict:
+    """Title, description, dates, target, meeting, responsible users, notes (not the countries)."""
+    return _involved(Actor.of(who), commitment)
+
+
+def may_change_countries(who: ActorLike, commitment: Commitment, owner_code: str) -> Verdict:
+    """Change the owner (to `owner_code`) and/or the partners of an existing commitment."""
+    actor = Actor.of(who)
+    verdict = _involved(actor, commitment)
+    if not verdict or actor.is_system or actor.user.is_superuser:
+        return verdict
+    codes = country_codes_of(actor.user)
+    if commitment.owner_country_id not in codes:
+        return Verdict(OWNER_STAFF_ONLY)
+    if owner_code not in codes:
+        return Verdict(OWNER_MUST_STAY_YOURS)
+    return ALLOWED
+
+
+def may_change_status(who: ActorLike, commitment: Commitment) -> Verdict:
+    return _involved(Actor.of(who), commitment)
+
+
+def may_add_evidence(who: ActorLike, commitment: Commitment) -> Verdict:
+    return _involved(Actor.of(who), commitment)
+
+
+def may_mark_reviewed(who: ActorLike, commitment: Commitment) -> Verdict:
+    return _involved(Actor.of(who), commitment)
+
+
+def may_delete(who: ActorLike, commitment: Commitment) -> Verdict:
+    """Deleting removes the history with the commitment, so only a superuser (a person) may."""
+    actor = Actor.of(who)
+    user = actor.user
+    if user is not None and getattr(user, "is_active", False) and user.is_superuser:
+        return ALLOWED
+    return Verdict(DELETE_SUPERUSERS_ONLY)
+
+
+def editable_commitments(
+    who: ActorLike, queryset: CommitmentQuerySet | None = None
+) -> CommitmentQuerySet:
+    """The rows of `queryset` that `may_edit` allows, as one query (for bulk actions)."""
+    actor = Actor.of(who)
     queryset = queryset if queryset is not None else Commitment.objects.all()
-    if not getattr(user, "is_active", False):
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    return queryset.involving(country_codes_of(user))
+    verdict = _regardless_of_commitment(actor)
+    if verdict is None:
+        return queryset.involving(country_codes_of(actor.user))
+    return queryset if verdict else queryset.none()
 
 
-def can_delete_commitment(user, commitment: Commitment) -> bool:
-    """Deleting removes history with the commitment, so only superusers may."""
-    return bool(getattr(user, "is_superuser", False) and can_edit_commitment(user, commitment))
+# --- What a commitment's countries may be ---------------------------------------------------------
+
+
+def country_errors(owner_code: str, partner_codes: Iterable[str]) -> list[Promise]:
+    """Why these partners do not fit this owner: the owner among them, or one listed twice."""
+    counts = Counter(partner_codes)
+    errors = [owner_listed_as_partner(owner_code)] if owner_code in counts else []
+    errors += [partner_listed_twice(code) for code, n in counts.items() if n > 1]
+    return errors

@@ -12,6 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
@@ -36,23 +39,42 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def transition_refusal(old: str, new: str) -> Promise:
+    """Why `old -> new` is refused, naming the moves that are allowed (shown as is everywhere)."""
+    allowed = ", ".join(allowed_transitions(old))
+    if not allowed:
+        return format_lazy(
+            _("“{old}” is final: a commitment in this status cannot change status."), old=old
+        )
+    if new == old:
+        return format_lazy(
+            _("The commitment is already “{old}”. Allowed moves: {allowed}."),
+            old=old,
+            allowed=allowed,
+        )
+    return format_lazy(
+        _("Cannot move from “{old}” to “{new}”. Allowed moves from “{old}”: {allowed}."),
+        old=old,
+        new=new,
+        allowed=allowed,
+    )
+
+
+def not_a_status(value: str) -> Promise:
+    return format_lazy(
+        _("“{value}” is not a status. Valid statuses: {statuses}."),
+        value=value,
+        statuses=", ".join(Status.values),
+    )
+
+
 class TransitionNotAllowed(ValidationError):
     """A status move the rules forbid; carries the allowed moves for every interface to show."""
 
     def __init__(self, old: str, new: str):
         self.old_status, self.new_status = old, new
         self.allowed = allowed_transitions(old)
-        if not self.allowed:
-            message = f"“{old}” is final: a commitment in this status cannot change status."
-        elif new == old:
-            message = (
-                f"The commitment is already “{old}”. Allowed moves: {', '.join(self.allowed)}."
-            )
-        else:
-            message = (
-                f"Cannot move from “{old}” to “{new}”. "
-                f"Allowed moves from “{old}”: {', '.join(self.allowed)}."
-            )
+        message = transition_refusal(old, new)
         super().__init__({"status": [ValidationError(message, code="transition_not_allowed")]})
 
 
@@ -63,10 +85,7 @@ def allowed_transitions(status: str) -> tuple[str, ...]:
 def check_transition(old: str, new: str) -> None:
     """Raise TransitionNotAllowed unless `old -> new` is one of the allowed moves."""
     if new not in Status.values:
-        raise ValidationError(
-            {"status": [f"“{new}” is not a status. Valid statuses: {', '.join(Status.values)}."]},
-            code="invalid_status",
-        )
+        raise ValidationError({"status": [not_a_status(new)]}, code="invalid_status")
     if new not in ALLOWED_TRANSITIONS.get(old, ()):
         raise TransitionNotAllowed(old, new)
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import rules
+from .actors import Actor, SystemActor
 from .models import (
     Category,
     Commitment,
@@ -32,6 +33,8 @@ from .models import (
 )
 
 SEED_FILE_NAME = "commitments.yaml"
+# History and evidence written by the loader name it as their author.
+ACTOR = Actor.of(SystemActor.SEED_LOADER)
 
 
 class SeedError(Exception):
@@ -306,7 +309,11 @@ class _Loader:
                 note = f"{note} (source: {source.title})" if note else f"Source: {source.title}"
             changes.append(
                 StatusChange(
-                    old_status=previous, new_status=new, changed_at=_at_noon(on), note=note
+                    old_status=previous,
+                    new_status=new,
+                    changed_at=_at_noon(on),
+                    note=note,
+                    **ACTOR.history("changed_by"),
                 )
             )
             previous = new
@@ -333,6 +340,7 @@ class _Loader:
                     note=entry.str("note", required=False),
                     url=entry.str("url", required=False),
                     observed_on=entry.date("observed_on", required=False) or source.published_on,
+                    **ACTOR.history("added_by"),
                 ),
             )
         self.report.count("evidence", created)

@@ -1,21 +1,30 @@
 """Writes to commitments. Each service validates, saves and records history in one transaction.
 
 Admin, API, management commands and Celery tasks call these; none of them save a Commitment,
-Evidence or StatusChange on their own.
+Evidence or StatusChange on their own. Each names its `actor`: a user (checked by `access`, and
+refused there when not allowed) or a SystemActor (recorded by name in history); never None.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import access, rules
-from .models import Commitment, Evidence, Review, Source, StatusChange
+from .access import EditNotAllowed  # noqa: F401 (callers catch services.EditNotAllowed)
+from .actors import Actor
+from .models import Commitment, Country, Evidence, Review, Source, StatusChange
+
+if TYPE_CHECKING:
+    from .actors import ActorLike
 
 # What callers may change on a commitment, in the order forms show it. Status is not here: it
 # changes only through commitment_change_status, with a note.
@@ -35,10 +44,20 @@ EDITABLE_FIELDS: tuple[str, ...] = (
     "notes",
 )
 EDITABLE_RELATIONS = frozenset({"partner_countries", "responsible_users"})
+COUNTRY_FIELDS = frozenset({"owner_country", "partner_countries"})
+
+# Messages the interfaces show as they are; the tests assert these constants.
+NOTE_REQUIRED = _("Say why the status changes: a note is required.")
+STATUS_NEEDS_A_CHANGE = _("Change the status through a status change, with a note.")
+UNKNOWN_FIELD = _("Unknown field.")
+RECORDED = _("Commitment recorded.")
 
 
-class EditNotAllowed(PermissionDenied):
-    """The user's countries do not include the commitment's owner or partners."""
+def version_conflict(current_version: int) -> Promise:
+    return format_lazy(
+        _("The commitment has changed since it was read (now version {version})."),
+        version=current_version,
+    )
 
 
 class VersionConflict(Exception):
@@ -46,16 +65,7 @@ class VersionConflict(Exception):
 
     def __init__(self, current_version: int):
         self.current_version = current_version
-        super().__init__(
-            f"The commitment has changed since it was read (now version {current_version})."
-        )
-
-
-def require_edit(user, commitment: Commitment) -> None:
-    if user is not None and not access.can_edit_commitment(user, commitment):
-        raise EditNotAllowed(
-            "You may change only commitments that your country owns or is a partner in."
-        )
+        super().__init__(version_conflict(current_version))
 
 
 def _lock(commitment: Commitment, expected_version: int | None) -> Commitment:
@@ -73,33 +83,44 @@ def _refresh_caller_copy(commitment: Commitment, locked: Commitment) -> None:
 def _require_note(note: str) -> str:
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": ["Say why the status changes: a note is required."]})
+        raise ValidationError({"note": [NOTE_REQUIRED]})
     return note
+
+
+def _refuse_unknown(names: Iterable[str], allowed: Iterable[str]) -> None:
+    unknown = set(names) - set(allowed)
+    if unknown:
+        raise ValidationError({name: [UNKNOWN_FIELD] for name in sorted(unknown)})
+
+
+def _code(country: Country | str) -> str:
+    return country.code if isinstance(country, Country) else country
+
+
+def _check_countries(owner_code: str, partner_codes: list[str]) -> None:
+    errors = access.country_errors(owner_code, partner_codes)
+    if errors:
+        raise ValidationError({"partner_countries": errors})
 
 
 @transaction.atomic
 def commitment_create(
     *,
-    user,
-    partner_countries: Iterable = (),
+    actor: ActorLike,
+    partner_countries: Iterable[Country | str] = (),
     responsible_users: Iterable = (),
     note: str = "",
     now: datetime | None = None,
     **fields: Any,
 ) -> Commitment:
     """Create a commitment and the first row of its status history."""
+    actor = Actor.of(actor)
     now = now or timezone.now()
-    unknown = set(fields) - set(EDITABLE_FIELDS) - {"status"}
-    if unknown:
-        raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+    _refuse_unknown(fields, {*EDITABLE_FIELDS, "status"})
     commitment = Commitment(last_reviewed_at=now, **fields)
-    partner_codes = [getattr(c, "code", c) for c in partner_countries]
-    if user is not None and not access.can_create_for(
-        user, commitment.owner_country_id, partner_codes
-    ):
-        raise EditNotAllowed(
-            "You may create only commitments that your country owns or is a partner in."
-        )
+    access.may_create(actor, commitment.owner_country_id).require()
+    partner_codes = [_code(c) for c in partner_countries]
+    _check_countries(commitment.owner_country_id, partner_codes)
     commitment.full_clean()
     commitment.save()
     commitment.partner_countries.set(partner_codes)
@@ -108,9 +129,9 @@ def commitment_create(
         commitment=commitment,
         old_status="",
         new_status=commitment.status,
-        changed_by=user,
         changed_at=now,
-        note=note or "Commitment recorded.",
+        note=note or str(RECORDED),
+        **actor.history("changed_by"),
     )
     return commitment
 
@@ -119,32 +140,34 @@ def commitment_create(
 def commitment_update(
     *,
     commitment: Commitment,
-    user,
+    actor: ActorLike,
     data: dict[str, Any],
     expected_version: int | None = None,
 ) -> Commitment:
-    """Change descriptive fields; status changes go through commitment_change_status."""
+    """Change descriptive fields; status changes go through commitment_change_status.
+
+    Changing the owner or the partners is a separate permission (`access.may_change_countries`),
+    asked only when the data really changes them, so a partner may send them back unchanged (as
+    a PUT does); countries that are sent are always checked (no owner among the partners, no
+    partner twice).
+    """
+    actor = Actor.of(actor)
     if "status" in data:
-        raise ValidationError(
-            {"status": ["Change the status through a status change, with a note."]}
-        )
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
-    require_edit(user, commitment)
+        raise ValidationError({"status": [STATUS_NEEDS_A_CHANGE]})
+    _refuse_unknown(data, EDITABLE_FIELDS)
+    access.may_edit(actor, commitment).require()
     locked = _lock(commitment, expected_version)
     partners = data.get("partner_countries")
+    if COUNTRY_FIELDS & set(data):
+        current_partners = set(locked.partner_countries.values_list("code", flat=True))
+        owner_code = _code(data.get("owner_country", locked.owner_country_id))
+        partner_codes = list(current_partners) if partners is None else [_code(c) for c in partners]
+        if owner_code != locked.owner_country_id or set(partner_codes) != current_partners:
+            access.may_change_countries(actor, locked, owner_code).require()
+        _check_countries(owner_code, partner_codes)
     for name, value in data.items():
         if name not in EDITABLE_RELATIONS:
             setattr(locked, name, value)
-    partner_codes = (
-        [getattr(c, "code", c) for c in partners]
-        if partners is not None
-        else list(locked.partner_countries.values_list("code", flat=True))
-    )
-    # Nobody may move a commitment out of their own scope by changing its countries.
-    if user is not None and not access.can_create_for(user, locked.owner_country_id, partner_codes):
-        raise EditNotAllowed("After this change your country would no longer own or partner in it.")
     locked.full_clean()
     locked.version += 1
     locked.save()
@@ -160,7 +183,7 @@ def commitment_change_status(
     *,
     commitment: Commitment,
     new_status: str,
-    user,
+    actor: ActorLike,
     note: str,
     now: datetime | None = None,
     expected_version: int | None = None,
@@ -170,8 +193,9 @@ def commitment_change_status(
     A forbidden move raises rules.TransitionNotAllowed and writes nothing. The move resets the
     staleness clock.
     """
+    actor = Actor.of(actor)
     now = now or timezone.now()
-    require_edit(user, commitment)
+    access.may_change_status(actor, commitment).require()
     note = _require_note(note)
     locked = _lock(commitment, expected_version)
     rules.check_transition(locked.status, new_status)
@@ -179,9 +203,9 @@ def commitment_change_status(
         commitment=locked,
         old_status=locked.status,
         new_status=new_status,
-        changed_by=user,
         changed_at=now,
         note=note,
+        **actor.history("changed_by"),
     )
     locked.status = new_status
     locked.last_reviewed_at = now
@@ -193,14 +217,18 @@ def commitment_change_status(
 
 @transaction.atomic
 def commitment_mark_reviewed(
-    *, commitment: Commitment, user, note: str = "", now: datetime | None = None
+    *, commitment: Commitment, actor: ActorLike, note: str = "", now: datetime | None = None
 ) -> Review:
     """Record that the commitment is current as it stands; resets the staleness clock."""
+    actor = Actor.of(actor)
     now = now or timezone.now()
-    require_edit(user, commitment)
+    access.may_mark_reviewed(actor, commitment).require()
     locked = _lock(commitment, None)
     review = Review.objects.create(
-        commitment=locked, reviewed_by=user, reviewed_at=now, note=(note or "").strip()
+        commitment=locked,
+        reviewed_at=now,
+        note=(note or "").strip(),
+        **actor.history("reviewed_by"),
     )
     locked.last_reviewed_at = now
     locked.version += 1
@@ -213,7 +241,7 @@ def commitment_mark_reviewed(
 def evidence_add(
     *,
     commitment: Commitment,
-    user,
+    actor: ActorLike,
     source: Source | None = None,
     quote: str = "",
     url: str = "",
@@ -223,8 +251,9 @@ def evidence_add(
     expected_version: int | None = None,
 ) -> Evidence:
     """Attach evidence (a verbatim quote from a source and/or an http(s) URL); resets staleness."""
+    actor = Actor.of(actor)
     now = now or timezone.now()
-    require_edit(user, commitment)
+    access.may_add_evidence(actor, commitment).require()
     locked = _lock(commitment, expected_version)
     evidence = Evidence(
         commitment=locked,
@@ -233,7 +262,7 @@ def evidence_add(
         url=url or "",
         note=note or "",
         observed_on=observed_on or timezone.localdate(now),
-        added_by=user,
+        **actor.history("added_by"),
     )
     evidence.full_clean()
     evidence.save()
@@ -245,7 +274,6 @@ def evidence_add(
 
 
 @transaction.atomic
-def commitment_delete(*, commitment: Commitment, user) -> None:
-    if user is not None and not access.can_delete_commitment(user, commitment):
-        raise EditNotAllowed("Only superusers may delete commitments.")
+def commitment_delete(*, commitment: Commitment, actor: ActorLike) -> None:
+    access.may_delete(actor, commitment).require()
     commitment.delete()

@@ -4,9 +4,19 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
-from commitments import services
-from commitments.models import Commitment, Evidence, ProgressObservation, StatusChange
+from commitments import rules, services
+from commitments.actors import SystemActor
+from commitments.admin.forms import SAVED_MEANWHILE, STALE_FORM
+from commitments.models import (
+    QUOTE_NOT_IN_SOURCE,
+    Commitment,
+    Evidence,
+    ProgressObservation,
+    Review,
+    StatusChange,
+)
 from commitments.rules import Status
 from tests.admin_support import add_inline_row, change_form_data, change_url, logged_in_staff
 from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
@@ -74,11 +84,9 @@ def test_forbidden_move_names_allowed_moves_and_saves_nothing(client, officer):
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["new_status"]
-    assert errors == [
-        "Cannot move from “announced” to “completed”. "
-        "Allowed moves from “announced”: agreed, stalled, cancelled."
-    ]
-    assert "Allowed moves from “announced”: agreed, stalled, cancelled." in response.text
+    refusal = str(rules.transition_refusal("announced", "completed"))
+    assert errors == [refusal]
+    assert refusal in response.text
     commitment.refresh_from_db()
     assert (commitment.status, commitment.title, commitment.version) == (
         "announced",
@@ -98,7 +106,9 @@ def test_final_status_refuses_any_move(client, officer):
     response = client.post(change_url(commitment), data)
 
     assert response.status_code == 200
-    assert "is final" in response.context["adminform"].form.errors["new_status"][0]
+    assert response.context["adminform"].form.errors["new_status"] == [
+        str(rules.transition_refusal("completed", "in_progress"))
+    ]
     assert Commitment.objects.get(pk=commitment.pk).status == Status.COMPLETED
 
 
@@ -109,9 +119,7 @@ def test_status_move_without_note_is_refused(client, officer):
     response = client.post(change_url(commitment), data)
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["status_note"] == [
-        "Say why the status changes: a note is required."
-    ]
+    assert response.context["adminform"].form.errors["status_note"] == [services.NOTE_REQUIRED]
     assert Commitment.objects.get(pk=commitment.pk).status == Status.ANNOUNCED
 
 
@@ -144,7 +152,8 @@ def test_edit_of_an_outdated_page_is_refused(client, officer):
     response = client.post(change_url(commitment), data)
 
     assert response.status_code == 200
-    assert "Someone changed this commitment" in response.text
+    assert response.context["adminform"].form.errors["expected_version"] == [STALE_FORM]
+    assert escape(str(STALE_FORM)) in response.text
     assert Commitment.objects.get(pk=commitment.pk).title == "Theirs"
 
 
@@ -166,7 +175,7 @@ def test_a_save_that_loses_a_race_after_validation_is_refused_with_nothing_saved
     response = client.post(change_url(commitment), data, follow=True)
 
     assert response.status_code == 200
-    assert "Someone else saved this commitment" in response.text
+    assert escape(str(SAVED_MEANWHILE)) in response.text
     commitment.refresh_from_db()
     assert (commitment.title, commitment.status, commitment.version) == (
         "Old title",
@@ -206,7 +215,7 @@ def test_new_evidence_is_added_and_resets_the_review_clock(client, officer):
         (
             {"quote": "a quote that the article never printed"},
             "quote",
-            "This quote does not occur verbatim in the source's text.",
+            QUOTE_NOT_IN_SOURCE,
         ),
         (
             {"quote": "", "source": "", "url": "ftp://files.example.org/report.pdf"},
@@ -302,6 +311,30 @@ def test_history_and_reviews_show_read_only_on_the_change_page(client, officer):
     assert not history.has_change_permission
     assert not history.has_delete_permission
     assert "Recorded from Kabar." in response.text
+
+
+def test_history_names_who_wrote_each_row_a_user_or_a_system_actor(client, officer):
+    commitment = CommitmentFactory()
+    StatusChange.objects.create(
+        commitment=commitment,
+        old_status="",
+        new_status="announced",
+        changed_by_system=SystemActor.SEED_LOADER,
+    )
+    StatusChange.objects.create(
+        commitment=commitment, old_status="announced", new_status="agreed", changed_by=officer
+    )
+    Review.objects.create(commitment=commitment, reviewed_by_system=SystemActor.REMINDER_JOB)
+
+    response = open_change_page(client, commitment)
+
+    rows = {
+        f.formset.prefix: [form.instance.actor_name() for form in f.formset.forms]
+        for f in response.context["inline_admin_formsets"]
+    }
+    assert rows["status_changes"] == ["seed loader", "kz-officer"]
+    assert rows["reviews"] == ["reminder job"]
+    assert "seed loader" in response.text
 
 
 def test_adding_a_commitment_goes_through_the_service_and_records_history(client, officer, kg):

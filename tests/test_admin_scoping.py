@@ -4,6 +4,7 @@ from django.contrib.admin.sites import site
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from commitments import access
 from commitments.models import Commitment, Evidence, Review, StatusChange
 from commitments.rules import Status
 from tests.admin_support import (
@@ -13,7 +14,7 @@ from tests.admin_support import (
     changelist_url,
     staff_user,
 )
-from tests.factories import CommitmentFactory, SourceFactory, UserFactory
+from tests.factories import CommitmentFactory, CountryFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_staff_cannot_move_a_commitment_out_of_their_countries(client, kz, kg):
     response = client.post(change_url(own), data)
 
     assert response.status_code == 200
-    assert "Your country must own or partner" in response.context["errors"][0][0]
+    assert response.context["errors"][0] == [access.OWNER_MUST_STAY_YOURS]
     own.refresh_from_db()
     assert (own.owner_country_id, own.title) == ("KZ", "Ours")
 
@@ -109,6 +110,96 @@ def test_staff_cannot_add_a_commitment_for_other_countries(client, kz, kg):
 
     assert response.status_code == 200
     assert not Commitment.objects.filter(slug="not-ours").exists()
+
+
+@pytest.fixture
+def shared(kz, kg):
+    """Owned by KG with KZ as its partner; UZ is not involved."""
+    CountryFactory(code="UZ")
+    return CommitmentFactory(owner_country=kg, partners=["KZ"], title="Shared")
+
+
+def countries_of(commitment):
+    commitment.refresh_from_db()
+    partners = sorted(commitment.partner_countries.values_list("code", flat=True))
+    return commitment.owner_country_id, partners, commitment.version
+
+
+def form_errors(response) -> dict:
+    return dict(response.context["adminform"].form.errors)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"owner_country": "KZ", "partner_countries": ["KG"]}, "owner_country"),  # takes it
+        ({"owner_country": "UZ"}, "owner_country"),  # hands it to an uninvolved country
+        ({"owner_country": "KZ", "partner_countries": []}, "owner_country"),  # drops the owner
+        ({"partner_countries": ["KZ", "UZ"]}, "partner_countries"),  # changes the partners
+    ],
+)
+def test_partner_country_staff_cannot_change_the_countries(client, shared, changes, field):
+    client.force_login(staff_user("KZ"))
+    data = change_form_data(client.get(change_url(shared)), title="Renamed", **changes)
+
+    response = client.post(change_url(shared), data)
+
+    assert response.status_code == 200
+    assert form_errors(response) == {field: [access.OWNER_STAFF_ONLY]}
+    assert countries_of(shared) == ("KG", ["KZ"], 1)
+    assert Commitment.objects.get(pk=shared.pk).title == "Shared"
+
+
+def test_partner_country_staff_may_edit_with_the_countries_unchanged(client, shared):
+    client.force_login(staff_user("KZ"))
+    data = change_form_data(client.get(change_url(shared)), title="Renamed")
+
+    assert client.post(change_url(shared), data).status_code == 302
+    assert countries_of(shared) == ("KG", ["KZ"], 2)
+
+
+def test_owner_country_staff_may_change_the_partners(client, shared):
+    client.force_login(staff_user("KG"))
+    data = change_form_data(client.get(change_url(shared)), partner_countries=["UZ"])
+
+    assert client.post(change_url(shared), data).status_code == 302
+    assert countries_of(shared) == ("KG", ["UZ"], 2)
+
+
+def add_form_data(client, **overrides):
+    add_url = reverse("admin:commitments_commitment_add")
+    fields = {"title": "New", "slug": "new", "category": "trade", "status": "announced"}
+    return add_url, change_form_data(client.get(add_url), **{**fields, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("countries", "errors"),
+    [
+        # Owned by a third country, with the creator's own country as a partner.
+        ({"owner_country": "KG", "partner_countries": ["KZ"]}, {"owner_country": "create"}),
+        ({"owner_country": "KZ", "partner_countries": ["KZ"]}, {"partner_countries": "owner"}),
+        (
+            {"owner_country": "KZ", "partner_countries": ["KG", "KG"]},
+            {"partner_countries": "twice"},
+        ),
+    ],
+)
+def test_add_form_refuses_a_third_owner_the_owner_as_partner_and_a_partner_twice(
+    client, kz, kg, countries, errors
+):
+    client.force_login(staff_user("KZ"))
+    add_url, data = add_form_data(client, **countries)
+    expected = {
+        "create": access.CREATE_OWN_COUNTRY_ONLY,
+        "owner": access.owner_listed_as_partner("KZ"),
+        "twice": access.partner_listed_twice("KG"),
+    }
+
+    response = client.post(add_url, data)
+
+    assert response.status_code == 200
+    assert form_errors(response) == {f: [str(expected[key])] for f, key in errors.items()}
+    assert not Commitment.objects.filter(slug="new").exists()
 
 
 def test_staff_without_a_country_cannot_change_anything(client, kz):
@@ -133,7 +224,7 @@ def test_actions_refuse_rows_outside_the_users_countries(client, kz, kg, kg_only
     assert list(Review.objects.values_list("commitment_id", flat=True)) == [own.pk]
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert "Marked 1 reviewed: “Ours”." in texts
-    assert "Refused 1 (your countries neither own nor partner in it): “KG alone”." in texts
+    assert f"Refused 1 ({access.NOT_INVOLVED_REASON}): “KG alone”." in texts
 
 
 def test_statuschange_has_no_write_permission_even_for_superusers(rf):

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from commitments.models import Commitment, Country, Evidence, Reminder, StatusChange
+from commitments.models import Commitment, Country, Evidence, Reminder, Review, StatusChange
 from tests.factories import CommitmentFactory, SourceFactory, UserFactory
 
 
@@ -87,3 +87,23 @@ def test_model_validation_strips_and_requires_a_title(db, kz):
     with pytest.raises(ValidationError) as caught:
         commitment.full_clean()
     assert "title" in str(caught.value)
+
+
+def test_a_history_row_names_a_user_or_a_system_actor_not_both(db):
+    commitment = CommitmentFactory()
+    user = UserFactory()
+    history = {"commitment": commitment, "old_status": "", "new_status": "announced"}
+    assert refused(
+        lambda: StatusChange.objects.create(
+            **history, changed_by=user, changed_by_system="seed_loader"
+        )
+    )
+    assert refused(
+        lambda: Review.objects.create(
+            commitment=commitment, reviewed_by=user, reviewed_by_system="ingestion"
+        )
+    )
+    assert not refused(lambda: StatusChange.objects.create(**history, changed_by=user))
+    assert not refused(
+        lambda: StatusChange.objects.create(**history, changed_by_system="seed_loader")
+    )

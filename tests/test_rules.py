@@ -47,6 +47,7 @@ def test_forbidden_move_is_refused_naming_the_allowed_ones(old, new):
 def test_unknown_status_is_refused_listing_valid_statuses():
     with pytest.raises(ValidationError) as caught:
         rules.check_transition("announced", "done")
+    assert caught.value.message_dict["status"] == [str(rules.not_a_status("done"))]
     assert "in_progress" in caught.value.message_dict["status"][0]
 
 

@@ -17,7 +17,6 @@ from ..models import Commitment
 from ..rules import Status
 from .forms import BulkStatusChangeForm, transition_errors
 
-NOT_YOUR_COUNTRY = "your countries neither own nor partner in it"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = (
     "id",
@@ -42,7 +41,7 @@ CSV_HEADER = (
 
 
 def _split_by_scope(user, queryset) -> tuple[list[Commitment], list[Commitment]]:
-    """(editable, refused) rows of the selection, by the one country-scoping rule."""
+    """(editable, refused) rows of the selection, by `access.editable_commitments`."""
     editable_ids = set(access.editable_commitments(user, queryset).values_list("pk", flat=True))
     editable, refused = [], []
     for commitment in queryset.order_by("title", "pk"):
@@ -58,7 +57,7 @@ def _titles(rows: Iterable[Commitment]) -> str:
 def mark_reviewed(modeladmin, request, queryset):
     editable, refused = _split_by_scope(request.user, queryset)
     for commitment in editable:
-        services.commitment_mark_reviewed(commitment=commitment, user=request.user)
+        services.commitment_mark_reviewed(commitment=commitment, actor=request.user)
     if editable:
         modeladmin.message_user(
             request,
@@ -68,7 +67,7 @@ def mark_reviewed(modeladmin, request, queryset):
     if refused:
         modeladmin.message_user(
             request,
-            f"Refused {len(refused)} ({NOT_YOUR_COUNTRY}): {_titles(refused)}.",
+            f"Refused {len(refused)} ({access.NOT_INVOLVED_REASON}): {_titles(refused)}.",
             messages.WARNING,
         )
 
@@ -97,12 +96,12 @@ def change_status(modeladmin, request, queryset):
 def _apply_status_change(modeladmin, request, queryset, *, new_status: str, note: str) -> None:
     editable, out_of_scope = _split_by_scope(request.user, queryset)
     moved: list[tuple[Commitment, str]] = []
-    refused = [(c, NOT_YOUR_COUNTRY) for c in out_of_scope]
+    refused = [(c, access.NOT_INVOLVED_REASON) for c in out_of_scope]
     for commitment in editable:
         old = commitment.get_status_display()
         try:
             services.commitment_change_status(
-                commitment=commitment, new_status=new_status, user=request.user, note=note
+                commitment=commitment, new_status=new_status, actor=request.user, note=note
             )
         except ValidationError as exc:
             refused.append((commitment, " ".join(transition_errors(exc))))

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from .. import access, selectors, services
 from ..models import Commitment, Evidence, ProgressObservation, Review, StatusChange
 from . import actions
-from .forms import DESCRIPTIVE_FIELDS, CommitmentAdminForm
+from .forms import DESCRIPTIVE_FIELDS, SAVED_MEANWHILE, CommitmentAdminForm
 from .read_only import ReadOnlyInlineMixin
 
 
@@ -37,10 +37,12 @@ class StaleFilter(admin.SimpleListFilter):
 class ScopedInlineMixin:
     """An inline on a commitment may write only when its user may edit that commitment."""
 
+    may = staticmethod(access.may_edit)  # the access helper of what this inline writes
+
     def _may_edit(self, request, obj) -> bool:
         if obj is None:
-            return access.can_edit_any(request.user)
-        return access.can_edit_commitment(request.user, obj)
+            return bool(access.may_edit_any(request.user))
+        return bool(self.may(request.user, obj))
 
 
 class EvidenceInline(ScopedInlineMixin, admin.StackedInline):
@@ -48,10 +50,11 @@ class EvidenceInline(ScopedInlineMixin, admin.StackedInline):
 
     model = Evidence
     extra = 0
+    may = staticmethod(access.may_add_evidence)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     can_delete = False
-    fields = ("source", "quote", "url", "note", "observed_on", "added_by")
-    readonly_fields = ("added_by",)
+    fields = ("source", "quote", "url", "note", "observed_on", "actor_name")
+    readonly_fields = ("actor_name",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source", "added_by")
@@ -108,7 +111,7 @@ class StatusChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = StatusChange
     verbose_name = "status change"
     verbose_name_plural = "status history (recorded by status changes; never edited)"
-    fields = ("changed_at", "old_status", "new_status", "changed_by", "note")
+    fields = ("changed_at", "old_status", "new_status", "actor_name", "note")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -118,7 +121,7 @@ class StatusChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
 class ReviewInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Review
     verbose_name_plural = "reviews (recorded by “mark reviewed”)"
-    fields = ("reviewed_at", "reviewed_by", "note")
+    fields = ("reviewed_at", "actor_name", "note")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -182,19 +185,19 @@ class CommitmentAdmin(admin.ModelAdmin):
     # --- permissions: model permission AND the country rule -----------------------------------
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and access.can_edit_any(request.user)
+        return super().has_add_permission(request) and bool(access.may_edit_any(request.user))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if obj is None:
             return allowed
-        return allowed and access.can_edit_commitment(request.user, obj)
+        return allowed and bool(access.may_edit(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         if obj is None:
             return allowed
-        return allowed and access.can_delete_commitment(request.user, obj)
+        return allowed and bool(access.may_delete(request.user, obj))
 
     # --- the change page ----------------------------------------------------------------------
 
@@ -264,12 +267,7 @@ class CommitmentAdmin(admin.ModelAdmin):
         except services.VersionConflict:
             # Someone saved between this form's validation and its save; the admin's transaction
             # has rolled back everything this request wrote.
-            self.message_user(
-                request,
-                "Someone else saved this commitment while you were editing it, so nothing of "
-                "yours was saved. Review their change below and make yours again.",
-                messages.ERROR,
-            )
+            self.message_user(request, SAVED_MEANWHILE, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def save_form(self, request, form, change):
@@ -285,7 +283,7 @@ class CommitmentAdmin(admin.ModelAdmin):
                 if name in data and name not in services.EDITABLE_RELATIONS
             }
             created = services.commitment_create(
-                user=request.user,
+                actor=request.user,
                 partner_countries=data.get("partner_countries") or (),
                 responsible_users=data.get("responsible_users") or (),
                 note=data.get("status_note", ""),
@@ -303,7 +301,7 @@ class CommitmentAdmin(admin.ModelAdmin):
         if changed:
             current = services.commitment_update(
                 commitment=current,
-                user=request.user,
+                actor=request.user,
                 data={name: data[name] for name in changed},
                 expected_version=expected,
             )
@@ -312,7 +310,7 @@ class CommitmentAdmin(admin.ModelAdmin):
             services.commitment_change_status(
                 commitment=current,
                 new_status=data["new_status"],
-                user=request.user,
+                actor=request.user,
                 note=data["status_note"],
                 expected_version=expected,
             )
@@ -335,7 +333,7 @@ class CommitmentAdmin(admin.ModelAdmin):
             added.append(
                 services.evidence_add(
                     commitment=form.instance,
-                    user=request.user,
+                    actor=request.user,
                     source=cleaned.get("source"),
                     quote=cleaned.get("quote", ""),
                     url=cleaned.get("url", ""),
@@ -347,4 +345,4 @@ class CommitmentAdmin(admin.ModelAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = added, [], []
 
     def delete_model(self, request, obj):
-        services.commitment_delete(commitment=obj, user=request.user)
+        services.commitment_delete(commitment=obj, actor=request.user)

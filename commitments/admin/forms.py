@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .. import access, rules, services
 from ..models import Commitment
 from ..rules import Status
 
 DESCRIPTIVE_FIELDS = services.EDITABLE_FIELDS
-STATUS_NOTE_REQUIRED = "Say why the status changes: a note is required."
+# The admin's words for a version conflict: staff reload a page, they do not handle ETags.
+STALE_FORM = _(
+    "Someone changed this commitment after you opened it. Reload the page and apply your "
+    "changes again."
+)
+SAVED_MEANWHILE = _(
+    "Someone else saved this commitment while you were editing it, so nothing of yours was "
+    "saved. Review their change below and make yours again."
+)
 
 
 class StatusMoveField(forms.ChoiceField):
@@ -78,31 +87,40 @@ class CommitmentAdminForm(forms.ModelForm):
     def clean_expected_version(self):
         expected = self.cleaned_data.get("expected_version")
         if self.instance.pk is not None and expected not in (None, self.instance.version):
-            raise ValidationError(
-                "Someone changed this commitment after you opened it. Reload the page "
-                "and apply your changes again.",
-                code="version_conflict",
-            )
+            raise ValidationError(STALE_FORM, code="version_conflict")
         return expected
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_status") and not (cleaned.get("status_note") or "").strip():
-            self.add_error("status_note", STATUS_NOTE_REQUIRED)
-        owner = cleaned.get("owner_country")
-        user = self.request_user
-        if user is not None and owner is not None:
-            partners = cleaned.get("partner_countries")
-            if partners is None and self.instance.pk is not None:
-                partners = self.instance.partner_countries.all()
-            codes = [c.code for c in partners or ()]
-            if not access.can_create_for(user, owner.code, codes):
-                message = (
-                    "Your country must own or partner in this commitment; "
-                    "you may not move it outside your countries."
-                )
-                self.add_error("owner_country", message)
+            self.add_error("status_note", services.NOTE_REQUIRED)
+        self._check_countries(cleaned)
         return cleaned
+
+    def _check_countries(self, cleaned) -> None:
+        """The owner/partner rules of `access`, as form errors (the service checks them again)."""
+        owner = cleaned.get("owner_country")
+        if owner is None or "partner_countries" in self.errors:
+            return
+        changed = {"owner_country", "partner_countries"} & set(self.changed_data)
+        if self.instance.pk is None:
+            verdict, field = access.may_create(self.request_user, owner.code), "owner_country"
+        elif changed:
+            verdict = access.may_change_countries(self.request_user, self.instance, owner.code)
+            field = "owner_country" if "owner_country" in changed else "partner_countries"
+        else:
+            return  # countries untouched: nothing to ask
+        if not verdict:
+            self.add_error(field, verdict.refusal)
+            return
+        for message in access.country_errors(owner.code, self._submitted_partner_codes()):
+            self.add_error("partner_countries", message)
+
+    def _submitted_partner_codes(self) -> list[str]:
+        # The multiple-choice field collapses a country sent twice; the raw POST still shows it.
+        name = self.add_prefix("partner_countries")
+        getlist = getattr(self.data, "getlist", None)
+        return list(getlist(name)) if getlist else list(self.data.get(name) or ())
 
 
 class BulkStatusChangeForm(forms.Form):
@@ -116,5 +134,5 @@ class BulkStatusChangeForm(forms.Form):
     def clean_note(self) -> str:
         note = self.cleaned_data["note"].strip()
         if not note:
-            raise ValidationError(STATUS_NOTE_REQUIRED)
+            raise ValidationError(services.NOTE_REQUIRED)
         return note

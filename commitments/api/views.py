@@ -49,13 +49,6 @@ ETAG = OpenApiParameter(
 )
 
 
-def _editor_required(user) -> None:
-    if not access.can_edit_any(user):
-        raise services.EditNotAllowed(
-            "Your account has no country, so it may read but not change commitments."
-        )
-
-
 class ApiViewMixin:
     filter_backends = [DjangoFilterBackend]
     pagination_class = KeysetPagination
@@ -133,9 +126,10 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         context["links"] = self._links
         return context
 
-    def editable_object(self) -> Commitment:
+    def allowed_object(self, may) -> Commitment:
+        """The commitment, if the access helper `may` lets the caller act on it (else 403)."""
         commitment = self.get_object()
-        services.require_edit(self.request.user, commitment)
+        may(self.request.user, commitment).require()
         return commitment
 
     def list(self, request):
@@ -152,7 +146,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return Response(data, headers={"ETag": etag_for(commitment)})
 
     def create(self, request):
-        _editor_required(request.user)
+        access.may_edit_any(request.user).require()
         serializer = serializers.CommitmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -161,18 +155,18 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         if not data.get("slug"):
             data["slug"] = serializers.unique_slug(data["title"])
         commitment = services.commitment_create(
-            user=request.user, partner_countries=partners, note=note, **data
+            actor=request.user, partner_countries=partners, note=note, **data
         )
         return self.respond(commitment.pk, status.HTTP_201_CREATED)
 
     def update(self, request, pk=None, partial=False):
-        commitment = self.editable_object()
+        commitment = self.allowed_object(access.may_edit)
         version = expected_version(request, commitment)
         serializer = serializers.CommitmentUpdateSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         services.commitment_update(
             commitment=commitment,
-            user=request.user,
+            actor=request.user,
             data=dict(serializer.validated_data),
             expected_version=version,
         )
@@ -182,11 +176,9 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return self.update(request, pk, partial=True)
 
     def destroy(self, request, pk=None):
-        commitment = self.get_object()
-        if not request.user.is_superuser:
-            raise services.EditNotAllowed("Only superusers may delete commitments.")
+        commitment = self.allowed_object(access.may_delete)
         expected_version(request, commitment)
-        services.commitment_delete(commitment=commitment, user=request.user)
+        services.commitment_delete(commitment=commitment, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -203,7 +195,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def transitions(self, request, pk=None):
-        commitment = self.editable_object()
+        commitment = self.allowed_object(access.may_change_status)
         version = expected_version(request, commitment)
         serializer = serializers.TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -211,7 +203,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
             commitment=commitment,
             new_status=serializer.validated_data["status"],
             note=serializer.validated_data["note"],
-            user=request.user,
+            actor=request.user,
             expected_version=version,
         )
         return self.respond(commitment.pk)
@@ -268,13 +260,13 @@ class CommitmentEvidenceViewSet(
 
     def create(self, request, commitment_pk=None):
         commitment = self.commitment()
-        services.require_edit(request.user, commitment)
+        access.may_add_evidence(request.user, commitment).require()
         version = expected_version(request, commitment)
         serializer = serializers.EvidenceWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         evidence = services.evidence_add(
             commitment=commitment,
-            user=request.user,
+            actor=request.user,
             expected_version=version,
             **serializer.validated_data,
         )

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from commitments import rules
+from commitments.actors import SystemActor
 from commitments.models import (
     Category,
     Commitment,
@@ -44,6 +45,7 @@ from commitments.rules import Status
 USERNAME_PREFIX = "gen-user-"
 SLUG_PREFIX = "gen-"
 SOURCE_SEED_PREFIX = "generated/"
+GENERATOR = SystemActor.DATA_GENERATOR.value  # the "who" of generated history and evidence
 
 # Owner countries and their weights: the two council members own most commitments.
 COUNTRIES: tuple[tuple[str, str, int], ...] = (
@@ -410,7 +412,7 @@ def generate(
         span = max(1, int((reviewed - created).total_seconds()))
         for step, (old, new) in enumerate(zip(["", *walk[:-1]], walk, strict=True)):
             at = created + timedelta(seconds=span * step // max(1, len(walk) - 1))
-            history_rows.append((cid, old, new, None, at, "Generated history."))
+            history_rows.append((cid, old, new, None, GENERATOR, at, "Generated history."))
         for e in range(evidence_per):
             s = rng.randrange(len(source_ids))
             observed: date = (created + timedelta(days=e)).date()
@@ -423,6 +425,7 @@ def generate(
                     "",
                     observed,
                     None,
+                    GENERATOR,
                     created,
                 )
             )
@@ -460,7 +463,15 @@ def generate(
     )
     report.status_changes = _write_rows(
         StatusChange,
-        ["commitment_id", "old_status", "new_status", "changed_by_id", "changed_at", "note"],
+        [
+            "commitment_id",
+            "old_status",
+            "new_status",
+            "changed_by_id",
+            "changed_by_system",
+            "changed_at",
+            "note",
+        ],
         history_rows,
     )
     report.evidence = _write_rows(
@@ -473,6 +484,7 @@ def generate(
             "note",
             "observed_on",
             "added_by_id",
+            "added_by_system",
             "created_at",
         ],
         evidence_rows,

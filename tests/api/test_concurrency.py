@@ -2,6 +2,7 @@
 
 import pytest
 
+from commitments import services
 from commitments.models import Evidence, StatusChange
 from tests.factories import CommitmentFactory
 
@@ -97,7 +98,7 @@ def test_version_changed_under_the_lock_is_412(api, kz, monkeypatch):
         url, {"title": "late"}, format="json", HTTP_IF_MATCH=f'"{commitment.pk}-1"'
     )
     assert response.status_code == 412
-    assert "version 2" in response.json()["detail"]
+    assert response.json()["detail"] == services.version_conflict(2)
     # The same condition as a stale If-Match caught before the lock: one problem type for both.
     assert response.json()["type"] == "urn:tracker:problem:precondition-failed"
     commitment.refresh_from_db()

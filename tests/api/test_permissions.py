@@ -2,9 +2,10 @@
 
 import pytest
 
+from commitments import access
 from commitments.models import Commitment, Evidence, StatusChange
 from tests.api.conftest import client_for
-from tests.factories import CommitmentFactory
+from tests.factories import CommitmentFactory, CountryFactory
 
 ACTORS = ["anonymous", "reader", "kz_staff", "kg_staff", "superuser"]
 
@@ -81,3 +82,135 @@ def test_write_permission_matrix(request, actor, action, owner, kz, kg):
         assert snapshot() == before
     else:
         assert snapshot() != before
+
+
+# --- A commitment's countries: KZ owns it, KG is its partner, UZ is not involved ----------------
+
+
+@pytest.fixture
+def shared(kz, kg):
+    CountryFactory(code="UZ")
+    return CommitmentFactory(owner_country=kz, partners=["KG"], title="Shared")
+
+
+def countries_of(commitment):
+    commitment.refresh_from_db()
+    partners = sorted(commitment.partner_countries.values_list("code", flat=True))
+    return commitment.owner_country_id, partners, commitment.version
+
+
+@pytest.mark.parametrize(
+    ("actor", "body", "refusal"),
+    [
+        # The partner takes the commitment for itself.
+        ("kg_staff", {"owner_country": "KG", "partner_countries": ["KZ"]}, access.OWNER_STAFF_ONLY),
+        # The partner hands it to a country that is not involved.
+        ("kg_staff", {"owner_country": "UZ"}, access.OWNER_STAFF_ONLY),
+        # The partner drops the owner out of the record.
+        ("kg_staff", {"owner_country": "KG", "partner_countries": []}, access.OWNER_STAFF_ONLY),
+        # The partner changes who the partners are.
+        ("kg_staff", {"partner_countries": ["KG", "UZ"]}, access.OWNER_STAFF_ONLY),
+        # The owner's staff may not give the commitment away to a country that is not theirs.
+        (
+            "kz_staff",
+            {"owner_country": "KG", "partner_countries": ["KZ"]},
+            access.OWNER_MUST_STAY_YOURS,
+        ),
+    ],
+)
+def test_only_the_owner_countrys_staff_may_change_the_countries(
+    request, shared, actor, body, refusal
+):
+    response = client_for(request.getfixturevalue(actor)).patch(
+        f"/api/v1/commitments/{shared.pk}/", body, format="json"
+    )
+
+    assert response.status_code == 403, response.content
+    assert response.json()["detail"] == refusal
+    assert countries_of(shared) == ("KZ", ["KG"], 1)
+
+
+@pytest.mark.parametrize(
+    ("actor", "body", "owner", "partners"),
+    [
+        ("kz_staff", {"partner_countries": ["KG", "UZ"]}, "KZ", ["KG", "UZ"]),
+        ("kz_staff", {"partner_countries": []}, "KZ", []),
+        ("superuser", {"owner_country": "UZ", "partner_countries": ["KZ"]}, "UZ", ["KZ"]),
+        # A partner may send the countries back unchanged (as a full PUT-like PATCH does).
+        (
+            "kg_staff",
+            {"owner_country": "KZ", "partner_countries": ["KG"], "title": "New"},
+            "KZ",
+            ["KG"],
+        ),
+    ],
+)
+def test_allowed_country_changes(request, shared, actor, body, owner, partners):
+    response = client_for(request.getfixturevalue(actor)).patch(
+        f"/api/v1/commitments/{shared.pk}/", body, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    assert countries_of(shared) == (owner, partners, 2)
+
+
+@pytest.mark.parametrize(
+    ("owner", "partners"),
+    [("KG", ["KZ"]), ("UZ", ["KZ"]), ("UZ", [])],
+)
+def test_a_new_commitments_owner_must_be_one_of_the_creators_countries(
+    kz_staff, kz, kg, owner, partners
+):
+    CountryFactory(code="UZ")
+    body = {"title": "Not ours", "owner_country": owner, "partner_countries": partners}
+
+    response = client_for(kz_staff).post(
+        "/api/v1/commitments/", {**body, "category": "trade"}, format="json"
+    )
+
+    assert response.status_code == 403, response.content
+    assert response.json()["detail"] == access.CREATE_OWN_COUNTRY_ONLY
+    assert not Commitment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("partners", "message"),
+    [
+        (["KZ"], access.owner_listed_as_partner("KZ")),
+        (["KG", "KZ"], access.owner_listed_as_partner("KZ")),
+        (["KG", "KG"], access.partner_listed_twice("KG")),
+    ],
+)
+def test_create_refuses_the_owner_as_partner_and_a_partner_twice(
+    kz_staff, kz, kg, partners, message
+):
+    body = {"title": "Ours", "owner_country": "KZ", "category": "trade"}
+
+    response = client_for(kz_staff).post(
+        "/api/v1/commitments/", {**body, "partner_countries": partners}, format="json"
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"]["partner_countries"] == [str(message)]
+    assert not Commitment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("actor", "body", "message"),
+    [
+        ("kz_staff", {"partner_countries": ["KG", "KZ"]}, access.owner_listed_as_partner("KZ")),
+        ("superuser", {"owner_country": "KG"}, access.owner_listed_as_partner("KG")),
+        # Unchanged as a set, so no owner's permission is needed: still a 400.
+        ("kg_staff", {"partner_countries": ["KG", "KG"]}, access.partner_listed_twice("KG")),
+    ],
+)
+def test_update_refuses_the_owner_as_partner_and_a_partner_twice(
+    request, shared, actor, body, message
+):
+    response = client_for(request.getfixturevalue(actor)).patch(
+        f"/api/v1/commitments/{shared.pk}/", body, format="json"
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"]["partner_countries"] == [str(message)]
+    assert countries_of(shared) == ("KZ", ["KG"], 1)

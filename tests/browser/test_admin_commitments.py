@@ -3,6 +3,7 @@ import datetime as dt
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from commitments import rules
 from commitments.models import Commitment, Evidence, StatusChange
 from commitments.rules import Status
 from tests.admin_support import staff_user
@@ -90,6 +91,6 @@ def test_forbidden_move_on_the_change_page_names_the_allowed_moves(
     page.get_by_role("button", name="Save", exact=True).click()
 
     expect(page.locator(".errorlist")).to_contain_text(
-        "Allowed moves from “announced”: agreed, stalled, cancelled."
+        str(rules.transition_refusal("announced", "completed"))
     )
     assert Commitment.objects.get(pk=commitment.pk).status == Status.ANNOUNCED
