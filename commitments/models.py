@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -279,6 +280,9 @@ class Commitment(models.Model):
         return rules.allowed_transitions(self.status)
 
 
+EVIDENCE_LABEL_CHARS = 60
+
+
 class Evidence(RecordedActorMixin, models.Model):
     """What supports a commitment's status: a verbatim quote from a source and/or a URL."""
 
@@ -313,7 +317,13 @@ class Evidence(RecordedActorMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Evidence #{self.pk} for {self.commitment_id}"
+        """What staff recognise it by: "Kazinform: “the quote's start…”", or its URL."""
+        if self.source_id is None:
+            return Truncator(self.url).chars(EVIDENCE_LABEL_CHARS) or f"Evidence #{self.pk}"
+        source = self.source.publisher or Truncator(self.source.title).chars(40)
+        if not self.quote:
+            return source
+        return f"{source}: “{Truncator(self.quote).chars(EVIDENCE_LABEL_CHARS)}”"
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

@@ -19,6 +19,7 @@ from .models import (
     StatusChange,
 )
 from .rules import Status
+from .search import search_commitments
 
 # --- Public pages ---------------------------------------------------------------------------------
 # Each public page reads through one of these, with a fixed number of queries however many rows.
@@ -35,7 +36,8 @@ def public_commitment_list(
 ) -> CommitmentQuerySet:
     """Commitments for the public list: owner and partners loaded, `stale` annotated, filtered.
 
-    `country` matches the owner or any partner; `search` looks in the title, description and slug.
+    `country` matches the owner or any partner; `search` means what it means in the API
+    (`search.search_commitments`).
     """
     now = now or timezone.now()
     queryset = (
@@ -53,10 +55,7 @@ def public_commitment_list(
         queryset = queryset.stale(now)
     elif stale is False:
         queryset = queryset.not_stale(now)
-    for word in search.split():
-        queryset = queryset.filter(
-            Q(title__icontains=word) | Q(description__icontains=word) | Q(slug__icontains=word)
-        )
+    queryset = search_commitments(queryset, search)
     return queryset.order_by("-updated_at", "-id")
 
 

@@ -1,21 +1,40 @@
 """Commitments in admin: the list staff work from and the change page they keep it current on.
 
-Every write goes through `services`; who may write is `access`; which moves are allowed is `rules`.
+Every write goes through `services` (`saving.py`); who may write is `access`; which moves are
+allowed is `rules`. The inlines of the change page live in `inlines.py`.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.db import models
-from django.http import HttpResponseRedirect
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from .. import access, selectors, services
-from ..models import Commitment, Evidence, ProgressObservation, Review, StatusChange
+from .. import access, selectors
+from ..models import Commitment
 from . import actions
-from .forms import DESCRIPTIVE_FIELDS, SAVED_MEANWHILE, CommitmentAdminForm
-from .read_only import ReadOnlyInlineMixin
+from .forms import CommitmentAdminForm
+from .inlines import EvidenceInline, ProgressObservationInline, ReviewInline, StatusChangeInline
+from .saving import ServiceBackedSaving
+
+INTERNAL_NOTES_HELP = _(
+    "Internal: curators' working notes (reasoning, where sources disagree). Never shown on the "
+    "public pages or in the feeds."
+)
+DESCRIBED_FIELDS = (
+    "title",
+    "slug",
+    "description",
+    ("owner_country", "category"),
+    "partner_countries",
+    ("target_date", "announced_on"),
+    ("target_amount", "target_unit"),
+    "meeting",
+    "responsible_users",
+    "notes",
+)
+RECORD_FIELDS = ("last_reviewed_at", "created_at", "updated_at", "version")
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -34,102 +53,27 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ScopedInlineMixin:
-    """An inline on a commitment may write only when its user may edit that commitment."""
+class CountryScopedPermissions:
+    """A ModelAdmin mixin: the model permission AND the country rule of `access`."""
 
-    may = staticmethod(access.may_edit)  # the access helper of what this inline writes
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and bool(access.may_edit_any(request.user))
 
-    def _may_edit(self, request, obj) -> bool:
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
         if obj is None:
-            return bool(access.may_edit_any(request.user))
-        return bool(self.may(request.user, obj))
-
-
-class EvidenceInline(ScopedInlineMixin, admin.StackedInline):
-    """New evidence is added through services.evidence_add; existing evidence is shown as is."""
-
-    model = Evidence
-    extra = 0
-    may = staticmethod(access.may_add_evidence)
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    can_delete = False
-    fields = ("source", "quote", "url", "note", "observed_on", "actor_name")
-    readonly_fields = ("actor_name",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source", "added_by")
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return False
+            return allowed
+        return allowed and bool(access.may_edit(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ProgressObservationInline(ScopedInlineMixin, admin.TabularInline):
-    model = ProgressObservation
-    extra = 0
-    fields = (
-        "value",
-        "unit",
-        "period_start",
-        "period_end",
-        "period_label",
-        "evidence",
-        "note",
-    )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("evidence")
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        evidence = formset.form.base_fields.get("evidence")
-        if evidence is not None:
-            # Only this commitment's evidence may back its observations.
-            evidence.queryset = (
-                Evidence.objects.filter(commitment=obj).select_related("source")
-                if obj is not None
-                else Evidence.objects.none()
-            )
-        return formset
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
-
-
-class StatusChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
-    model = StatusChange
-    verbose_name = "status change"
-    verbose_name_plural = "status history (recorded by status changes; never edited)"
-    fields = ("changed_at", "old_status", "new_status", "actor_name", "note")
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
-
-
-class ReviewInline(ReadOnlyInlineMixin, admin.TabularInline):
-    model = Review
-    verbose_name_plural = "reviews (recorded by “mark reviewed”)"
-    fields = ("reviewed_at", "actor_name", "note")
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("reviewed_by")
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None:
+            return allowed
+        return allowed and bool(access.may_delete(request.user, obj))
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, admin.ModelAdmin):
     form = CommitmentAdminForm
     list_display = (
         "title",
@@ -155,6 +99,10 @@ class CommitmentAdmin(admin.ModelAdmin):
     filter_horizontal = ("partner_countries", "responsible_users")
     actions = [actions.mark_reviewed, actions.change_status, actions.export_csv]
     change_status_template = "admin/commitments/commitment/change_status.html"
+
+    class Media:
+        # Keeps the change page within 1280 px: long meeting names, the observations table.
+        css = {"all": ("admin/commitments/change_form.css",)}
 
     # --- list ---------------------------------------------------------------------------------
 
@@ -182,23 +130,6 @@ class CommitmentAdmin(admin.ModelAdmin):
         found.pop("delete_selected", None)  # deleting goes through services, one at a time
         return found
 
-    # --- permissions: model permission AND the country rule -----------------------------------
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and bool(access.may_edit_any(request.user))
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is None:
-            return allowed
-        return allowed and bool(access.may_edit(request.user, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        if obj is None:
-            return allowed
-        return allowed and bool(access.may_delete(request.user, obj))
-
     # --- the change page ----------------------------------------------------------------------
 
     def get_inlines(self, request, obj):
@@ -207,38 +138,20 @@ class CommitmentAdmin(admin.ModelAdmin):
         return [EvidenceInline, ProgressObservationInline, StatusChangeInline, ReviewInline]
 
     def get_fieldsets(self, request, obj=None):
-        described = {
-            "fields": (
-                "title",
-                "slug",
-                "description",
-                ("owner_country", "category"),
-                "partner_countries",
-                ("target_date", "announced_on"),
-                ("target_amount", "target_unit"),
-                "meeting",
-                "responsible_users",
-                "notes",
-            )
-        }
+        described = {"fields": DESCRIBED_FIELDS}
         if obj is None:
-            return [
-                (None, described),
-                ("Status", {"fields": ("status", "status_note")}),
-            ]
+            return [(None, described), ("Status", {"fields": ("status", "status_note")})]
         status_fields = ("current_status",)
         if self.has_change_permission(request, obj):
             status_fields += ("new_status", "status_note", "expected_version")
         return [
             ("Status", {"fields": status_fields}),
             (None, described),
-            ("Record", {"fields": ("last_reviewed_at", "created_at", "updated_at", "version")}),
+            ("Record", {"fields": RECORD_FIELDS}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ()
-        return ("current_status", "last_reviewed_at", "created_at", "updated_at", "version")
+        return () if obj is None else ("current_status", *RECORD_FIELDS)
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ("title",)} if obj is None else {}
@@ -247,6 +160,11 @@ class CommitmentAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.request_user = request.user
         return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "notes":
+            kwargs["help_text"] = INTERNAL_NOTES_HELP
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="Current status")
     def current_status(self, obj):
@@ -260,89 +178,3 @@ class CommitmentAdmin(admin.ModelAdmin):
             allowed,
             stale,
         )
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.VersionConflict:
-            # Someone saved between this form's validation and its save; the admin's transaction
-            # has rolled back everything this request wrote.
-            self.message_user(request, SAVED_MEANWHILE, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def save_form(self, request, form, change):
-        # The form's instance stays unsaved; save_model hands the cleaned data to the services.
-        return form.instance
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if not change:
-            fields = {
-                name: data[name]
-                for name in DESCRIPTIVE_FIELDS
-                if name in data and name not in services.EDITABLE_RELATIONS
-            }
-            created = services.commitment_create(
-                actor=request.user,
-                partner_countries=data.get("partner_countries") or (),
-                responsible_users=data.get("responsible_users") or (),
-                note=data.get("status_note", ""),
-                status=data["status"],
-                **fields,
-            )
-            obj.pk = created.pk
-            obj._state.adding = False
-            obj.refresh_from_db()
-            return
-        # The form has already copied its values onto `obj`; the services start from the record.
-        current = Commitment.objects.get(pk=obj.pk)
-        changed = [name for name in DESCRIPTIVE_FIELDS if name in form.changed_data]
-        expected = data.get("expected_version")
-        if changed:
-            current = services.commitment_update(
-                commitment=current,
-                actor=request.user,
-                data={name: data[name] for name in changed},
-                expected_version=expected,
-            )
-            expected = None if expected is None else expected + 1
-        if data.get("new_status"):
-            services.commitment_change_status(
-                commitment=current,
-                new_status=data["new_status"],
-                actor=request.user,
-                note=data["status_note"],
-                expected_version=expected,
-            )
-        obj.refresh_from_db()  # also drops the partners prefetched before the update
-
-    def save_related(self, request, form, formsets, change):
-        # Partners and responsible users were set by the service; only the inlines remain.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Evidence:
-            formset.save()
-            return
-        added = []
-        for evidence_form in formset.extra_forms:
-            if not evidence_form.has_changed() or formset._should_delete_form(evidence_form):
-                continue
-            cleaned = evidence_form.cleaned_data
-            added.append(
-                services.evidence_add(
-                    commitment=form.instance,
-                    actor=request.user,
-                    source=cleaned.get("source"),
-                    quote=cleaned.get("quote", ""),
-                    url=cleaned.get("url", ""),
-                    note=cleaned.get("note", ""),
-                    observed_on=cleaned.get("observed_on"),
-                )
-            )
-        # What formset.save() would have recorded, for the admin's change message.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = added, [], []
-
-    def delete_model(self, request, obj):
-        services.commitment_delete(commitment=obj, actor=request.user)

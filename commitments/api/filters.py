@@ -7,14 +7,13 @@ from datetime import UTC
 
 import django_filters as filters
 from django import forms
-from django.db import connection
-from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from commitments import rules
 from commitments.models import Category, Commitment, Evidence, StatusChange, iso_alpha2_validator
+from commitments.search import search_commitments
 
 from .pagination import Key
 
@@ -131,7 +130,10 @@ class CommitmentFilter(FilterSet):
     search = filters.CharFilter(
         method="filter_search",
         max_length=200,
-        help_text="Words in the title or description (full-text on PostgreSQL).",
+        help_text=(
+            "Every word in the title or description: whole words on PostgreSQL (full-text, "
+            'web-search syntax: "phrase", -word, or), any part of a word on SQLite.'
+        ),
     )
     # Applied by the keyset paginator, which must know the ordering to build its cursor.
     ordering = filters.ChoiceFilter(
@@ -164,19 +166,7 @@ class CommitmentFilter(FilterSet):
         return queryset.stale(now) if value == "true" else queryset.not_stale(now)
 
     def filter_search(self, queryset, name, value):
-        words = value.split()
-        if not words:
-            return queryset
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
-
-            vector = SearchVector("title", "description", config="simple")
-            query = SearchQuery(value, search_type="websearch", config="simple")
-            return queryset.alias(_search=vector).filter(_search=query)
-        condition = Q()
-        for word in words:
-            condition &= Q(title__icontains=word) | Q(description__icontains=word)
-        return queryset.filter(condition)
+        return search_commitments(queryset, value)
 
     def filter_nothing(self, queryset, name, value):
         return queryset

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Commitment, ProgressObservation
 
@@ -94,8 +95,23 @@ class PeriodGroup:
 
     @property
     def conflicting(self) -> bool:
-        """True when sources report different values (or units) for this same period."""
+        """True when the reported figures (values or units) differ for this same period."""
         return len({(r.observation.value, r.observation.unit) for r in self.rows}) > 1
+
+    @property
+    def conflict_within_one_source(self) -> bool:
+        """True when the figures that differ all come from one source (e.g. two officials quoted
+        in one article), so the page must not say that sources disagree."""
+        return self.conflicting and len({r.source.number for r in self.rows}) == 1
+
+    @property
+    def conflict_text(self) -> str:
+        """How the figures disagree, in words for the chart's description; "" when they agree."""
+        if not self.conflicting:
+            return ""
+        if self.conflict_within_one_source:
+            return str(_("reported figures disagree, within one source"))
+        return str(_("reported figures disagree, between sources"))
 
 
 @dataclass
@@ -173,29 +189,55 @@ class Tick:
     label: str
 
 
+@dataclass(frozen=True)
+class Frame:
+    """The SVG's fixed geometry: the canvas and the plot area inside its margins."""
+
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    top: int = TOP
+    plot_width: int = PLOT_W
+    plot_height: int = PLOT_H
+
+    @property
+    def bottom_y(self) -> int:
+        return self.top + self.plot_height
+
+    @property
+    def right_x(self) -> int:
+        return self.left + self.plot_width
+
+    @property
+    def tick_end_y(self) -> int:
+        return self.bottom_y + 5
+
+
+FRAME = Frame()
+
+
+@dataclass
+class TargetMarks:
+    """The target's dashed line and, when it has a date, the vertical line at that date."""
+
+    y: float
+    label: str
+    date_label: str
+    x: float | None = None
+    date_label_x: float | None = None
+
+
 @dataclass
 class Chart:
     title: str
     desc: str
-    width: int
-    height: int
-    left: int
-    top: int
-    plot_width: int
-    plot_height: int
-    bottom_y: float
-    right_x: float
-    tick_end_y: float
     bars: list[Bar]
     x_ticks: list[Tick]
     y_ticks: list[Tick]
-    target_y: float
-    target_label: str
-    target_x: float | None
-    target_date_label: str
-    target_date_label_x: float | None
+    target: TargetMarks
     sources: Sequence[SourceRef]
     omitted: int  # observations in another unit than the target's, listed in the table only
+    frame: Frame = FRAME
 
 
 def _nice_ceiling(value: float) -> float:
@@ -208,46 +250,76 @@ def _nice_ceiling(value: float) -> float:
     return 10 * magnitude
 
 
-def progress_chart(commitment: Commitment, table: ObservationTable) -> Chart | None:
-    """Lay out the chart of `table` against the commitment's target; None without a target."""
-    if commitment.target_amount is None:
-        return None
-    unit = commitment.target_unit
-    target = float(commitment.target_amount)
+@dataclass(frozen=True)
+class Axes:
+    """Whole calendar years across, zero to a round ceiling above the target and every figure up."""
+
+    first_year: int
+    last_year: int
+    y_max: float
+
+    @classmethod
+    def fitting(cls, groups: Sequence[PeriodGroup], commitment: Commitment, target: float) -> Axes:
+        dates = [d for g in groups for d in (g.start, g.end)]
+        dates += [d for d in (commitment.target_date, commitment.announced_on) if d]
+        if not dates:
+            dates = [timezone.localdate()]  # a placeholder axis until the first observation
+        values = [float(r.observation.value) for g in groups for r in g.rows]
+        return cls(
+            first_year=min(dates).year,
+            last_year=max(dates).year,
+            y_max=_nice_ceiling(max([target, *values]) * 1.08),
+        )
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.first_year, 1, 1)
+
+    def x_of(self, day: dt.date) -> float:
+        span_days = (dt.date(self.last_year + 1, 1, 1) - self.start).days
+        return LEFT + PLOT_W * (day - self.start).days / span_days
+
+    def y_of(self, value: float) -> float:
+        return TOP + PLOT_H * (1 - value / self.y_max)
+
+    def x_ticks(self) -> list[Tick]:
+        step = max(1, math.ceil((self.last_year - self.first_year + 1) / 10))
+        return [
+            Tick(round(self.x_of(dt.date(year, 1, 1)), 1), str(year))
+            for year in range(self.first_year, self.last_year + 2, step)
+        ]
+
+    def y_ticks(self) -> list[Tick]:
+        return [
+            Tick(
+                round(self.y_of(self.y_max * i / 5), 1),
+                format_amount(self.y_max * i / 5, short=True),
+            )
+            for i in range(6)
+        ]
+
+
+def _groups_in_unit(table: ObservationTable, unit: str) -> tuple[list[PeriodGroup], int]:
+    """The periods with figures in the target's unit, and how many figures were left out."""
     groups = [
         PeriodGroup(g.start, g.end, g.label, [r for r in g.rows if r.observation.unit == unit])
         for g in table.groups
     ]
     omitted = sum(len(g.rows) for g in table.groups) - sum(len(g.rows) for g in groups)
-    groups = [g for g in groups if g.rows]
+    return [g for g in groups if g.rows], omitted
 
-    dates = [d for g in groups for d in (g.start, g.end)]
-    dates += [d for d in (commitment.target_date, commitment.announced_on) if d]
-    if not dates:
-        dates = [timezone.localdate()]  # a placeholder axis until the first observation
-    first_year, last_year = min(dates).year, max(dates).year
-    axis_start, axis_end = dt.date(first_year, 1, 1), dt.date(last_year + 1, 1, 1)
-    span_days = (axis_end - axis_start).days
 
-    def x_of(day: dt.date) -> float:
-        return LEFT + PLOT_W * (day - axis_start).days / span_days
-
-    values = [float(r.observation.value) for g in groups for r in g.rows]
-    y_max = _nice_ceiling(max([target, *values]) * 1.08)
-
-    def y_of(value: float) -> float:
-        return TOP + PLOT_H * (1 - value / y_max)
-
+def _bars(groups: Sequence[PeriodGroup], axes: Axes) -> list[Bar]:
+    """One bar per figure, the figures of one period side by side across (at least) its span."""
     bars: list[Bar] = []
     for group in groups:
-        x0, x1 = x_of(group.start), x_of(group.end + dt.timedelta(days=1))
+        x0, x1 = axes.x_of(group.start), axes.x_of(group.end + dt.timedelta(days=1))
         n = len(group.rows)
         width = max(x1 - x0, n * MIN_BAR_W)
         left = max(LEFT, min((x0 + x1 - width) / 2, LEFT + PLOT_W - width))
         bar_w = width / n
         for i, row in enumerate(group.rows):
-            value = float(row.observation.value)
-            y = y_of(value)
+            y = axes.y_of(float(row.observation.value))
             short = format_amount(row.observation.value, short=True)
             bars.append(
                 Bar(
@@ -263,59 +335,53 @@ def progress_chart(commitment: Commitment, table: ObservationTable) -> Chart | N
                     show_value=bar_w >= 6.5 * len(short),
                 )
             )
+    return bars
 
-    step = max(1, math.ceil((last_year - first_year + 1) / 10))
-    x_ticks = [
-        Tick(round(x_of(dt.date(year, 1, 1)), 1), str(year))
-        for year in range(first_year, last_year + 2, step)
-    ]
-    y_ticks = [
-        Tick(round(y_of(y_max * i / 5), 1), format_amount(y_max * i / 5, short=True))
-        for i in range(6)
-    ]
 
-    target_label = f"Target: {format_amount(commitment.target_amount, unit)}"
+def _target_marks(commitment: Commitment, axes: Axes) -> TargetMarks:
+    marks = TargetMarks(
+        y=round(axes.y_of(float(commitment.target_amount)), 1),
+        label=f"Target: {format_amount(commitment.target_amount, commitment.target_unit)}",
+        date_label="No target date given",
+    )
     if commitment.target_date:
-        target_date_label = f"Target date: {date_format(commitment.target_date, 'j M Y')}"
-        target_x: float | None = round(x_of(commitment.target_date), 1)
-    else:
-        target_date_label = "No target date given"
-        target_x = None
+        marks.date_label = f"Target date: {date_format(commitment.target_date, 'j M Y')}"
+        marks.x = round(axes.x_of(commitment.target_date), 1)
+        # Right-aligned on the date line, but never running off the plot's left edge.
+        marks.date_label_x = round(min(max(marks.x, LEFT + 130), LEFT + PLOT_W), 1)
+    return marks
 
+
+def _description(groups: Sequence[PeriodGroup], target: TargetMarks) -> str:
+    """The chart in words (its SVG `<desc>`), figure by figure with their sources."""
     parts = []
     for group in groups:
         reported = "; ".join(
             f"{r.value_text} according to [{r.source.number}] {r.source.label}" for r in group.rows
         )
-        disagree = " (sources disagree)" if group.conflicting else ""
+        disagree = f" ({group.conflict_text})" if group.conflicting else ""
         parts.append(f"{group.label}: {reported}{disagree}.")
-    desc = (
-        f"{target_label}, {target_date_label.lower()}. "
+    return (
+        f"{target.label}, {target.date_label.lower()}. "
         + (" ".join(parts) if parts else "No observations recorded yet.")
         + " The table below gives the same figures with their sources."
     )
+
+
+def progress_chart(commitment: Commitment, table: ObservationTable) -> Chart | None:
+    """Lay out the chart of `table` against the commitment's target; None without a target."""
+    if commitment.target_amount is None:
+        return None
+    groups, omitted = _groups_in_unit(table, commitment.target_unit)
+    axes = Axes.fitting(groups, commitment, float(commitment.target_amount))
+    target = _target_marks(commitment, axes)
     return Chart(
         title=f"Progress toward the target: {commitment.title}",
-        desc=desc,
-        width=WIDTH,
-        height=HEIGHT,
-        left=LEFT,
-        top=TOP,
-        plot_width=PLOT_W,
-        plot_height=PLOT_H,
-        bottom_y=TOP + PLOT_H,
-        right_x=LEFT + PLOT_W,
-        tick_end_y=TOP + PLOT_H + 5,
-        bars=bars,
-        x_ticks=x_ticks,
-        y_ticks=y_ticks,
-        target_y=round(y_of(target), 1),
-        target_label=target_label,
-        target_x=target_x,
-        target_date_label=target_date_label,
-        target_date_label_x=(
-            None if target_x is None else round(min(max(target_x, LEFT + 130), LEFT + PLOT_W), 1)
-        ),
+        desc=_description(groups, target),
+        bars=_bars(groups, axes),
+        x_ticks=axes.x_ticks(),
+        y_ticks=axes.y_ticks(),
+        target=target,
         sources=table.sources,
         omitted=omitted,
     )

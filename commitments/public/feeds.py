@@ -1,11 +1,16 @@
 """Feeds other tools read: Atom for status changes (all, or per country), iCalendar for target
 dates. The calendar is written by hand to RFC 5545: CRLF line endings, lines folded at 75 octets
 without splitting a UTF-8 character, TEXT values escaped, and a stable UID per commitment.
+
+Everything staff write (titles, notes, names, units) is text, never markup: Atom's `<summary>` is
+`type="html"` (Django's Atom1Feed fixes that), so it is HTML-escaped before it goes in, and a
+feed reader shows a note such as `<img onerror=...>` as the characters staff typed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -16,6 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .. import selectors
 from ..models import Commitment, Country, StatusChange
@@ -71,8 +77,9 @@ class StatusChangeFeed(Feed):
         return f"{change.commitment.title}: {move}"
 
     def item_description(self, change: StatusChange) -> str:
+        """The summary, as HTML (see the module's docstring): the note is escaped, never markup."""
         text = f"Status: {change.get_new_status_display()}."
-        return f"{text} {change.note}" if change.note else text
+        return escape(f"{text} {change.note}" if change.note else text)
 
     def item_link(self, change: StatusChange) -> str:
         return f"{change.commitment.get_absolute_url()}#status-change-{change.pk}"
@@ -98,10 +105,16 @@ status_change_feed = public_feed(StatusChangeFeed())
 # --- iCalendar ------------------------------------------------------------------------------------
 
 
+# RFC 5545 TEXT allows no control characters but HTAB (3.3.11 TSAFE-CHAR); line breaks are
+# escaped as \n instead, and anything else would let a title end a line or confuse a parser.
+_ICAL_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def ical_escape(text: str) -> str:
-    """Escape a TEXT value (RFC 5545 3.3.11)."""
+    """Escape a TEXT value (RFC 5545 3.3.11), dropping the control characters it forbids."""
     return (
-        text.replace("\\", "\\\\")
+        _ICAL_CONTROL.sub("", text)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.commitment_list, name="commitment_list"),
     path("commitments/<slug:slug>/", views.commitment_detail, name="commitment_detail"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("feeds/status-changes.atom", feeds.status_change_feed, name="status_feed"),
     path(
         "feeds/status-changes/<str:code>.atom",

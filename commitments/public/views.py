@@ -7,8 +7,9 @@ many rows it shows (pinned in tests/public/test_query_counts.py).
 from __future__ import annotations
 
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from .. import rules, selectors
@@ -115,3 +116,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "categories": Category.choices,
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page links; send them to the
+    static file (a temporary redirect: its hashed name changes with its content)."""
+    return HttpResponseRedirect(static("public/favicon.ico"))

@@ -65,8 +65,8 @@ def test_bars_span_their_period_and_the_target_date_sits_on_the_time_axis(db):
     year = PLOT_W / 7  # the axis runs 2024-01-01 to 2031-01-01
     assert bar.x == pytest.approx(LEFT, abs=1)
     assert bar.width == pytest.approx(year, abs=2)
-    assert chart.target_x == pytest.approx(LEFT + PLOT_W, abs=1)
-    assert bar.y > chart.target_y  # 1.34 bn is drawn below the 3 bn target line
+    assert chart.target.x == pytest.approx(LEFT + PLOT_W, abs=1)
+    assert bar.y > chart.target.y  # 1.34 bn is drawn below the 3 bn target line
     assert [t.label for t in chart.x_ticks] == [str(y) for y in range(2024, 2032)]
 
 

@@ -143,7 +143,8 @@ def test_conflicting_figures_for_one_period_stand_side_by_side_with_their_source
     html = client.get(commitment.get_absolute_url()).content.decode()
 
     row = re.search(r'<tr class="conflict">(.*?)</tr>', html, re.S)[1]
-    assert "January–July 2023" in row and "Sources disagree" in row
+    assert "January–July 2023" in row and "Reported figures disagree" in row
+    assert "between sources" in row
     assert row.count('<li class="reported') == 2
     assert re.search(
         r"757 million USD.*\[1\] Interfax.*755\.4 million USD.*\[2\] Kazinform", row, re.S
@@ -153,7 +154,7 @@ def test_conflicting_figures_for_one_period_stand_side_by_side_with_their_source
     xs = [float(x) for x in re.findall(r'<rect x="([\d.]+)"', svg)]
     widths = [float(w) for w in re.findall(r'width="([\d.]+)" height', svg)]
     assert len(xs) == 2 and xs[0] + widths[0] <= xs[1]  # side by side, not stacked
-    assert "(sources disagree)" in svg
+    assert "(reported figures disagree, between sources)" in svg
 
 
 def test_seeded_trade_target_shows_every_reported_figure_with_its_source(client, seeded):
@@ -173,6 +174,22 @@ def test_seeded_trade_target_shows_every_reported_figure_with_its_source(client,
         (Decimal("755400000.00"), "Kazinform"),
     ]
     assert response.content.decode().count('<li class="reported') == 5
+
+
+def test_figures_that_differ_within_one_article_are_not_called_a_disagreement_of_sources(
+    client, seeded
+):
+    # Both 2024 figures are in article 002: the Kyrgyz and the Kazakh head of government.
+    commitment = Commitment.objects.get(slug="trade-turnover-3bn-2030")
+
+    html = client.get(commitment.get_absolute_url()).content.decode()
+
+    row = re.search(r'<tr class="conflict">(.*?)</tr>', html, re.S)[1]
+    assert "Reported figures disagree" in row and "within one source" in row
+    assert row.count("[1] Publisher not named") == 2
+    assert "ources disagree" not in html  # neither "Sources disagree" nor "(sources disagree)"
+    assert "(reported figures disagree, within one source)" in html  # the chart's description
+    assert "Reported figures disagree for some periods." in html
 
 
 def test_figures_in_another_unit_are_listed_but_not_drawn(client, db):

@@ -1,5 +1,8 @@
 import datetime as dt
+import re
 from decimal import Decimal
+from html.parser import HTMLParser
+from xml.etree import ElementTree
 
 import feedparser
 import icalendar
@@ -9,6 +12,8 @@ from django.test import override_settings
 from commitments.public.feeds import ical_fold
 from commitments.rules import Status
 from tests.factories import CommitmentFactory, CountryFactory, StatusChangeFactory
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def at(day: int) -> dt.datetime:
@@ -140,3 +145,58 @@ def test_country_icalendar_feed_keeps_that_countrys_target_dates(client, db):
     calendar = icalendar.Calendar.from_ical(client.get("/feeds/target-dates/KG.ics").content)
 
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Target date: KG partner"]
+
+
+class _MarkupFinder(HTMLParser):
+    """What a feed reader's HTML parser makes of a summary: the elements it would build."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements: list[str] = []
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append(tag)
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def test_atom_summary_shows_a_hostile_note_as_text_not_markup(client, db):
+    hostile = '<img src=x onerror=alert(1)><script>alert("x")</script>'
+    commitment = CommitmentFactory(slug="solar", title="Solar <b>plants</b>")
+    StatusChangeFactory(commitment=commitment, changed_at=at(1), note=hostile)
+
+    body = client.get("/feeds/status-changes.atom").content
+
+    entry = ElementTree.fromstring(body).find(f"{ATOM}entry")  # noqa: S314 (our own feed)
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    reader = _MarkupFinder()
+    reader.feed(summary.text)  # the HTML a feed reader renders
+    reader.close()
+    assert reader.elements == []  # no <img>, no <script>: nothing runs
+    assert reader.text == f"Status: Announced. {hostile}"  # the note reads as staff typed it
+    title = entry.find(f"{ATOM}title")
+    assert title.get("type") in (None, "text") and title.text.startswith("Solar <b>plants</b>")
+
+
+def test_icalendar_keeps_hostile_titles_and_units_inside_their_own_values(client, db):
+    title = "Bridge\x1b\x07 <script>alert(1)</script>;\r\nBEGIN:VEVENT\r\nSUMMARY:forged"
+    CommitmentFactory(
+        title=title,
+        target_date=dt.date(2026, 3, 1),
+        target_amount=Decimal("5"),
+        target_unit="km\r\nURL:x;y",
+    )
+
+    body = client.get("/feeds/target-dates.ics").content
+
+    assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", body)  # RFC 5545 forbids them
+    events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert len(events) == 1  # no event forged by a line break in the title
+    event = events[0]
+    expected = "Bridge <script>alert(1)</script>;\nBEGIN:VEVENT\nSUMMARY:forged"
+    assert str(event["SUMMARY"]) == f"Target date: {expected}"
+    assert str(event["URL"]).startswith("http://testserver/commitments/")
+    assert "km\nURL:x;y" in str(event["DESCRIPTION"])

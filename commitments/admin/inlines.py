@@ -1,0 +1,119 @@
+"""The inlines of a commitment's change page: evidence, progress observations, and the read-only
+status history and reviews. Each writes only when its user may edit that commitment."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .. import access
+from ..models import Evidence, ProgressObservation, Review, StatusChange
+from .read_only import ReadOnlyInlineMixin
+
+PUBLIC_NOTE_HELP = _("Public: shown with this evidence on the commitment's public page.")
+
+
+class ScopedInlineMixin:
+    """An inline on a commitment may write only when its user may edit that commitment."""
+
+    may = staticmethod(access.may_edit)  # the access helper of what this inline writes
+
+    def _may_edit(self, request, obj) -> bool:
+        if obj is None:
+            return bool(access.may_edit_any(request.user))
+        return bool(self.may(request.user, obj))
+
+
+class EvidenceInline(ScopedInlineMixin, admin.StackedInline):
+    """New evidence is added through services.evidence_add; existing evidence is shown as is.
+
+    Each row is headed by its source and quote (`Evidence.__str__`).
+    """
+
+    model = Evidence
+    extra = 0
+    may = staticmethod(access.may_add_evidence)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    can_delete = False
+    fields = ("source", "quote", "url", "note", "observed_on", "actor_name")
+    readonly_fields = ("actor_name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "added_by")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "note":
+            kwargs["help_text"] = PUBLIC_NOTE_HELP
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProgressObservationInline(ScopedInlineMixin, admin.TabularInline):
+    model = ProgressObservation
+    extra = 0
+    fields = (
+        "value",
+        "unit",
+        "period_start",
+        "period_end",
+        "period_label",
+        "evidence",
+        "note",
+    )
+    # A table row of eight columns must fit a 1280 px page (the stylesheet sets the widths).
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("evidence__source")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        evidence = formset.form.base_fields.get("evidence")
+        if evidence is not None:
+            # Only this commitment's evidence may back its observations.
+            evidence.queryset = (
+                Evidence.objects.filter(commitment=obj).select_related("source")
+                if obj is not None
+                else Evidence.objects.none()
+            )
+        return formset
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+
+class StatusChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = StatusChange
+    verbose_name = "status change"
+    verbose_name_plural = "status history (recorded by status changes; never edited)"
+    fields = ("changed_at", "old_status", "new_status", "actor_name", "note")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+
+class ReviewInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = Review
+    verbose_name_plural = "reviews (recorded by “mark reviewed”)"
+    fields = ("reviewed_at", "actor_name", "note")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewed_by")

@@ -1,0 +1,25 @@
+"""What staff see evidence called: its source and the start of its quote, not "Evidence #12"."""
+
+from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
+
+
+def test_evidence_is_named_by_its_publisher_and_quote(db):
+    source = SourceFactory(publisher="Kazinform", text="They agreed to build " + "a bridge " * 20)
+    evidence = EvidenceFactory(source=source, quote="They agreed to build " + "a bridge " * 10)
+
+    label = str(evidence)
+    assert label.startswith("Kazinform: “They agreed to build a bridge a bridge")
+    assert label.endswith("…”") and len(label) < 80
+
+
+def test_evidence_without_publisher_or_quote_falls_back_to_title_then_url(db):
+    source = SourceFactory(publisher="", title="Meeting of the council takes place", text="Signed.")
+    commitment = CommitmentFactory()
+
+    quoted = EvidenceFactory(commitment=commitment, source=source, quote="Signed.")
+    linked = EvidenceFactory(
+        commitment=commitment, source=None, quote="", url="https://kabar.kg/news/council"
+    )
+
+    assert str(quoted) == "Meeting of the council takes place: “Signed.”"
+    assert str(linked) == "https://kabar.kg/news/council"
