@@ -16,8 +16,8 @@ The protocol, for a batch of digests of one period (a batch of one for a Celery 
    greeting, mail, data). Just before the final "." of DATA, mark the row END_OF_DATA, on our
    token only: a worker whose claim was taken over stops there and drops the connection without
    the ".", so the server discards the message. 1 query per digest.
-5. Record the outcome on our token. 1 query per digest.
-   - The server answered 250: `sent`.
+5. Record the outcome on our token. 1 query per failed digest.
+   - The server answered 250: `sent`, up to CONFIRM_EVERY digests in one UPDATE.
    - Anything failed before the end of DATA (refused, down, no greeting, a timeout, a 4xx/5xx to
      MAIL, RCPT or DATA), or the server answered the message with an error: `failed`, with the
      phase reached and the error. The send task retries it with backoff; later runs of the same
@@ -32,7 +32,7 @@ The protocol, for a batch of digests of one period (a batch of one for a Celery 
    taken over).
 6. For the digests another attempt holds, read what holds them. 1 query for the batch.
 
-So a batch of B digests costs about 8 + 2B queries.
+So a batch of B digests costs about 7 + B + B / CONFIRM_EVERY queries.
 """
 
 from __future__ import annotations
@@ -62,6 +62,9 @@ logger = logging.getLogger(__name__)
 DeliveryStatus = Reminder.DeliveryStatus
 Phase = Reminder.Phase
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Accepted messages are recorded `sent` this many at a time (one UPDATE), which keeps a digest
+# near 1 query; the window in which a crash would leave accepted digests "in doubt" stays short.
+CONFIRM_EVERY = 100
 
 
 class Outcome(StrEnum):
@@ -254,15 +257,26 @@ def _send_claimed(
             return Delivery(Outcome.IN_DOUBT, reminder_id, error=error, phase=phase)
         mine.update(delivery_status=DeliveryStatus.FAILED, phase=phase, last_error=error)
         return Delivery(Outcome.FAILED, reminder_id, error=error, phase=phase)
-    _patiently(
-        lambda: mine.update(
-            delivery_status=DeliveryStatus.SENT,
-            phase=Phase.ANSWERED,
-            sent_at=clock.now(),
-            last_error="",
-        )
-    )
+    # Recorded `sent` by _confirm_sent, for many digests at once: until then the row is at
+    # END_OF_DATA, which no claim takes over, so the delay can never cause a second copy.
     return Delivery(Outcome.SENT, reminder_id, phase=Phase.ANSWERED)
+
+
+def _confirm_sent(reminder_ids: list[int], token: str) -> None:
+    if reminder_ids:
+        _patiently(
+            lambda: Reminder.objects.filter(
+                pk__in=reminder_ids,
+                claim_token=token,
+                delivery_status=DeliveryStatus.PENDING,
+                phase=Phase.END_OF_DATA,
+            ).update(
+                delivery_status=DeliveryStatus.SENT,
+                phase=Phase.ANSWERED,
+                sent_at=clock.now(),
+                last_error="",
+            )
+        )
 
 
 def _close_quietly(backend) -> None:
@@ -332,14 +346,24 @@ def deliver_digests(
     claimed = claim_many(period, listed, stamp=stamp)
     own_backend = backend is None
     backend = backend or open_connection()
+    to_confirm: list[int] = []
     try:
         for recipient_id, message in messages.items():
-            if recipient_id in claimed:
-                reminder_id, token = claimed[recipient_id]
-                results[recipient_id] = _send_claimed(reminder_id, token, message, backend)
+            if recipient_id not in claimed:
+                continue
+            reminder_id, token = claimed[recipient_id]
+            result = _send_claimed(reminder_id, token, message, backend)
+            results[recipient_id] = result
+            if result.outcome is Outcome.SENT:
+                to_confirm.append(reminder_id)
+            if len(to_confirm) >= CONFIRM_EVERY:
+                _confirm_sent(to_confirm, token)
+                to_confirm = []
     finally:
         if own_backend:
             _close_quietly(backend)
+        if to_confirm:
+            _confirm_sent(to_confirm, next(iter(claimed.values()))[1])
     held = [r for r in messages if r not in claimed]
     if held:
         results.update(_held_outcomes(period, held, clock.now()))
