@@ -1,8 +1,7 @@
 """Make a coordinator who receives the digests of the seed data, with no password at all."""
 
-from django.core.management.base import BaseCommand, CommandError
-
 from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from commitments.models import Country, CountryMembership
