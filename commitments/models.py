@@ -489,6 +489,21 @@ class Reminder(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
+    class Phase(models.TextChoices):
+        """How far the last attempt got in the SMTP conversation (see reminders.delivery).
+
+        Only END_OF_DATA is written before it is reached: a digest whose final "." may have
+        reached the server is never sent again. The others are recorded with the outcome.
+        """
+
+        CLAIMED = "claimed", _("Claimed, not yet sending")
+        CONNECT = "connect", _("Connecting")
+        GREETING = "greeting", _("Waiting for the server's greeting")
+        MAIL = "mail", _("Envelope (MAIL FROM, RCPT TO)")
+        DATA = "data", _("Sending the message (DATA)")
+        END_OF_DATA = "end_of_data", _("Message ended, waiting for the server's answer")
+        ANSWERED = "answered", _("Server answered the message")
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
@@ -501,6 +516,15 @@ class Reminder(models.Model):
     last_error = models.TextField(blank=True)
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    phase = models.CharField(
+        _("SMTP phase reached"), max_length=16, choices=Phase.choices, default=Phase.CLAIMED
+    )
+    # The claiming attempt's ticket: later writes match on it, so a worker whose claim was taken
+    # over cannot touch the new owner's row.
+    claim_token = models.CharField(max_length=32, blank=True, default="")
+    catch_ups = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Later runs of the period that retried this digest after a failure.")
+    )
 
     class Meta:
         ordering = ["-claimed_at"]

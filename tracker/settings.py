@@ -151,8 +151,19 @@ REMINDER_PERIOD_DAYS = positive_int("REMINDER_PERIOD_DAYS", 1)
 REMINDER_CLAIM_LEASE = positive_int("REMINDER_CLAIM_LEASE", 600)
 REMINDER_SEND_TIME_LIMIT = positive_int("REMINDER_SEND_TIME_LIMIT", 120)
 REMINDER_MAX_RETRIES = positive_int("REMINDER_MAX_RETRIES", 5)
+# Retry delays: exponential from the floor (the first delay), capped; jitter never below the floor.
 REMINDER_RETRY_BACKOFF = positive_int("REMINDER_RETRY_BACKOFF", 60)
 REMINDER_RETRY_BACKOFF_MAX = positive_int("REMINDER_RETRY_BACKOFF_MAX", 600)
+# --- reminders (issue 13): catch-up, due dates, database patience ---
+# How many later runs of a period may retry a digest that used up its task's retries.
+REMINDER_CATCH_UP_RETRIES = positive_int("REMINDER_CATCH_UP_RETRIES", 16)
+# Seconds between catch-up runs; unset: hourly from REMINDER_HOUR to 23:REMINDER_MINUTE.
+REMINDER_CATCH_UP_SECONDS = env.int("REMINDER_CATCH_UP_SECONDS", default=0)
+# Open commitments with a target date within this many days (or past) are "due" in the digest.
+REMINDER_DUE_WITHIN_DAYS = env.int("REMINDER_DUE_WITHIN_DAYS", default=30)
+# Seconds a worker keeps trying to record a message the server accepted while the database is down.
+REMINDER_DB_PATIENCE = positive_int("REMINDER_DB_PATIENCE", 30)
+# --- end reminders (issue 13) ---
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -169,7 +180,9 @@ if CELERY_BROKER_URL == "filesystem://":
     }
 else:
     # Redis redelivers an unacked task after this long; retries and time limits stay under it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": positive_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    }
 # A retry waiting out its countdown, or a task running into its time limit, must never outlive
 # Redis's visibility_timeout, or the broker hands the same task to a second worker.
 _visibility = CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout")
@@ -196,7 +209,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "send-stale-reminders": {
         "task": "commitments.tasks.send_stale_reminders",
-        "schedule": crontab(hour=REMINDER_HOUR, minute=REMINDER_MINUTE),
+        # Hourly catch-up: each run sends only what the period still owes (issue 13).
+        "schedule": (
+            REMINDER_CATCH_UP_SECONDS or crontab(hour=f"{REMINDER_HOUR}-23", minute=REMINDER_MINUTE)
+        ),
     },
 }
 

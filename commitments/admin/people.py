@@ -9,8 +9,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from .. import reminders
 from ..models import CountryMembership, Reminder, ReminderPreference
+from ..reminders.delivery import is_in_doubt
 from .read_only import ReadOnlyMixin
 
 User = get_user_model()
@@ -68,6 +68,7 @@ class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "recipient",
         "period",
         "delivery_status",
+        "phase",
         "in_doubt",
         "attempts",
         "short_error",
@@ -81,7 +82,9 @@ class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "recipient",
         "period",
         "delivery_status",
+        "phase",
         "attempts",
+        "catch_ups",
         "last_error",
         "claimed_at",
         "sent_at",
@@ -97,7 +100,7 @@ class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(boolean=True, description="In doubt")
     def in_doubt(self, obj):
-        return reminders.is_in_doubt(obj, timezone.now())
+        return is_in_doubt(obj, timezone.now())
 
     @admin.display(description="Last error")
     def short_error(self, obj):

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from commitments.benchmarking.generate import generate
-from commitments.measurements import measure_existing_data
 from commitments.models import Commitment, Reminder
+from commitments.reminders.measurement import measure_existing_data
 
 pytestmark = pytest.mark.django_db
 

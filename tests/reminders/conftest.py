@@ -45,3 +45,13 @@ def two_officers_with_stale_work(db, kz):
     stale_commitment(responsible=[aigerim], reviewed=FRESH, title="Fresh one")
     stale_commitment(responsible=[aigerim], status=Status.COMPLETED, title="Done one")
     return aigerim, bakyt
+
+
+def deliver(recipient_id, period, commitment_ids, *, now=NOW, due_ids=()):
+    """One digest through the send task's path (`delivery.deliver_digest`)."""
+    from commitments.reminders.delivery import deliver_digest
+    from commitments.reminders.planning import Digest
+
+    return deliver_digest(
+        Digest(recipient_id, period, tuple(commitment_ids), tuple(due_ids)), now=now
+    )

@@ -6,13 +6,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from commitments import reminders, tasks
 from commitments.models import Reminder
+from commitments.reminders import delivery, email, planning, tasks
 from tests.factories import UserFactory
 from tracker.celery import app as celery_app
 
 from .backends import FlakyBackend
-from .conftest import NOW, stale_commitment
+from .conftest import NOW, deliver, stale_commitment
 
 pytestmark = pytest.mark.django_db
 Status = Reminder.DeliveryStatus
@@ -44,35 +44,35 @@ def eager_celery():
 def test_running_the_job_twice_in_a_period_sends_one_digest_per_recipient(
     two_officers_with_stale_work,
 ):
-    first = reminders.run_once(NOW)
-    second = reminders.run_once(NOW + dt.timedelta(hours=5))
+    first = delivery.run_once(NOW)
+    second = delivery.run_once(NOW + dt.timedelta(hours=5))
     assert sorted(m.to[0] for m in mail.outbox) == ["aigerim@example.org", "bakyt@example.org"]
-    assert {d.outcome for d in first.deliveries.values()} == {reminders.Outcome.SENT}
+    assert {d.outcome for d in first.deliveries.values()} == {delivery.Outcome.SENT}
     assert second.digests == []  # already sent: not even planned
     assert Reminder.objects.filter(period=PERIOD, delivery_status=Status.SENT).count() == 2
 
 
 def test_the_next_period_sends_again(two_officers_with_stale_work):
-    reminders.run_once(NOW)
-    reminders.run_once(NOW + dt.timedelta(days=1))
+    delivery.run_once(NOW)
+    delivery.run_once(NOW + dt.timedelta(days=1))
     assert len(mail.outbox) == 4
     assert set(Reminder.objects.values_list("period", flat=True)) == {PERIOD, "2026-11-23"}
 
 
 def test_a_duplicate_delivery_of_the_same_digest_is_turned_away(officer):
     commitment = stale_commitment(responsible=[officer])
-    first = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
-    again = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    first = deliver(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    again = deliver(officer.pk, PERIOD, [commitment.pk], now=NOW)
     assert (first.outcome, again.outcome) == (
-        reminders.Outcome.SENT,
-        reminders.Outcome.ALREADY_SENT,
+        delivery.Outcome.SENT,
+        delivery.Outcome.ALREADY_SENT,
     )
     assert len(mail.outbox) == 1
 
 
 def test_sent_reminder_records_its_commitments(two_officers_with_stale_work):
     aigerim, _ = two_officers_with_stale_work
-    reminders.run_once(NOW)
+    delivery.run_once(NOW)
     reminder = Reminder.objects.get(recipient=aigerim)
     assert sorted(reminder.commitments.values_list("title", flat=True)) == [
         "Build logistics complex",
@@ -85,10 +85,10 @@ def test_sent_reminder_records_its_commitments(two_officers_with_stale_work):
 def test_commitment_reviewed_after_planning_is_left_out_of_the_digest(officer):
     a = stale_commitment(responsible=[officer], title="Still stale")
     b = stale_commitment(responsible=[officer], title="Reviewed meanwhile")
-    (digest,) = reminders.plan_digests(NOW)
+    (digest,) = planning.plan_digests(NOW).digests
     b.last_reviewed_at = NOW - dt.timedelta(hours=1)
     b.save()
-    reminders.deliver_digest(officer.pk, digest.period, digest.commitment_ids, now=NOW)
+    deliver(officer.pk, digest.period, digest.commitment_ids, now=NOW)
     assert "Still stale" in mail.outbox[0].body
     assert "Reviewed meanwhile" not in mail.outbox[0].body
     assert list(Reminder.objects.get().commitments.all()) == [a]
@@ -97,8 +97,8 @@ def test_commitment_reviewed_after_planning_is_left_out_of_the_digest(officer):
 def test_failed_send_is_recorded_failed_never_sent(flaky, officer):
     commitment = stale_commitment(responsible=[officer])
     flaky.failures_left = 1
-    with pytest.raises(reminders.DeliveryFailed):
-        reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    with pytest.raises(delivery.DeliveryFailed):
+        deliver(officer.pk, PERIOD, [commitment.pk], now=NOW)
     reminder = Reminder.objects.get()
     assert reminder.delivery_status == Status.FAILED
     assert reminder.sent_at is None
@@ -111,10 +111,10 @@ def test_retry_after_a_failure_delivers_once_and_marks_it_sent(flaky, officer):
     commitment = stale_commitment(responsible=[officer])
     flaky.failures_left = 2
     for _ in range(2):
-        with pytest.raises(reminders.DeliveryFailed):
-            reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
-    delivery = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
-    assert delivery.outcome is reminders.Outcome.SENT
+        with pytest.raises(delivery.DeliveryFailed):
+            deliver(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    result = deliver(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    assert result.outcome is delivery.Outcome.SENT
     reminder = Reminder.objects.get()
     assert (reminder.delivery_status, reminder.attempts, reminder.last_error) == (
         Status.SENT,
@@ -142,7 +142,7 @@ def test_send_task_gives_up_after_max_retries_and_leaves_it_failed(eager_retries
     result = tasks.send_reminder_digest.apply(
         args=(officer.pk, PERIOD, [commitment.pk], NOW.isoformat())
     )
-    with pytest.raises(reminders.DeliveryFailed):
+    with pytest.raises(delivery.DeliveryFailed):
         result.get()
     reminder = Reminder.objects.get()
     assert reminder.delivery_status == Status.FAILED
@@ -152,11 +152,19 @@ def test_send_task_gives_up_after_max_retries_and_leaves_it_failed(eager_retries
 
 def test_send_task_policy_stays_under_the_brokers_visibility_timeout(settings):
     task = tasks.send_reminder_digest
-    visibility = 3600  # the Redis transport option in settings
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     assert task.acks_late and celery_app.conf.task_reject_on_worker_lost
-    assert task.retry_backoff_max < visibility / 2
+    assert visibility / 2 > settings.REMINDER_RETRY_BACKOFF_MAX
     assert task.time_limit < settings.REMINDER_CLAIM_LEASE < visibility / 2
-    assert task.retry_jitter and task.max_retries >= 3
+    assert task.max_retries >= 3
+
+
+def test_backoff_never_retries_at_once_and_stays_under_its_cap(settings):
+    settings.REMINDER_RETRY_BACKOFF, settings.REMINDER_RETRY_BACKOFF_MAX = 60, 600
+    delays = [tasks.backoff(n) for n in range(12) for _ in range(50)]
+    assert min(delays) >= 60  # full jitter allowed 0 s: a retry into the same outage
+    assert max(delays) <= 600
+    assert min(tasks.backoff(10) for _ in range(50)) >= 300  # late retries wait near the cap
 
 
 def test_beat_job_enqueues_one_send_per_recipient(eager_celery, two_officers_with_stale_work):
@@ -179,8 +187,8 @@ def abandoned_claim(officer, commitment, *, age, handed_to_mail_server):
         recipient=officer,
         period=PERIOD,
         claimed_at=claimed_at,
-        sent_at=claimed_at if handed_to_mail_server else None,
-        attempts=1 if handed_to_mail_server else 0,
+        phase=Reminder.Phase.END_OF_DATA if handed_to_mail_server else Reminder.Phase.GREETING,
+        attempts=1,
     )
     reminder.commitments.set([commitment])
     return reminder
@@ -189,17 +197,17 @@ def abandoned_claim(officer, commitment, *, age, handed_to_mail_server):
 def test_live_claim_of_another_worker_is_not_taken_over(officer):
     commitment = stale_commitment(responsible=[officer])
     abandoned_claim(officer, commitment, age=dt.timedelta(seconds=5), handed_to_mail_server=False)
-    delivery = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
-    assert delivery.outcome is reminders.Outcome.HELD
-    assert 590 < delivery.check_again_in <= 601  # when the 600 s lease runs out
+    result = deliver(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    assert result.outcome is delivery.Outcome.HELD
+    assert 590 < result.check_again_in <= 601  # when the 600 s lease runs out
     assert mail.outbox == []
 
 
 def test_claim_abandoned_before_sending_is_reclaimed_after_the_lease(officer):
     commitment = stale_commitment(responsible=[officer])
     abandoned_claim(officer, commitment, age=dt.timedelta(minutes=11), handed_to_mail_server=False)
-    delivery = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
-    assert delivery.outcome is reminders.Outcome.SENT
+    result = deliver(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    assert result.outcome is delivery.Outcome.SENT
     assert len(mail.outbox) == 1
     assert Reminder.objects.get().delivery_status == Status.SENT
 
@@ -207,22 +215,28 @@ def test_claim_abandoned_before_sending_is_reclaimed_after_the_lease(officer):
 def test_claim_abandoned_after_handing_to_the_mail_server_is_never_resent(officer):
     commitment = stale_commitment(responsible=[officer])
     abandoned_claim(officer, commitment, age=dt.timedelta(hours=5), handed_to_mail_server=True)
-    delivery = reminders.deliver_digest(officer.pk, PERIOD, [commitment.pk], now=NOW)
-    assert delivery.outcome is reminders.Outcome.IN_FLIGHT
+    result = deliver(officer.pk, PERIOD, [commitment.pk], now=NOW)
+    assert result.outcome is delivery.Outcome.IN_FLIGHT
     assert mail.outbox == []
     assert Reminder.objects.get().delivery_status == Status.PENDING
 
 
 def test_worker_whose_claim_was_taken_over_does_not_send(officer):
     commitment = stale_commitment(responsible=[officer])
-    mine = reminders.claim(officer.pk, PERIOD, [commitment.pk])
-    # This worker stalls past the lease; another reclaims the row (a new claimed_at).
-    Reminder.objects.filter(pk=mine.pk).update(claimed_at=timezone.now() - dt.timedelta(hours=1))
-    theirs = reminders.claim(officer.pk, PERIOD, [commitment.pk])
-    assert theirs is not None
-    message = reminders.build_digest_email(officer, [commitment], period=PERIOD, now=NOW)
-    assert reminders._send_claimed(mine, message).outcome is reminders.Outcome.LOST_CLAIM
-    assert reminders._send_claimed(theirs, message).outcome is reminders.Outcome.SENT
+    stamp = timezone.now()
+    ((mine_id, mine),) = delivery.claim_many(
+        PERIOD, {officer.pk: [commitment.pk]}, stamp=stamp - dt.timedelta(hours=1)
+    ).values()
+    # This worker stalled past the lease; another takes the row over (a new token).
+    ((theirs_id, theirs),) = delivery.claim_many(
+        PERIOD, {officer.pk: [commitment.pk]}, stamp=stamp
+    ).values()
+    assert (theirs_id, Reminder.objects.get().attempts) == (mine_id, 2)
+    message = email.build_digest_email(officer, [commitment], period=PERIOD, now=NOW)
+    backend = delivery.open_connection()
+    lost = delivery._send_claimed(mine_id, mine, message, backend)
+    assert lost.outcome is delivery.Outcome.LOST_CLAIM
+    assert delivery._send_claimed(theirs_id, theirs, message, backend).outcome == "sent"
     assert len(mail.outbox) == 1
 
 
@@ -234,8 +248,8 @@ def test_dry_run_command_prints_recipients_and_sends_nothing(two_officers_with_s
     out = StringIO()
     call_command("send_reminders", "--dry-run", "--now", NOW.isoformat(), stdout=out)
     text = out.getvalue()
-    assert "Period 2026-11-22: 2 recipient(s)" in text
-    assert "aigerim <aigerim@example.org>: 2 commitment(s), would send" in text
+    assert "Period 2026-11-22: 2 recipient(s) owed a digest" in text
+    assert "aigerim <aigerim@example.org>: 2 stale, 0 due, would send" in text
     assert "Raise trade to $2 billion" in text
     assert mail.outbox == []
     assert not Reminder.objects.exists()
@@ -263,14 +277,15 @@ def test_command_refuses_a_malformed_now():
 def test_one_digest_costs_the_same_queries_for_one_or_five_commitments(
     django_assert_num_queries, kz
 ):
-    def deliver(user, commitments):
+    def send(user, commitments):
         ids = [c.pk for c in commitments]
-        # 1 the recipient (eligibility), 2 their stale commitments, 3 SAVEPOINT, 4 INSERT reminder,
-        # 5 INSERT reminder-commitment rows, 6 RELEASE SAVEPOINT, 7 UPDATE hand-off, 8 UPDATE sent
+        # 1 the recipient (eligibility), 2 the commitments, 3 INSERT the claim, 4 UPDATE a
+        # claim to take over (none), 5 SELECT the claims won, 6 INSERT reminder-commitment rows,
+        # 7 UPDATE hand-off (end of DATA), 8 UPDATE sent
         with django_assert_num_queries(8):
-            delivery = reminders.deliver_digest(user.pk, PERIOD, ids, now=NOW)
-        assert delivery.outcome is reminders.Outcome.SENT
+            result = deliver(user.pk, PERIOD, ids, now=NOW)
+        assert result.outcome is delivery.Outcome.SENT
 
     one, five = UserFactory(username="one"), UserFactory(username="five")
-    deliver(one, [stale_commitment(responsible=[one])])
-    deliver(five, [stale_commitment(responsible=[five]) for _ in range(5)])
+    send(one, [stale_commitment(responsible=[one])])
+    send(five, [stale_commitment(responsible=[five]) for _ in range(5)])

@@ -8,19 +8,17 @@ from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
-from commitments import reminders
 from commitments.models import ReminderPreference
+from commitments.reminders import delivery, planning, preferences
 
-from .conftest import NOW, stale_commitment
+from .conftest import NOW, deliver, stale_commitment
 
 pytestmark = pytest.mark.django_db
 
 
 def send_digest_to(officer, *commitments):
-    delivery = reminders.deliver_digest(
-        officer.pk, reminders.period_key(NOW), [c.pk for c in commitments], now=NOW
-    )
-    assert delivery.outcome is reminders.Outcome.SENT
+    result = deliver(officer.pk, planning.period_key(NOW), [c.pk for c in commitments], now=NOW)
+    assert result.outcome is delivery.Outcome.SENT
     (message,) = mail.outbox
     return message
 
@@ -66,23 +64,25 @@ def test_digest_carries_unsubscribe_link_and_one_click_headers(officer):
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert url in message.body and url in message.alternatives[0][0]
     token = url.rstrip("/").rsplit("/", 1)[1]
-    assert reminders.user_id_from_token(token) == officer.pk
+    assert preferences.user_id_from_token(token) == officer.pk
 
 
 def unsubscribe_path(user_id):
-    return reverse("reminders:unsubscribe", kwargs={"token": reminders.unsubscribe_token(user_id)})
+    return reverse(
+        "reminders:unsubscribe", kwargs={"token": preferences.unsubscribe_token(user_id)}
+    )
 
 
 def test_token_round_trips_and_rejects_tampering(officer):
-    token = reminders.unsubscribe_token(officer.pk)
-    assert reminders.user_id_from_token(token) == officer.pk
+    token = preferences.unsubscribe_token(officer.pk)
+    assert preferences.user_id_from_token(token) == officer.pk
     forged = signing.dumps({"u": officer.pk + 1}, salt="some-other-salt")
     _payload, rest = token.split(":", 1)
-    swapped = signing.dumps({"u": officer.pk + 1}, salt=reminders.UNSUBSCRIBE_SALT).split(":")[0]
+    swapped = signing.dumps({"u": officer.pk + 1}, salt=preferences.UNSUBSCRIBE_SALT).split(":")[0]
     flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
     for bad in (forged, f"{swapped}:{rest}", flipped, "garbage"):
         with pytest.raises(signing.BadSignature):
-            reminders.user_id_from_token(bad)
+            preferences.user_id_from_token(bad)
 
 
 def test_get_shows_a_confirmation_and_changes_nothing(client, officer):
@@ -99,7 +99,7 @@ def test_post_unsubscribes_and_the_next_job_skips_the_user(client, officer):
     assert response.status_code == 200
     assert b"you are unsubscribed" in response.content
     assert ReminderPreference.objects.get(user=officer).opted_out
-    assert reminders.plan_digests(NOW) == []
+    assert planning.plan_digests(NOW).digests == []
 
 
 def test_rfc8058_one_click_post_unsubscribes_without_csrf_token(officer):
@@ -128,7 +128,7 @@ def test_snooze_for_an_unoffered_length_is_refused_and_saves_nothing(client, off
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_tampered_token_gets_a_400_page_and_changes_nothing(client, officer, method):
-    token = reminders.unsubscribe_token(officer.pk)
+    token = preferences.unsubscribe_token(officer.pk)
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
     path = reverse("reminders:unsubscribe", kwargs={"token": tampered})
     response = getattr(client, method)(path, {"action": "unsubscribe"})

@@ -44,7 +44,8 @@ def test_worker_on_the_filesystem_transport_writes_the_digest_to_var_mail(tmp_pa
         )  # fmt: skip
         mail_dir = tmp_path / "mail"
         files = wait_for(
-            lambda: mail_dir.is_dir() and list(mail_dir.glob("*.log")),
+            # The file is created before it is written: wait for its content.
+            lambda: mail_dir.is_dir() and [f for f in mail_dir.glob("*.log") if f.stat().st_size],
             timeout=90,
             what="the digest file in var/mail/",
             logs=[tmp_path / "worker.log"],

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from commitments import reminders
 from commitments.models import Reminder
+from commitments.reminders import delivery
 from tests.factories import UserFactory
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
@@ -19,33 +19,34 @@ def lease(settings):
 
 
 @pytest.mark.parametrize(
-    ("status", "sent_at", "claimed_ago", "in_doubt"),
+    ("status", "phase", "claimed_ago", "in_doubt"),
     [
-        ("pending", NOW, dt.timedelta(seconds=601), True),
-        ("pending", NOW, dt.timedelta(seconds=599), False),  # its worker may still confirm it
-        ("pending", None, dt.timedelta(hours=2), False),  # never reached the mail server
-        ("sent", NOW, dt.timedelta(hours=2), False),
-        ("failed", None, dt.timedelta(hours=2), False),
+        ("pending", "end_of_data", dt.timedelta(seconds=601), True),
+        ("pending", "end_of_data", dt.timedelta(seconds=599), False),  # its worker may confirm
+        ("pending", "greeting", dt.timedelta(hours=2), False),  # never reached the end of DATA
+        ("pending", "data", dt.timedelta(hours=2), False),  # died before the final "."
+        ("sent", "answered", dt.timedelta(hours=2), False),
+        ("failed", "connect", dt.timedelta(hours=2), False),
     ],
 )
 def test_in_doubt_only_when_handed_over_unconfirmed_past_the_lease(
-    db, lease, status, sent_at, claimed_ago, in_doubt
+    db, lease, status, phase, claimed_ago, in_doubt
 ):
     reminder = Reminder.objects.create(
         recipient=UserFactory(),
         period="2026-11-22",
         delivery_status=status,
-        sent_at=sent_at,
+        phase=phase,
         claimed_at=NOW - claimed_ago,
     )
-    assert reminders.is_in_doubt(reminder, NOW) is in_doubt
+    assert delivery.is_in_doubt(reminder, NOW) is in_doubt
 
 
 def test_admin_reminder_log_shows_the_in_doubt_column(admin_client, lease):
     Reminder.objects.create(
         recipient=UserFactory(username="aigerim"),
         period="2026-11-22",
-        sent_at=NOW,
+        phase=Reminder.Phase.END_OF_DATA,
         claimed_at=NOW - dt.timedelta(hours=1),
     )
     response = admin_client.get(reverse("admin:commitments_reminder_changelist"))

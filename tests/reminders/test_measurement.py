@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from commitments.measurements import measure_reminder_job
 from commitments.models import Commitment, Reminder
+from commitments.reminders.measurement import measure_reminder_job
 
 pytestmark = pytest.mark.django_db
 

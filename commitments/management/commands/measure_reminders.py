@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from commitments.measurements import measure_existing_data, measure_reminder_job
+from commitments.reminders.measurement import measure_existing_data, measure_reminder_job
 
 
 class Command(BaseCommand):

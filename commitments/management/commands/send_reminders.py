@@ -1,31 +1,17 @@
 """Run the reminder job once, in this process, and print who gets (or would get) what."""
 
-from datetime import datetime
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from commitments import reminders
+from commitments import clock
 from commitments.models import Commitment
-
-
-def _moment(value: str | None) -> datetime:
-    if not value:
-        return timezone.now()
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--now: {value!r} is not an ISO 8601 date-time.") from exc
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+from commitments.reminders.delivery import Outcome, run_once
 
 
 class Command(BaseCommand):
     help = (
-        "Send this period's stale-commitment digests now (each recipient at most once per "
-        "period, as the beat job does). --dry-run prints them and sends and records nothing."
+        "Send the digests this period still owes now (each recipient at most once per period, "
+        "as the beat job does). --dry-run prints them and sends and records nothing."
     )
 
     def add_arguments(self, parser):
@@ -33,30 +19,42 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="Run as if at this ISO 8601 moment (default: now).")
 
     def handle(self, *args, dry_run: bool, now: str | None, **options):
-        moment = _moment(now)
-        report = reminders.run_once(moment, dry_run=dry_run)
-        users = get_user_model().objects.in_bulk([d.recipient_id for d in report.digests])
+        try:
+            moment = clock.parse_moment(now)
+        except clock.InvalidMoment as exc:
+            raise CommandError(f"--now: {exc}") from exc
+        report = run_once(moment, dry_run=dry_run)
+        plan = report.plan
+        users = get_user_model().objects.in_bulk([d.recipient_id for d in plan.digests])
         verb = "would send" if dry_run else "sending"
         self.stdout.write(
-            f"Period {report.period}: {len(report.digests)} recipient(s) with stale commitments "
-            f"({verb})."
+            f"Period {plan.period}: {len(plan.digests)} recipient(s) owed a digest ({verb}); "
+            f"{plan.already_reminded} already reminded this period"
+            + (f"; {plan.gave_up} failed too often to retry" if plan.gave_up else "")
+            + "."
         )
-        for digest in report.digests:
+        titles = dict(
+            Commitment.objects.filter(
+                pk__in={pk for d in plan.digests for pk in (*d.commitment_ids, *d.due_ids)}
+            ).values_list("pk", "title")
+        )
+        for digest in plan.digests:
             user = users[digest.recipient_id]
-            titles = Commitment.objects.filter(pk__in=digest.commitment_ids).order_by("pk")
             if dry_run:
                 outcome = "would send"
-            elif digest.recipient_id in report.failures:
-                outcome = f"FAILED: {report.failures[digest.recipient_id]}"
             else:
-                outcome = str(report.deliveries[digest.recipient_id].outcome)
+                delivery = report.deliveries[digest.recipient_id]
+                outcome = str(delivery.outcome)
+                if delivery.outcome is Outcome.FAILED:
+                    outcome = f"FAILED: {delivery.error}"
             self.stdout.write(
                 f"- {user.get_username()} <{user.email}>: "
-                f"{len(digest.commitment_ids)} commitment(s), {outcome}"
+                f"{len(digest.commitment_ids)} stale, {len(digest.due_ids)} due, {outcome}"
             )
-            for title in titles.values_list("title", flat=True):
-                self.stdout.write(f"    * {title}")
+            for pk in sorted({*digest.commitment_ids, *digest.due_ids}):
+                self.stdout.write(f"    * {titles[pk]}")
         if report.failures:
             raise CommandError(
-                f"{len(report.failures)} digest(s) failed; they are recorded failed."
+                f"{len(report.failures)} digest(s) failed; they are recorded failed and a later "
+                "run of this period retries them."
             )

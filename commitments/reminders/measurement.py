@@ -19,10 +19,10 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import override_settings
-from django.utils import timezone
 
-from . import reminders
-from .models import Category, Commitment, Country
+from .. import clock
+from ..models import Category, Commitment, Country
+from .delivery import RunReport, run_once
 
 
 @dataclass
@@ -128,9 +128,7 @@ class _PeakRss:
         return 0
 
 
-def _run_measured(
-    now: datetime, *, trace_memory: bool
-) -> tuple[reminders.RunReport, float, int, int]:
+def _run_measured(now: datetime, *, trace_memory: bool) -> tuple[RunReport, float, int, int]:
     """Run the whole job once in this process: (report, wall seconds, queries, peak bytes).
 
     Queries are counted with an execute wrapper: CaptureQueriesContext keeps at most 9,000 queries
@@ -149,7 +147,7 @@ def _run_measured(
         try:
             started = time.perf_counter()
             with connection.execute_wrapper(count):
-                report = reminders.run_once(now)
+                report = run_once(now)
             wall = time.perf_counter() - started
             _, peak = tracemalloc.get_traced_memory()
         finally:
@@ -158,7 +156,7 @@ def _run_measured(
         with _PeakRss() as rss:
             started = time.perf_counter()
             with connection.execute_wrapper(count):
-                report = reminders.run_once(now)
+                report = run_once(now)
             wall = time.perf_counter() - started
         peak = rss.peak
     return report, wall, queries, peak
@@ -178,7 +176,7 @@ def measure_reminder_job(
     the wall time is taken with tracemalloc on; without it, the wall time is the job's own and
     peak memory is the growth of the process's resident memory.
     """
-    now = timezone.now()
+    now = clock.now()
     result: JobMeasurement | None = None
     try:
         with transaction.atomic():
@@ -201,7 +199,7 @@ def measure_existing_data(
     For benchmarks that load their own data (e.g. `generate_data`); run it in a fresh process so
     that the resident-memory growth is the job's alone.
     """
-    now = timezone.now()
+    now = clock.now()
     result: JobMeasurement | None = None
     try:
         with transaction.atomic():

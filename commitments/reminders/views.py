@@ -11,12 +11,12 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import reminders
-from .models import ReminderPreference
+from .. import clock
+from ..models import ReminderPreference
+from . import preferences
 
 
 def _bad_link(request, reason: str):
@@ -27,7 +27,7 @@ def _bad_link(request, reason: str):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     try:
-        user_id = reminders.user_id_from_token(token)
+        user_id = preferences.user_id_from_token(token)
     except signing.BadSignature:
         return _bad_link(request, "This unsubscribe link is not valid: it may have been altered.")
     user = get_user_model().objects.filter(pk=user_id).first()
@@ -41,17 +41,17 @@ def unsubscribe(request, token: str):
             "unsubscribe" if request.POST.get("List-Unsubscribe") == "One-Click" else ""
         )
         if action == "unsubscribe":
-            reminders.opt_out(user.pk)
+            preferences.reminder_opt_out(user.pk)
             done = "unsubscribed"
         elif action == "resubscribe":
-            reminders.resubscribe(user.pk)
+            preferences.reminder_resubscribe(user.pk)
             done = "resubscribed"
         elif action == "snooze":
             try:
                 days = int(request.POST.get("days", ""))
-                until = reminders.snooze(user.pk, days, now=timezone.now())
+                until = preferences.reminder_snooze(user.pk, days, now=clock.now())
             except ValueError:
-                choices = ", ".join(str(d) for d in reminders.SNOOZE_CHOICES)
+                choices = ", ".join(str(d) for d in preferences.SNOOZE_CHOICES)
                 return _bad_link(request, f"days: choose one of {choices} days to snooze.")
             done = f"snoozed until {until:%d %B %Y}"
         else:
@@ -65,6 +65,6 @@ def unsubscribe(request, token: str):
             "email": user.email,
             "done": done,
             "preference": preference,
-            "snooze_choices": reminders.SNOOZE_CHOICES,
+            "snooze_choices": preferences.SNOOZE_CHOICES,
         },
     )

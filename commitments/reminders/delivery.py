@@ -1,0 +1,418 @@
+"""Delivery: claim digests in the database, send them, record how far each got.
+
+Exactly once per period rests on the database, never on how many workers or beat processes run.
+The protocol, for a batch of digests of one period (a batch of one for a Celery send task):
+
+1. Recheck at `now`: which recipients are still eligible and which of their commitments are still
+   stale or due (one reviewed since the plan drops out). 2 queries for the batch.
+2. Build every message before claiming anything (no queries), so a template error claims nothing.
+3. Claim in bulk, with a token new to this attempt. INSERT one (recipient, period) row per digest,
+   skipping conflicts; UPDATE to our token the rows a claim may take over (`failed`, or `pending`
+   short of the end of DATA whose lease has run out); SELECT the rows holding our token: those
+   are ours. The unique (recipient, period) constraint makes the insert race-free and the
+   UPDATE's WHERE the take-over; `select_for_update` is not used (it does nothing on SQLite).
+   Then record which commitments each claimed digest lists. 4-5 queries for the batch.
+4. Talk SMTP for each claimed digest (`smtp.PhasedEmailBackend` follows the phases: connect,
+   greeting, mail, data). Just before the final "." of DATA, mark the row END_OF_DATA, on our
+   token only: a worker whose claim was taken over stops there and drops the connection without
+   the ".", so the server discards the message. 1 query per digest.
+5. Record the outcome on our token. 1 query per failed digest.
+   - The server answered 250: `sent`, up to CONFIRM_EVERY digests in one UPDATE.
+   - Anything failed before the end of DATA (refused, down, no greeting, a timeout, a 4xx/5xx to
+     MAIL, RCPT or DATA), or the server answered the message with an error: `failed`, with the
+     phase reached and the error. The send task retries it with backoff; later runs of the same
+     period retry it again (REMINDER_CATCH_UP_RETRIES).
+   - No answer after the "." (a timeout, a lost connection): the server may have accepted it.
+     The row stays `pending` at END_OF_DATA, "in doubt", and is never sent again: this errs
+     towards a missed digest, never a duplicate. A commitment still stale is in the next
+     period's digest anyway.
+   A worker that dies in step 4 before the "." leaves its row `pending` short of END_OF_DATA: the
+   redelivered task, or a later run of the period, takes it over once REMINDER_CLAIM_LEASE has
+   passed (a send task's hard time limit is shorter than the lease, so a live claim is never
+   taken over).
+6. For the digests another attempt holds, read what holds them. 1 query for the batch.
+
+So a batch of B digests costs about 7 + B + B / CONFIRM_EVERY queries.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
+from django.db import InterfaceError, OperationalError, connection
+from django.db.models import F, Q
+
+from .. import clock, rules
+from ..models import Commitment, Reminder
+from .email import build_digest_email
+from .planning import Digest, Plan, due_by, eligible_recipients, plan_digests
+from .smtp import PhasedEmailBackend
+
+logger = logging.getLogger(__name__)
+
+DeliveryStatus = Reminder.DeliveryStatus
+Phase = Reminder.Phase
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Accepted messages are recorded `sent` this many at a time (one UPDATE), which keeps a digest
+# near 1 query; the window in which a crash would leave accepted digests "in doubt" stays short.
+CONFIRM_EVERY = 100
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"
+    ALREADY_SENT = "already sent"
+    HELD = "held by another worker"  # claimed, short of the end of DATA: check later
+    IN_FLIGHT = "handed to the mail server by another worker"
+    IN_DOUBT = "in doubt: no answer after the end of the message, never sent again"
+    LOST_CLAIM = "claim taken over before sending"
+    NOTHING_STALE = "nothing stale or due any more"
+    NOT_ELIGIBLE = "recipient opted out, snoozed, inactive or without email"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: Outcome
+    reminder_id: int | None = None
+    check_again_in: float | None = None  # seconds until a HELD claim's lease runs out
+    error: str = ""
+    phase: str = ""
+
+
+class DeliveryFailed(Exception):
+    """The mail server refused or could not be reached; the Reminder is recorded `failed`."""
+
+
+class _LostClaim(Exception):
+    pass
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
+
+
+def _reclaimable(stamp: datetime) -> Q:
+    return Q(delivery_status=DeliveryStatus.FAILED) | (
+        Q(delivery_status=DeliveryStatus.PENDING, claimed_at__lt=stamp - lease())
+        & ~Q(phase=Phase.END_OF_DATA)
+    )
+
+
+def is_in_doubt(reminder: Reminder, now: datetime) -> bool:
+    """The message's final "." may have reached the server and no answer was recorded: either
+    its worker said so, or its lease has run out."""
+    return (
+        reminder.delivery_status == DeliveryStatus.PENDING
+        and reminder.phase == Phase.END_OF_DATA
+        and (bool(reminder.last_error) or reminder.claimed_at < now - lease())
+    )
+
+
+def open_connection():
+    """The configured email backend; Django's SMTP backend is swapped for the phased one."""
+    backend = get_connection()
+    if type(backend) is DjangoSMTPBackend:
+        return PhasedEmailBackend()
+    return backend
+
+
+def _patiently(write: Callable[[], int]) -> int:
+    """Run a write that must not be lost to a short database outage (the record of a message the
+    server accepted), retrying for up to REMINDER_DB_PATIENCE seconds."""
+    deadline = time.monotonic() + settings.REMINDER_DB_PATIENCE
+    pause = 0.25
+    while True:
+        try:
+            return write()
+        except DATABASE_ERRORS:
+            if time.monotonic() + pause > deadline:
+                raise
+            connection.close()  # a broken connection is reopened by the next query
+            time.sleep(pause)
+            pause = min(pause * 2, 4.0)
+
+
+# --- 3. Claims ----------------------------------------------------------------------------------
+
+
+def claim_many(
+    period: str, listed: dict[int, Iterable[int]], *, stamp: datetime
+) -> dict[int, tuple[int, str]]:
+    """Claim the (recipient, period) rows of `listed` (recipient -> commitment ids) for this
+    attempt: {recipient id: (reminder id, claim token)} for those won."""
+    if not listed:
+        return {}
+    token = uuid.uuid4().hex
+    recipients = list(listed)
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                recipient_id=recipient_id,
+                period=period,
+                claimed_at=stamp,
+                claim_token=token,
+                attempts=1,
+            )
+            for recipient_id in recipients
+        ],
+        ignore_conflicts=True,
+    )
+    taken_over = (
+        Reminder.objects.filter(period=period, recipient_id__in=recipients)
+        .exclude(claim_token=token)
+        .filter(_reclaimable(stamp))
+        .update(
+            delivery_status=DeliveryStatus.PENDING,
+            phase=Phase.CLAIMED,
+            claim_token=token,
+            claimed_at=stamp,
+            attempts=F("attempts") + 1,
+        )
+    )
+    won = dict(
+        Reminder.objects.filter(
+            period=period, recipient_id__in=recipients, claim_token=token
+        ).values_list("recipient_id", "pk")
+    )
+    through = Reminder.commitments.through
+    if taken_over:
+        through.objects.filter(reminder_id__in=won.values()).delete()
+    through.objects.bulk_create(
+        [
+            through(reminder_id=reminder_id, commitment_id=commitment_id)
+            for recipient_id, reminder_id in won.items()
+            for commitment_id in sorted(set(listed[recipient_id]))
+        ],
+        batch_size=1000,
+    )
+    return {recipient_id: (reminder_id, token) for recipient_id, reminder_id in won.items()}
+
+
+def _held_outcomes(period: str, recipient_ids: list[int], stamp: datetime) -> dict[int, Delivery]:
+    rows = {
+        row["recipient_id"]: row
+        for row in Reminder.objects.filter(period=period, recipient_id__in=recipient_ids).values(
+            "recipient_id", "pk", "delivery_status", "phase", "claimed_at"
+        )
+    }
+    outcomes = {}
+    for recipient_id in recipient_ids:
+        row = rows.get(recipient_id)
+        if row is None or row["delivery_status"] == DeliveryStatus.FAILED:
+            # Deleted or failed again between our statements: another claim settles it soon.
+            outcomes[recipient_id] = Delivery(Outcome.HELD, row and row["pk"], check_again_in=1.0)
+        elif row["delivery_status"] == DeliveryStatus.SENT:
+            outcomes[recipient_id] = Delivery(Outcome.ALREADY_SENT, row["pk"])
+        elif row["phase"] == Phase.END_OF_DATA:
+            outcomes[recipient_id] = Delivery(Outcome.IN_FLIGHT, row["pk"])
+        else:
+            expires = row["claimed_at"] + lease()
+            wait = max((expires - stamp).total_seconds(), 0.0) + 1.0
+            outcomes[recipient_id] = Delivery(Outcome.HELD, row["pk"], check_again_in=wait)
+    return outcomes
+
+
+# --- 4 and 5. Sending ---------------------------------------------------------------------------
+
+
+def _send_claimed(
+    reminder_id: int, token: str, message: EmailMultiAlternatives, backend
+) -> Delivery:
+    mine = Reminder.objects.filter(
+        pk=reminder_id, claim_token=token, delivery_status=DeliveryStatus.PENDING
+    )
+
+    def hand_off() -> None:
+        if not mine.exclude(phase=Phase.END_OF_DATA).update(phase=Phase.END_OF_DATA):
+            raise _LostClaim
+
+    phased = isinstance(backend, PhasedEmailBackend)
+    try:
+        if phased:
+            backend.start_message(hand_off)
+            backend.open()  # kept open for the next digest of the batch
+        else:
+            hand_off()  # a file, console or memory backend: no conversation to follow
+        backend.send_messages([message])
+    except _LostClaim:
+        return Delivery(Outcome.LOST_CLAIM, reminder_id)
+    except Exception as exc:
+        phase = backend.phase if phased else Phase.DATA
+        error = f"{type(exc).__name__} ({Phase(phase).label}): {exc}"[:2000]
+        if phased:
+            _close_quietly(backend)
+        if phase == Phase.END_OF_DATA:
+            # No answer after the ".": the server may have accepted it. Never sent again.
+            _patiently(lambda: mine.update(last_error=error))
+            logger.warning("Reminder %s in doubt: %s", reminder_id, error)
+            return Delivery(Outcome.IN_DOUBT, reminder_id, error=error, phase=phase)
+        mine.update(delivery_status=DeliveryStatus.FAILED, phase=phase, last_error=error)
+        return Delivery(Outcome.FAILED, reminder_id, error=error, phase=phase)
+    # Recorded `sent` by _confirm_sent, for many digests at once: until then the row is at
+    # END_OF_DATA, which no claim takes over, so the delay can never cause a second copy.
+    return Delivery(Outcome.SENT, reminder_id, phase=Phase.ANSWERED)
+
+
+def _confirm_sent(reminder_ids: list[int], token: str) -> None:
+    if reminder_ids:
+        _patiently(
+            lambda: Reminder.objects.filter(
+                pk__in=reminder_ids,
+                claim_token=token,
+                delivery_status=DeliveryStatus.PENDING,
+                phase=Phase.END_OF_DATA,
+            ).update(
+                delivery_status=DeliveryStatus.SENT,
+                phase=Phase.ANSWERED,
+                sent_at=clock.now(),
+                last_error="",
+            )
+        )
+
+
+def _close_quietly(backend) -> None:
+    try:
+        backend.close()
+    except Exception:
+        backend.connection = None
+
+
+def deliver_digests(
+    digests: Sequence[Digest], *, now: datetime, backend=None
+) -> dict[int, Delivery]:
+    """Send each of `digests` (all of one period) at most once, whoever else is trying.
+
+    `now` decides (eligibility, staleness, due dates, the email's "N days ago"); claim leases are
+    measured on the wall clock, because they are about whether a worker is still alive.
+    Returns one Delivery per recipient; failures are recorded `failed` and returned, not raised.
+    """
+    results: dict[int, Delivery] = {}
+    if not digests:
+        return results
+    (period,) = {d.period for d in digests}
+    users = {u.pk: u for u in eligible_recipients([d.recipient_id for d in digests], now)}
+    wanted = {pk for d in digests for pk in (*d.commitment_ids, *d.due_ids)}
+    by_pk = {
+        c.pk: c
+        for c in Commitment.objects.filter(pk__in=wanted).only(
+            "pk", "title", "status", "owner_country_id", "last_reviewed_at", "target_date"
+        )
+    }
+    due_limit = due_by(now)
+    messages: dict[int, EmailMultiAlternatives] = {}
+    listed: dict[int, list[int]] = {}
+    for digest in digests:
+        user = users.get(digest.recipient_id)
+        if user is None:
+            results[digest.recipient_id] = Delivery(Outcome.NOT_ELIGIBLE)
+            continue
+        stale = sorted(
+            (
+                c
+                for pk in set(digest.commitment_ids)
+                if (c := by_pk.get(pk)) and rules.is_stale(c.status, c.last_reviewed_at, now)
+            ),
+            key=lambda c: (c.last_reviewed_at, c.pk),
+        )
+        due = sorted(
+            (
+                c
+                for pk in set(digest.due_ids)
+                if (c := by_pk.get(pk))
+                and not rules.is_final(c.status)
+                and c.target_date is not None
+                and c.target_date <= due_limit
+            ),
+            key=lambda c: (c.target_date, c.pk),
+        )
+        if not stale and not due:
+            results[digest.recipient_id] = Delivery(Outcome.NOTHING_STALE)
+            continue
+        messages[digest.recipient_id] = build_digest_email(
+            user, stale, period=period, now=now, due=due
+        )
+        listed[digest.recipient_id] = [c.pk for c in (*stale, *due)]
+
+    stamp = clock.now()
+    claimed = claim_many(period, listed, stamp=stamp)
+    own_backend = backend is None
+    backend = backend or open_connection()
+    to_confirm: list[int] = []
+    try:
+        for recipient_id, message in messages.items():
+            if recipient_id not in claimed:
+                continue
+            reminder_id, token = claimed[recipient_id]
+            result = _send_claimed(reminder_id, token, message, backend)
+            results[recipient_id] = result
+            if result.outcome is Outcome.SENT:
+                to_confirm.append(reminder_id)
+            if len(to_confirm) >= CONFIRM_EVERY:
+                _confirm_sent(to_confirm, token)
+                to_confirm = []
+    finally:
+        if own_backend:
+            _close_quietly(backend)
+        if to_confirm:
+            _confirm_sent(to_confirm, next(iter(claimed.values()))[1])
+    held = [r for r in messages if r not in claimed]
+    if held:
+        results.update(_held_outcomes(period, held, clock.now()))
+    return results
+
+
+def deliver_digest(digest: Digest, *, now: datetime) -> Delivery:
+    """One digest (the Celery send task). Raises DeliveryFailed when the send failed (recorded
+    `failed`, never `sent`), so that the task retries it."""
+    delivery = deliver_digests([digest], now=now)[digest.recipient_id]
+    if delivery.outcome is Outcome.FAILED:
+        raise DeliveryFailed(delivery.error)
+    return delivery
+
+
+@dataclass
+class RunReport:
+    plan: Plan
+    deliveries: dict[int, Delivery] = field(default_factory=dict)
+
+    @property
+    def period(self) -> str:
+        return self.plan.period
+
+    @property
+    def digests(self) -> list[Digest]:
+        return self.plan.digests
+
+    @property
+    def failures(self) -> dict[int, str]:
+        return {r: d.error for r, d in self.deliveries.items() if d.outcome is Outcome.FAILED}
+
+
+def run_once(now: datetime, *, dry_run: bool = False) -> RunReport:
+    """The whole job in this process, without a broker: plan, then deliver in batches of
+    REMINDER_BATCH_SIZE over one mail connection.
+
+    Used by `send_reminders` and the measurement; the beat task enqueues per recipient instead.
+    """
+    plan = plan_digests(now, clock_now=clock.now(), count_catch_ups=not dry_run)
+    report = RunReport(plan)
+    if dry_run:
+        return report
+    size = settings.REMINDER_BATCH_SIZE
+    backend = open_connection()
+    try:
+        for start in range(0, len(plan.digests), size):
+            batch = plan.digests[start : start + size]
+            report.deliveries.update(deliver_digests(batch, now=now, backend=backend))
+    finally:
+        _close_quietly(backend)
+    return report
