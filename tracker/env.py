@@ -89,8 +89,19 @@ def throttle_rate(name: str, default: str) -> str:
     return value
 
 
-def url_setting(name: str, parse, default: str) -> dict:
-    """One of django-environ's URL parsers (db_url, cache_url, email_url), naming the variable."""
+def url_setting(name: str, parse, schemes: Iterable[str], default: str) -> dict:
+    """One of django-environ's URL parsers (db_url, cache_url, email_url), naming the variable.
+
+    django-environ takes an unknown scheme (`postgress://`) as the name of a backend module, and
+    the mistake only surfaces as an import error on the first query.
+    """
+    value = env.str(name, default=default)
+    scheme = value.partition("://")[0]
+    if scheme not in schemes:
+        raise ImproperlyConfigured(
+            f"{name} is not a usable URL: unknown scheme {scheme!r}"
+            f"; use one of {', '.join(sorted(schemes))}"
+        )
     try:
         return parse(name, default=default)
     except (ImproperlyConfigured, KeyError, ValueError) as exc:

@@ -88,7 +88,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": url_setting("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": url_setting(
+        "DATABASE_URL", env.db_url, env.DB_SCHEMES, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", integer("DATABASE_CONN_MAX_AGE", 60, minimum=0))
@@ -132,7 +134,7 @@ LOGIN_URL = "admin:login"
 # --- Email -------------------------------------------------------------------------------------
 # EMAIL_URL (e.g. smtp://user:pass@host:587/?tls=True) wins; otherwise mail is written as files.
 if "EMAIL_URL" in env:
-    vars().update(url_setting("EMAIL_URL", env.email_url, ""))
+    vars().update(url_setting("EMAIL_URL", env.email_url, env.EMAIL_SCHEMES, ""))
 else:
     EMAIL_BACKEND = env.str(
         "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
@@ -173,7 +175,7 @@ REMINDER_RETRY_BACKOFF_MAX = positive_int("REMINDER_RETRY_BACKOFF_MAX", 600)
 # redis://127.0.0.1:6379/1) wins; the embedded default is a file-based cache under TRACKER_VAR_DIR,
 # which every process on the machine shares and which needs no table or server.
 if "CACHE_URL" in env:
-    CACHES = {"default": url_setting("CACHE_URL", env.cache_url, "")}
+    CACHES = {"default": url_setting("CACHE_URL", env.cache_url, env.CACHE_SCHEMES, "")}
 else:
     CACHES = {
         "default": {
