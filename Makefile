@@ -5,17 +5,24 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve superuser test test-services lint format ci browser-deps node-deps clean
+.PHONY: install install-dev run serve-production superuser test test-services lint format ci \
+	browser-deps node-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# `install`: what the app needs to run; `install-dev`: that plus the test and lint tools.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
 
 # axe-core for the browser tests' accessibility checks, pinned in package-lock.json (npm registry).
 node_modules/.package-lock.json: package.json package-lock.json
@@ -41,25 +48,37 @@ run: install
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST)
 
+# Production: refuse a bad environment (check --deploy), collect the static files with their
+# manifest (hashed names: production pages need it, and the server refuses to start without it),
+# migrate, and serve with gunicorn. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (README,
+# "Production"); the Celery worker and beat run as their own processes.
+GUNICORN_ARGS ?= --workers 4 --worker-class gthread --threads 2
+serve-production: export DJANGO_ENV := production
+serve-production: install
+	$(BIN)/python manage.py check --deploy
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/gunicorn tracker.wsgi:application --bind $(HOST) $(GUNICORN_ARGS)
+
 superuser: install
 	$(BIN)/python manage.py createsuperuser
 
 # The default tier: SQLite, no servers. pytest's exit code 5 (nothing collected) fails too.
-test: install browser-deps node-deps
+test: install-dev browser-deps node-deps
 	$(BIN)/pytest -m "not services" $(PYTEST_ARGS)
 
 # The real-services tier: PostgreSQL, Redis and a real Celery worker (see .ci/run).
-test-services: install browser-deps node-deps
+test-services: install-dev browser-deps node-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-format: install
+format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -80,4 +99,4 @@ benchmark: install benchmark-deps
 	DATABASE_URL=$(BENCHMARK_DATABASE_URL) $(BIN)/python manage.py benchmark $(BENCHMARK_ARGS)
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache control

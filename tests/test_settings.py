@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 BASE_ENV = {
@@ -23,10 +24,38 @@ def manage(*args, **env):
     )
 
 
-def test_production_mode_refuses_to_start_without_a_secret_key():
+def test_production_mode_refuses_to_start_without_a_secret_key_in_one_line():
     result = manage("check", DJANGO_ENV="production", DJANGO_ALLOWED_HOSTS="tracker.example.org")
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "manage.py: configuration error: DJANGO_SECRET_KEY must be set "
+        "(DJANGO_ENV=production has no default)"
+    ]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "reason"),
+    [
+        ("REMINDER_TIMEZONE", "Asia/Almata", "must be an IANA time zone"),
+        ("TIME_ZONE", "Mars/Olympus_Mons", "must be an IANA time zone"),
+        ("COMMITMENT_STALE_DAYS_BY_STATUS", "anounced=60,stalled=14", "unknown status 'anounced'"),
+        ("COMMITMENT_STALE_DAYS_BY_STATUS", "stalled=0", "expected status=days pairs"),
+        ("REMINDER_HOUR", "25", "must be an integer from 0 to 23"),
+        ("REMINDER_MINUTE", "8am", "must be an integer"),
+        ("DJANGO_DEBUG", "ture", "must be true or false"),
+        ("API_THROTTLE_USER", "lots", "must be requests/period"),
+        ("CACHE_URL", "memcahce://127.0.0.1:11211", "is not a usable URL"),
+        ("DATABASE_URL", "postgress://127.0.0.1/x", "is not a usable URL"),
+        ("LOG_LEVEL", "VERBOSE", "must be one of"),
+    ],
+)
+def test_a_bad_value_stops_start_up_in_one_line_naming_the_variable(variable, value, reason):
+    result = manage("check", **{variable: value})
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"manage.py: configuration error: {variable}")
+    assert reason in line
 
 
 def test_production_mode_passes_check_deploy():

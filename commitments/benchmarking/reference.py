@@ -17,8 +17,10 @@ list, not authentication. They are mounted under /bench/ only when BENCHMARK_REF
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.pagination import PageNumberPagination
 
 from commitments.api.authentication import ApiTokenAuthentication
 from commitments.models import Commitment, Country, Evidence, Source
@@ -100,7 +102,14 @@ class PlainCommitmentSerializer(serializers.ModelSerializer):
         return obj.is_stale()
 
 
+class PlainPagination(PageNumberPagination):
+    page_size = PAGE_SIZE
+
+
 class PlainCommitmentViewSet(viewsets.ModelViewSet):
+    # DRF's stock choices, stated here because the project's defaults are the API's own.
+    pagination_class = PlainPagination
+    filter_backends = [DjangoFilterBackend]
     queryset = Commitment.objects.select_related("owner_country").prefetch_related(
         "partner_countries", "evidence__source"
     )

@@ -123,18 +123,10 @@ def free_port() -> int:
 
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
-    if found:
-        return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "wrk"],  # noqa: S607
-            check=True,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-            stdout=subprocess.DEVNULL,
-        )
-        found = shutil.which("wrk")
     if not found:
-        raise RuntimeError("wrk is not installed: `apt-get install wrk` (Debian) and run again.")
+        raise RuntimeError(
+            "wrk is not installed: `make benchmark-deps` (apt-get install wrk) and run again."
+        )
     return found
 
 
@@ -344,7 +336,6 @@ def cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
 
 @contextlib.contextmanager
 def gunicorn(port: int, options: Options) -> Iterator[tuple[str, int]]:
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns without it
     env = {
         **os.environ,
         "BENCHMARK_REFERENCE_VIEWS": "true",
@@ -376,6 +367,13 @@ def gunicorn(port: int, options: Options) -> Iterator[tuple[str, int]]:
         "--log-level",
         "warning",
     ]
+    # Production refuses to serve without collectstatic's manifest (tracker/checks.py).
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
     proc = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
