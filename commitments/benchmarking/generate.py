@@ -455,7 +455,9 @@ def _commitment_row(
     )
 
 
-def _add_links(rng: random.Random, world: _World, rows: _Rows, i: int, cid: int, owner: str):
+def _add_links(
+    rng: random.Random, world: _World, rows: _Rows, i: int, cid: int, owner: str
+) -> None:
     """Partners (the other council member, sometimes one more) and responsible users (one or
     two; one commitment in twenty has none, so its reminder goes to the owner's coordinators)."""
     partners = [c for c in world.codes if c != owner]
