@@ -43,9 +43,9 @@ from commitments.models import (
 from commitments.rules import Status
 
 USERNAME_PREFIX = "gen-user-"
+GENERATOR = SystemActor.DATA_GENERATOR.value  # the "who" of generated history and evidence
 SLUG_PREFIX = "gen-"
 SOURCE_SEED_PREFIX = "generated/"
-GENERATOR = SystemActor.DATA_GENERATOR.value  # the "who" of generated history and evidence
 
 # Owner countries and their weights: the two council members own most commitments.
 COUNTRIES: tuple[tuple[str, str, int], ...] = (
@@ -277,6 +277,289 @@ def _reset_sequences(*models) -> None:
             cursor.execute(sql)
 
 
+# Columns in the order each generated row tuple lists them (COPY needs them named).
+COMMITMENT_COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "description",
+    "owner_country_id",
+    "category",
+    "status",
+    "target_date",
+    "target_amount",
+    "target_unit",
+    "announced_on",
+    "meeting_id",
+    "notes",
+    "created_at",
+    "updated_at",
+    "last_reviewed_at",
+    "version",
+)
+STATUS_CHANGE_COLUMNS = (
+    "commitment_id",
+    "old_status",
+    "new_status",
+    "changed_by_id",
+    "changed_by_system",
+    "changed_at",
+    "note",
+)
+EVIDENCE_COLUMNS = (
+    "commitment_id",
+    "source_id",
+    "quote",
+    "url",
+    "note",
+    "observed_on",
+    "added_by_id",
+    "added_by_system",
+    "created_at",
+)
+
+
+@dataclass
+class _Rows:
+    """Every row to write, as plain tuples, with what the report counts while building them."""
+
+    commitments: list[tuple] = field(default_factory=list)
+    partners: list[tuple] = field(default_factory=list)
+    responsible: list[tuple] = field(default_factory=list)
+    evidence: list[tuple] = field(default_factory=list)
+    history: list[tuple] = field(default_factory=list)
+    counts_by_status: dict[str, int] = field(default_factory=dict)
+    stale: int = 0
+
+
+@dataclass(frozen=True)
+class _World:
+    """What every generated commitment draws from: countries, users, sources, meeting, clock."""
+
+    now: datetime
+    codes: list[str]
+    weights: list[int]
+    user_ids: list[int]
+    source_ids: list[int]
+    sentences_by_source: list[list[str]]
+    meeting_id: int
+    walks: dict[str, dict[int, list[tuple[str, ...]]]]
+    history_per: int
+    evidence_per: int
+
+
+def _check_counts(
+    *,
+    commitments: int,
+    evidence_per: int,
+    history_per: int,
+    users: int,
+    sources: int,
+    stale_share: float,
+) -> None:
+    if commitments < 0 or evidence_per < 0 or history_per < 1 or users < 0 or sources < 1:
+        raise ValueError("counts must be non-negative, with at least one history row and source")
+    if not 0.0 <= stale_share <= 1.0:
+        raise ValueError("stale_share must be between 0 and 1")
+
+
+def _ensure_countries() -> tuple[list[str], list[int]]:
+    """The owner countries (created when missing) and their weights."""
+    for code, name, _ in COUNTRIES:
+        Country.objects.get_or_create(code=code, defaults={"name": name})
+    return [c[0] for c in COUNTRIES], [c[2] for c in COUNTRIES]
+
+
+def _create_sources(
+    rng: random.Random, count: int, now: datetime
+) -> tuple[list[int], list[list[str]]]:
+    """Saved sources' ids, and each one's sentences (the quotes evidence may take from it)."""
+    source_objs, sentences_by_source = _make_sources(rng, count, now)
+    source_objs = Source.objects.bulk_create(source_objs)
+    if source_objs[0].pk is not None:
+        return [s.pk for s in source_objs], sentences_by_source
+    by_file = dict(
+        Source.objects.filter(seed_file__startswith=SOURCE_SEED_PREFIX).values_list(
+            "seed_file", "pk"
+        )
+    )
+    return [by_file[s.seed_file] for s in source_objs], sentences_by_source
+
+
+def _create_meeting(rng: random.Random, seed: int, now: datetime) -> Meeting:
+    return Meeting.objects.create(
+        key=f"generated-{seed}-{rng.randrange(10**9)}",
+        name="Generated council session",
+        held_on=(now - timedelta(days=400)).date(),
+        location="Bishkek",
+    )
+
+
+def _stale_flags(rng: random.Random, commitments: int, stale_share: float) -> list[bool]:
+    """Exactly `round(commitments * stale_share)` True values, shuffled."""
+    stale_count = round(commitments * stale_share)
+    flags = [True] * stale_count + [False] * (commitments - stale_count)
+    rng.shuffle(flags)
+    return flags
+
+
+def _pick_status(rng: random.Random, stale: bool) -> str:
+    """A status drawn by STATUS_WEIGHTS; a stale commitment's is open (final ones never are)."""
+    statuses = [s for s in STATUS_WEIGHTS if not (stale and rules.is_final(s))]
+    return rng.choices(statuses, [STATUS_WEIGHTS[s] for s in statuses])[0]
+
+
+def _review_times(
+    rng: random.Random, status: str, stale: bool, i: int, walk_len: int, now: datetime
+) -> tuple[datetime, datetime]:
+    """(last reviewed, created): past the status's staleness threshold exactly when `stale`."""
+    threshold = rules.stale_after(status)
+    if stale:
+        reviewed = now - threshold - timedelta(days=rng.randint(1, 300), seconds=i % 3600)
+    else:
+        reviewed = now - timedelta(
+            seconds=rng.randint(0, max(0, int(threshold.total_seconds()) - 3600))
+        )
+    created = reviewed - timedelta(days=rng.randint(walk_len, 600))
+    return reviewed, created
+
+
+def _commitment_row(
+    rng: random.Random,
+    world: _World,
+    i: int,
+    cid: int,
+    owner: str,
+    walk: tuple[str, ...],
+    reviewed: datetime,
+    created: datetime,
+) -> tuple:
+    """The commitment's own row, in COMMITMENT_COLUMNS order."""
+    category = Category.values[i % len(Category.values)]
+    thing = _OBJECTS[Category(category)]
+    has_target = i % 4 == 0
+    return (
+        cid,
+        f"{SLUG_PREFIX}{cid}",
+        f"{rng.choice(_VERBS)} {thing} in {rng.choice(_PLACES)} (no. {cid})",
+        f"{owner} commits to {thing}; generated record {cid}.",
+        owner,
+        category,
+        walk[-1],
+        (world.now + timedelta(days=rng.randint(-200, 900))).date() if i % 3 else None,
+        rng.randint(1, 2000) * 1_000_000 if has_target else None,
+        "USD" if has_target else "",
+        created.date(),
+        world.meeting_id if i % 5 == 0 else None,
+        "",
+        created,
+        max(reviewed, created),
+        reviewed,
+        len(walk),
+    )
+
+
+def _add_links(
+    rng: random.Random, world: _World, rows: _Rows, i: int, cid: int, owner: str
+) -> None:
+    """Partners (the other council member, sometimes one more) and responsible users (one or
+    two; one commitment in twenty has none, so its reminder goes to the owner's coordinators)."""
+    partners = [c for c in world.codes if c != owner]
+    first = "KG" if owner == "KZ" else "KZ" if owner == "KG" else partners[0]
+    rows.partners.append((cid, first))
+    if i % 7 == 0:
+        extra = rng.choice(partners)
+        if extra != first:
+            rows.partners.append((cid, extra))
+    user_ids = world.user_ids
+    if user_ids and i % 20 != 0:
+        responsible = user_ids[rng.randrange(len(user_ids))]
+        rows.responsible.append((cid, responsible))
+        if i % 10 == 1:
+            other = user_ids[rng.randrange(len(user_ids))]
+            if other != responsible:
+                rows.responsible.append((cid, other))
+
+
+def _add_history(rows: _Rows, cid: int, walk: tuple[str, ...], created, reviewed) -> None:
+    """One status change per move of `walk`, spread evenly from creation to the last review."""
+    span = max(1, int((reviewed - created).total_seconds()))
+    for step, (old, new) in enumerate(zip(["", *walk[:-1]], walk, strict=True)):
+        at = created + timedelta(seconds=span * step // max(1, len(walk) - 1))
+        rows.history.append((cid, old, new, None, GENERATOR, at, "Generated history."))
+
+
+def _add_evidence(rng: random.Random, world: _World, rows: _Rows, cid: int, created) -> None:
+    """`evidence_per` quotes, each a sentence of its source; the first also has a URL."""
+    for e in range(world.evidence_per):
+        s = rng.randrange(len(world.source_ids))
+        observed: date = (created + timedelta(days=e)).date()
+        rows.evidence.append(
+            (
+                cid,
+                world.source_ids[s],
+                rng.choice(world.sentences_by_source[s]),
+                f"https://gov.example.org/commitments/{cid}/{e}" if e == 0 else "",
+                "",
+                observed,
+                None,
+                GENERATOR,
+                created,
+            )
+        )
+
+
+def _build_rows(rng: random.Random, world: _World, first_id: int, stale_flags: list[bool]) -> _Rows:
+    """Every commitment's rows. The random draws happen in a fixed order, so a seed always
+    gives the same data."""
+    rows = _Rows()
+    for i, stale in enumerate(stale_flags):
+        cid = first_id + i
+        owner = rng.choices(world.codes, world.weights)[0]
+        target = _pick_status(rng, stale)
+        walk = _status_walk(rng, world.walks, target, world.history_per)
+        status = walk[-1]
+        rows.counts_by_status[status] = rows.counts_by_status.get(status, 0) + 1
+        reviewed, created = _review_times(rng, status, stale, i, len(walk), world.now)
+        rows.commitments.append(_commitment_row(rng, world, i, cid, owner, walk, reviewed, created))
+        _add_links(rng, world, rows, i, cid, owner)
+        _add_history(rows, cid, walk, created, reviewed)
+        _add_evidence(rng, world, rows, cid, created)
+        rows.stale += stale
+    return rows
+
+
+def _write_all(rows: _Rows, report: GenerationReport) -> None:
+    """Write the rows (parents first) and count them into `report`."""
+    report.commitments = _write_rows(Commitment, COMMITMENT_COLUMNS, rows.commitments)
+    _reset_sequences(Commitment)
+    report.partner_links = _write_rows(
+        Commitment.partner_countries.through, ["commitment_id", "country_id"], rows.partners
+    )
+    report.responsible_links = _write_rows(
+        Commitment.responsible_users.through, ["commitment_id", "user_id"], rows.responsible
+    )
+    report.status_changes = _write_rows(StatusChange, STATUS_CHANGE_COLUMNS, rows.history)
+    report.evidence = _write_rows(Evidence, EVIDENCE_COLUMNS, rows.evidence)
+    report.stale = rows.stale
+    report.counts_by_status = rows.counts_by_status
+
+
+def _analyze() -> None:
+    """Fresh planner statistics, so the first queries after a bulk load plan as they will later."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (
+            Commitment,
+            Evidence,
+            StatusChange,
+            Commitment.partner_countries.through,
+            Commitment.responsible_users.through,
+        ):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
 @transaction.atomic
 def generate(
     *,
@@ -296,10 +579,14 @@ def generate(
     long (the first row records its creation, `'' -> announced`; an `announced` commitment has only
     that one). With `flush`, everything generated or seeded before is deleted first.
     """
-    if commitments < 0 or evidence_per < 0 or history_per < 1 or users < 0 or sources < 1:
-        raise ValueError("counts must be non-negative, with at least one history row and source")
-    if not 0.0 <= stale_share <= 1.0:
-        raise ValueError("stale_share must be between 0 and 1")
+    _check_counts(
+        commitments=commitments,
+        evidence_per=evidence_per,
+        history_per=history_per,
+        users=users,
+        sources=sources,
+        stale_share=stale_share,
+    )
     started = time.perf_counter()
     now = now or timezone.now()
     rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
@@ -307,198 +594,26 @@ def generate(
     if flush:
         flush_domain_data()
 
-    for code, name, _ in COUNTRIES:
-        Country.objects.get_or_create(code=code, defaults={"name": name})
-    codes = [c[0] for c in COUNTRIES]
-    weights = [c[2] for c in COUNTRIES]
-
-    user_rows = _make_users(users, codes)
-    user_ids = [u.pk for u in user_rows]
-    report.users = len(user_ids)
-
-    source_objs, sentences_by_source = _make_sources(rng, sources, now)
-    source_objs = Source.objects.bulk_create(source_objs)
-    if source_objs[0].pk is None:
-        by_file = dict(
-            Source.objects.filter(seed_file__startswith=SOURCE_SEED_PREFIX).values_list(
-                "seed_file", "pk"
-            )
-        )
-        source_ids = [by_file[s.seed_file] for s in source_objs]
-    else:
-        source_ids = [s.pk for s in source_objs]
-    report.sources = len(source_ids)
-    meeting = Meeting.objects.create(
-        key=f"generated-{seed}-{rng.randrange(10**9)}",
-        name="Generated council session",
-        held_on=(now - timedelta(days=400)).date(),
-        location="Bishkek",
+    codes, weights = _ensure_countries()
+    user_ids = [u.pk for u in _make_users(users, codes)]
+    source_ids, sentences_by_source = _create_sources(rng, sources, now)
+    world = _World(
+        now=now,
+        codes=codes,
+        weights=weights,
+        user_ids=user_ids,
+        source_ids=source_ids,
+        sentences_by_source=sentences_by_source,
+        meeting_id=_create_meeting(rng, seed, now).pk,
+        walks=_walks_by_target(max(history_per, 4)),
+        history_per=history_per,
+        evidence_per=evidence_per,
     )
+    report.users, report.sources = len(user_ids), len(source_ids)
 
     first_id = _next_id(Commitment)
-    stale_count = round(commitments * stale_share)
-    stale_flags = [True] * stale_count + [False] * (commitments - stale_count)
-    rng.shuffle(stale_flags)
-    categories = Category.values
-    walks = _walks_by_target(max(history_per, 4))
-    all_statuses = list(STATUS_WEIGHTS)
-    open_statuses = [s for s in all_statuses if not rules.is_final(s)]
-
-    commitment_rows: list[tuple] = []
-    partner_rows: list[tuple] = []
-    responsible_rows: list[tuple] = []
-    evidence_rows: list[tuple] = []
-    history_rows: list[tuple] = []
-    counts_by_status: dict[str, int] = {}
-    for i in range(commitments):
-        cid = first_id + i
-        owner = rng.choices(codes, weights)[0]
-        category = categories[i % len(categories)]
-        stale = stale_flags[i]
-        if stale:
-            target = rng.choices(open_statuses, [STATUS_WEIGHTS[s] for s in open_statuses])[0]
-        else:
-            target = rng.choices(all_statuses, [STATUS_WEIGHTS[s] for s in all_statuses])[0]
-        walk = _status_walk(rng, walks, target, history_per)
-        status = walk[-1]
-        counts_by_status[status] = counts_by_status.get(status, 0) + 1
-        threshold = rules.stale_after(status)
-        if stale:
-            reviewed = now - threshold - timedelta(days=rng.randint(1, 300), seconds=i % 3600)
-        else:
-            reviewed = now - timedelta(
-                seconds=rng.randint(0, max(0, int(threshold.total_seconds()) - 3600))
-            )
-        created = reviewed - timedelta(days=rng.randint(len(walk), 600))
-        updated = max(reviewed, created)
-        has_target = i % 4 == 0
-        commitment_rows.append(
-            (
-                cid,
-                f"{SLUG_PREFIX}{cid}",
-                f"{rng.choice(_VERBS)} {_OBJECTS[Category(category)]} "
-                f"in {rng.choice(_PLACES)} (no. {cid})",
-                f"{owner} commits to {_OBJECTS[Category(category)]}; generated record {cid}.",
-                owner,
-                category,
-                status,
-                (now + timedelta(days=rng.randint(-200, 900))).date() if i % 3 else None,
-                rng.randint(1, 2000) * 1_000_000 if has_target else None,
-                "USD" if has_target else "",
-                created.date(),
-                meeting.pk if i % 5 == 0 else None,
-                "",
-                created,
-                updated,
-                reviewed,
-                len(walk),
-            )
-        )
-        partners = [c for c in codes if c != owner]
-        partner_rows.append(
-            (cid, "KG" if owner == "KZ" else "KZ" if owner == "KG" else partners[0])
-        )
-        if i % 7 == 0:
-            extra = rng.choice(partners)
-            if extra != partner_rows[-1][1]:
-                partner_rows.append((cid, extra))
-        if user_ids and i % 20 != 0:  # one in twenty has nobody: it goes to coordinators
-            responsible = user_ids[rng.randrange(len(user_ids))]
-            responsible_rows.append((cid, responsible))
-            if i % 10 == 1:
-                other = user_ids[rng.randrange(len(user_ids))]
-                if other != responsible:
-                    responsible_rows.append((cid, other))
-        span = max(1, int((reviewed - created).total_seconds()))
-        for step, (old, new) in enumerate(zip(["", *walk[:-1]], walk, strict=True)):
-            at = created + timedelta(seconds=span * step // max(1, len(walk) - 1))
-            history_rows.append((cid, old, new, None, GENERATOR, at, "Generated history."))
-        for e in range(evidence_per):
-            s = rng.randrange(len(source_ids))
-            observed: date = (created + timedelta(days=e)).date()
-            evidence_rows.append(
-                (
-                    cid,
-                    source_ids[s],
-                    rng.choice(sentences_by_source[s]),
-                    f"https://gov.example.org/commitments/{cid}/{e}" if e == 0 else "",
-                    "",
-                    observed,
-                    None,
-                    GENERATOR,
-                    created,
-                )
-            )
-        report.stale += stale
-
-    report.commitments = _write_rows(
-        Commitment,
-        [
-            "id",
-            "slug",
-            "title",
-            "description",
-            "owner_country_id",
-            "category",
-            "status",
-            "target_date",
-            "target_amount",
-            "target_unit",
-            "announced_on",
-            "meeting_id",
-            "notes",
-            "created_at",
-            "updated_at",
-            "last_reviewed_at",
-            "version",
-        ],
-        commitment_rows,
-    )
-    _reset_sequences(Commitment)
-    report.partner_links = _write_rows(
-        Commitment.partner_countries.through, ["commitment_id", "country_id"], partner_rows
-    )
-    report.responsible_links = _write_rows(
-        Commitment.responsible_users.through, ["commitment_id", "user_id"], responsible_rows
-    )
-    report.status_changes = _write_rows(
-        StatusChange,
-        [
-            "commitment_id",
-            "old_status",
-            "new_status",
-            "changed_by_id",
-            "changed_by_system",
-            "changed_at",
-            "note",
-        ],
-        history_rows,
-    )
-    report.evidence = _write_rows(
-        Evidence,
-        [
-            "commitment_id",
-            "source_id",
-            "quote",
-            "url",
-            "note",
-            "observed_on",
-            "added_by_id",
-            "added_by_system",
-            "created_at",
-        ],
-        evidence_rows,
-    )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (
-                Commitment,
-                Evidence,
-                StatusChange,
-                Commitment.partner_countries.through,
-                Commitment.responsible_users.through,
-            ):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
-    report.counts_by_status = counts_by_status
+    rows = _build_rows(rng, world, first_id, _stale_flags(rng, commitments, stale_share))
+    _write_all(rows, report)
+    _analyze()
     report.seconds = time.perf_counter() - started
     return report
