@@ -15,26 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import access, rules
+from .fields import EDITABLE, EDITABLE_RELATIONS
 from .models import Commitment, Evidence, Review, Source, StatusChange
 
-# What callers may change on a commitment, in the order forms show it. Status is not here: it
-# changes only through commitment_change_status, with a note.
-EDITABLE_FIELDS: tuple[str, ...] = (
-    "title",
-    "slug",
-    "description",
-    "owner_country",
-    "partner_countries",
-    "category",
-    "target_date",
-    "target_amount",
-    "target_unit",
-    "announced_on",
-    "meeting",
-    "responsible_users",
-    "notes",
-)
-EDITABLE_RELATIONS = frozenset({"partner_countries", "responsible_users"})
+# What callers may change on a commitment, declared in `fields` (as is EDITABLE_RELATIONS). Status
+# is not here: it changes only through commitment_change_status, with a note.
+EDITABLE_FIELDS: tuple[str, ...] = EDITABLE
 
 
 class EditNotAllowed(PermissionDenied):

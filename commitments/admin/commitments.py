@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .. import access, selectors, services
+from .. import access, fields, selectors, services
 from ..models import Commitment, Evidence, ProgressObservation, Review, StatusChange
 from . import actions
 from .forms import DESCRIPTIVE_FIELDS, CommitmentAdminForm
@@ -204,20 +204,7 @@ class CommitmentAdmin(admin.ModelAdmin):
         return [EvidenceInline, ProgressObservationInline, StatusChangeInline, ReviewInline]
 
     def get_fieldsets(self, request, obj=None):
-        described = {
-            "fields": (
-                "title",
-                "slug",
-                "description",
-                ("owner_country", "category"),
-                "partner_countries",
-                ("target_date", "announced_on"),
-                ("target_amount", "target_unit"),
-                "meeting",
-                "responsible_users",
-                "notes",
-            )
-        }
+        described = {"fields": fields.ADMIN_LINES}
         if obj is None:
             return [
                 (None, described),
@@ -229,13 +216,13 @@ class CommitmentAdmin(admin.ModelAdmin):
         return [
             ("Status", {"fields": status_fields}),
             (None, described),
-            ("Record", {"fields": ("last_reviewed_at", "created_at", "updated_at", "version")}),
+            ("Record", {"fields": fields.ADMIN_RECORD}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("current_status", "last_reviewed_at", "created_at", "updated_at", "version")
+        return ("current_status", *fields.ADMIN_RECORD)
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ("title",)} if obj is None else {}
