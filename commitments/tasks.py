@@ -15,9 +15,8 @@ from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
 
-from . import reminders
+from . import clock, reminders
 
 # Errors worth another try: the mail server is down, refuses for now, or the network failed.
 RETRYABLE = (
@@ -30,7 +29,7 @@ RETRYABLE = (
 
 
 def _moment(now: str | None) -> datetime:
-    return datetime.fromisoformat(now) if now else timezone.now()
+    return clock.parse_moment(now) if now else clock.now()
 
 
 @shared_task(

@@ -4,22 +4,18 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from commitments import reminders
+from commitments import clock, reminders
 from commitments.models import Commitment
 
 
 def _moment(value: str | None) -> datetime:
     if not value:
-        return timezone.now()
+        return clock.now()
     try:
-        moment = datetime.fromisoformat(value)
+        return clock.parse_moment(value)
     except ValueError as exc:
         raise CommandError(f"--now: {value!r} is not an ISO 8601 date-time.") from exc
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
 
 
 class Command(BaseCommand):
