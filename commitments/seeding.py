@@ -4,11 +4,17 @@ The load is one transaction and idempotent: records are found by their stable ke
 meeting key, source file, commitment key, evidence source + quote); what exists is left alone, so a
 second run, or a run after staff have updated a commitment, changes nothing. Any problem stops the
 whole run with a message naming the file, the entry and the problem.
+
+Two jobs, one after the other: `_Reader` checks the whole file (types, references between its
+entries, status histories) into plain records without touching a table; `_Writer` then finds or
+creates each record in one transaction, checking what needs the stored rows (quotes against the
+stored source text, the model's own validation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -122,122 +128,181 @@ def _at_noon(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
-class _Loader:
+# --- Reading: the whole file checked and turned into plain records, before anything is written ---
+
+
+@dataclass
+class _CountrySeed:
+    entry: _Entry
+    code: str
+    name: str
+
+
+@dataclass
+class _MeetingSeed:
+    entry: _Entry
+    key: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class _SourceSeed:
+    entry: _Entry
+    file: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class _EvidenceSeed:
+    entry: _Entry
+    source: str  # a declared source file
+    quote: str
+    # Read only for evidence not yet stored: what exists is left alone.
+    fields: Callable[[], dict[str, Any]]
+
+
+@dataclass
+class _ObservationSeed:
+    entry: _Entry
+    evidence: _EvidenceSeed
+    value: Decimal
+    period_start: dt.date
+    period_end: dt.date
+    defaults: dict[str, Any]
+
+
+@dataclass
+class _HistoryStep:
+    old_status: str
+    new_status: str
+    on: dt.date
+    note: str
+    source: str | None  # its title, as stored, is added to the note
+
+
+@dataclass
+class _CommitmentSeed:
+    entry: _Entry
+    key: str
+    owner: str
+    partners: list[str]
+    meeting: str | None
+    fields: dict[str, Any]
+    history: list[_HistoryStep]
+    evidence: list[_EvidenceSeed]
+    observations: list[_ObservationSeed]
+
+
+@dataclass
+class _Seeds:
+    countries: list[_CountrySeed]
+    meetings: list[_MeetingSeed]
+    sources: list[_SourceSeed]
+    commitments: list[_CommitmentSeed]
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    file = str(path)
+    if not path.is_file():
+        raise SeedError(f"{file}: file not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SeedError(f"{file}: not valid YAML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SeedError(f"{file}: not UTF-8 text: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SeedError(f"{file}: top level must be a mapping with 'commitments'")
+    for key in ("countries", "sources", "commitments"):
+        if not isinstance(data.get(key), list) or not data[key]:
+            raise SeedError(f"{file}: '{key}' must be a non-empty list")
+    return data
+
+
+class _Reader:
+    """Checks the seed file's entries and their references to each other; touches no table."""
+
     def __init__(self, directory: Path):
         self.directory = directory
-        self.path = directory / SEED_FILE_NAME
-        self.file = str(self.path)
-        self.report = SeedReport()
-        self.countries: dict[str, Country] = {}
-        self.meetings: dict[str, Meeting] = {}
-        self.sources: dict[str, Source] = {}
+        self.file = str(directory / SEED_FILE_NAME)
+        self.countries: dict[str, None] = {}  # declared codes, in order
+        self.meetings: set[str] = set()
+        self.sources: set[str] = set()
 
-    def read(self) -> dict[str, Any]:
-        if not self.path.is_file():
-            raise SeedError(f"{self.file}: file not found")
-        try:
-            data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise SeedError(f"{self.file}: not valid YAML: {exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise SeedError(f"{self.file}: not UTF-8 text: {exc}") from exc
-        if not isinstance(data, dict):
-            raise SeedError(f"{self.file}: top level must be a mapping with 'commitments'")
-        for key in ("countries", "sources", "commitments"):
-            if not isinstance(data.get(key), list) or not data[key]:
-                raise SeedError(f"{self.file}: '{key}' must be a non-empty list")
-        return data
+    def entries(self, data: dict[str, Any], kind: str) -> list[_Entry]:
+        return [
+            _Entry(self.file, f"{kind}[{i}]", raw) for i, raw in enumerate(data.get(kind) or [])
+        ]
 
-    def load(self) -> SeedReport:
-        data = self.read()
-        for i, raw in enumerate(data["countries"]):
-            self.load_country(_Entry(self.file, f"countries[{i}]", raw))
-        for i, raw in enumerate(data.get("meetings") or []):
-            self.load_meeting(_Entry(self.file, f"meetings[{i}]", raw))
-        for i, raw in enumerate(data["sources"]):
-            self.load_source(_Entry(self.file, f"sources[{i}]", raw))
+    def read(self) -> _Seeds:
+        data = _read_file(self.directory / SEED_FILE_NAME)
+        countries = [self.country(entry) for entry in self.entries(data, "countries")]
+        meetings = [self.meeting(entry) for entry in self.entries(data, "meetings")]
+        sources = [self.source(entry) for entry in self.entries(data, "sources")]
         seen: set[str] = set()
-        for i, raw in enumerate(data["commitments"]):
-            entry = _Entry(self.file, f"commitments[{i}]", raw)
+        commitments = []
+        for i, entry in enumerate(self.entries(data, "commitments")):
             key = entry.str("key")
             entry.where = f"commitments[{i}] (key '{key}')"
             if key in seen:
                 entry.fail("duplicate key")
             seen.add(key)
-            self.load_commitment(entry, key)
-        return self.report
+            commitments.append(self.commitment(entry, key))
+        return _Seeds(countries, meetings, sources, commitments)
 
-    def create(self, entry: _Entry, obj):
-        """Validate a new record as the model would and save it, or stop naming the entry."""
-        try:
-            obj.full_clean()
-        except ValidationError as exc:
-            entry.fail(_describe(exc))
-        obj.save()
-        return obj
+    def country(self, entry: _Entry) -> _CountrySeed:
+        seed = _CountrySeed(entry, entry.str("code"), entry.str("name"))
+        self.countries[seed.code] = None
+        return seed
 
-    def load_country(self, entry: _Entry) -> None:
-        code, name = entry.str("code"), entry.str("name")
-        country = Country.objects.filter(code=code).first()
-        created = country is None
-        if created:
-            country = self.create(entry, Country(code=code, name=name))
-        self.countries[code] = country
-        self.report.count("countries", created)
-
-    def load_meeting(self, entry: _Entry) -> None:
+    def meeting(self, entry: _Entry) -> _MeetingSeed:
         key = entry.str("key")
-        defaults = {
+        fields = {
             "name": entry.str("name"),
             "held_on": entry.date("held_on"),
             "location": entry.str("location", required=False),
         }
-        obj, created = Meeting.objects.get_or_create(key=key, defaults=defaults)
-        self.meetings[key] = obj
-        self.report.count("meetings", created)
+        self.meetings.add(key)
+        return _MeetingSeed(entry, key, fields)
 
-    def load_source(self, entry: _Entry) -> None:
+    def source(self, entry: _Entry) -> _SourceSeed:
         name = entry.str("file")
         path = self.directory / name
         if Path(name).name != name or not path.is_file():
             entry.fail(f"source file '{name}' not found in {self.directory}")
         text = path.read_text(encoding="utf-8")
-        defaults = {
+        fields = {
             "title": entry.str("title"),
             "publisher": entry.str("publisher", required=False),
             "published_on": entry.date("published_on"),
             "url": entry.str("url", required=False),
             "text": text,
         }
-        source = Source.objects.filter(seed_file=name).first()
-        created = source is None
-        if created:
-            source = self.create(entry, Source(seed_file=name, **defaults))
-        self.sources[name] = source
-        self.report.count("sources", created)
+        self.sources.add(name)
+        return _SourceSeed(entry, name, fields)
 
-    def country(self, entry: _Entry, code: Any) -> Country:
+    def country_code(self, entry: _Entry, code: Any) -> str:
         if code not in self.countries:
             entry.fail(f"unknown country '{code}' (declared: {', '.join(self.countries)})")
-        return self.countries[code]
+        return code
 
-    def source(self, entry: _Entry, name: Any) -> Source:
+    def source_file(self, entry: _Entry, name: Any) -> str:
         if name not in self.sources:
             entry.fail(f"unknown source '{name}' (declare it under 'sources')")
-        return self.sources[name]
+        return name
 
-    def load_commitment(self, entry: _Entry, key: str) -> None:
-        owner = self.country(entry, entry.str("owner"))
-        partners = [self.country(entry, code) for code in entry.list("partners")]
+    def commitment(self, entry: _Entry, key: str) -> _CommitmentSeed:
+        owner = self.country_code(entry, entry.str("owner"))
+        partners = [self.country_code(entry, code) for code in entry.list("partners")]
         status = entry.str("status")
         if status not in rules.Status.values:
             entry.fail(f"unknown status '{status}' (valid: {', '.join(rules.Status.values)})")
         category = entry.str("category")
         if category not in Category.values:
             entry.fail(f"unknown category '{category}' (valid: {', '.join(Category.values)})")
-        meeting_key = entry.data.get("meeting")
-        if meeting_key is not None and meeting_key not in self.meetings:
-            entry.fail(f"unknown meeting '{meeting_key}'")
+        meeting = entry.data.get("meeting")
+        if meeting is not None and meeting not in self.meetings:
+            entry.fail(f"unknown meeting '{meeting}'")
         evidence_entries = [
             _Entry(self.file, f"{entry.where}.evidence[{j}]", raw)
             for j, raw in enumerate(entry.list("evidence"))
@@ -245,52 +310,33 @@ class _Loader:
         if not evidence_entries:
             entry.fail("a commitment needs at least one piece of evidence")
         history = self.history(entry, status)
-
-        commitment = Commitment(
-            slug=key,
-            title=entry.str("title"),
-            description=entry.str("description", required=False),
-            owner_country=owner,
-            category=category,
-            status=status,
-            target_date=entry.date("target_date", required=False),
-            target_amount=entry.decimal("target_amount"),
-            target_unit=entry.str("target_unit", required=False),
-            announced_on=entry.date("announced_on", required=False),
-            meeting=self.meetings.get(meeting_key) if meeting_key else None,
-            notes=entry.str("notes", required=False),
+        fields = {
+            "title": entry.str("title"),
+            "description": entry.str("description", required=False),
+            "category": category,
+            "status": status,
+            "target_date": entry.date("target_date", required=False),
+            "target_amount": entry.decimal("target_amount"),
+            "target_unit": entry.str("target_unit", required=False),
+            "announced_on": entry.date("announced_on", required=False),
+            "notes": entry.str("notes", required=False),
+        }
+        evidence = [self.evidence(e) for e in evidence_entries]
+        observations = [
+            self.observation(_Entry(self.file, f"{entry.where}.observations[{j}]", raw))
+            for j, raw in enumerate(entry.list("observations"))
+        ]
+        return _CommitmentSeed(
+            entry, key, owner, partners, meeting or None, fields, history, evidence, observations
         )
-        existing = Commitment.objects.filter(slug=key).first()
-        if existing is None:
-            self.create(entry, commitment)
-            commitment.partner_countries.set(partners)
-            for change in history:
-                change.commitment = commitment
-            StatusChange.objects.bulk_create(history)
-        else:
-            commitment = existing
-        self.report.count("commitments", existing is None)
 
-        latest_observed: dt.date | None = None
-        for ev_entry in evidence_entries:
-            evidence = self.evidence(ev_entry, commitment)
-            latest_observed = max(filter(None, [latest_observed, evidence.observed_on]))
-        for j, raw in enumerate(entry.list("observations")):
-            self.observation(_Entry(self.file, f"{entry.where}.observations[{j}]", raw), commitment)
-        if existing is None:
-            # The record was last reviewed when its latest evidence appeared, so staleness reflects
-            # how long the public record has been silent, not when the seeds were loaded.
-            Commitment.objects.filter(pk=commitment.pk).update(
-                last_reviewed_at=_at_noon(latest_observed)
-            )
-
-    def history(self, entry: _Entry, status: str) -> list[StatusChange]:
-        changes: list[StatusChange] = []
+    def history(self, entry: _Entry, status: str) -> list[_HistoryStep]:
+        steps: list[_HistoryStep] = []
         previous = ""
-        steps = entry.list("history") or [
+        raw_steps = entry.list("history") or [
             {"status": status, "on": entry.data.get("announced_on"), "note": "Recorded from seeds."}
         ]
-        for k, raw in enumerate(steps):
+        for k, raw in enumerate(raw_steps):
             step = _Entry(self.file, f"{entry.where}.history[{k}]", raw)
             new = step.str("status")
             if new not in rules.Status.values:
@@ -304,67 +350,176 @@ class _Loader:
                 step.data.setdefault("on", step.data.pop(True))
             on = step.date("on", required=False) or timezone.localdate()
             note = step.str("note", required=False)
-            if step.data.get("source"):
-                source = self.source(step, step.data["source"])
-                note = f"{note} (source: {source.title})" if note else f"Source: {source.title}"
-            changes.append(
-                StatusChange(
-                    old_status=previous,
-                    new_status=new,
-                    changed_at=_at_noon(on),
-                    note=note,
-                    **ACTOR.history("changed_by"),
-                )
-            )
+            source = step.data.get("source")
+            if source:
+                self.source_file(step, source)
+            steps.append(_HistoryStep(previous, new, on, note, source or None))
             previous = new
         if previous != status:
             entry.fail(f"history ends at '{previous}' but status is '{status}'")
-        return changes
+        return steps
 
-    def evidence(self, entry: _Entry, commitment: Commitment) -> Evidence:
-        source = self.source(entry, entry.str("source"))
-        quote = entry.str("quote")
-        if not source.contains_quote(quote):
-            entry.fail(f"quote not found verbatim in source '{source.seed_file}': {quote!r}")
+    def evidence(self, entry: _Entry) -> _EvidenceSeed:
+        source = self.source_file(entry, entry.str("source"))
+
+        def fields() -> dict[str, Any]:
+            return {
+                "note": entry.str("note", required=False),
+                "url": entry.str("url", required=False),
+                "observed_on": entry.date("observed_on", required=False),
+            }
+
+        return _EvidenceSeed(entry, source, entry.str("quote"), fields)
+
+    def observation(self, entry: _Entry) -> _ObservationSeed:
+        value = entry.decimal("value")
+        if value is None:
+            entry.fail("missing required field 'value'")
+        evidence = self.evidence(entry)
+        start, end = entry.date("period_start"), entry.date("period_end")
+        if start > end:
+            entry.fail("period_start is after period_end")
+        defaults = {
+            "unit": entry.str("unit"),
+            "period_label": entry.str("period_label", required=False),
+            "note": entry.str("note", required=False),
+        }
+        return _ObservationSeed(entry, evidence, value, start, end, defaults)
+
+
+# --- Writing: find each record by its stable key, create what is missing, leave the rest alone ---
+
+
+class _Writer:
+    def __init__(self):
+        self.report = SeedReport()
+        self.countries: dict[str, Country] = {}
+        self.meetings: dict[str, Meeting] = {}
+        self.sources: dict[str, Source] = {}
+
+    def write(self, seeds: _Seeds) -> SeedReport:
+        for country in seeds.countries:
+            self.country(country)
+        for meeting in seeds.meetings:
+            self.meeting(meeting)
+        for source in seeds.sources:
+            self.source(source)
+        for commitment in seeds.commitments:
+            self.commitment(commitment)
+        return self.report
+
+    def create(self, entry: _Entry, obj):
+        """Validate a new record as the model would and save it, or stop naming the entry."""
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            entry.fail(_describe(exc))
+        obj.save()
+        return obj
+
+    def country(self, seed: _CountrySeed) -> None:
+        country = Country.objects.filter(code=seed.code).first()
+        created = country is None
+        if created:
+            country = self.create(seed.entry, Country(code=seed.code, name=seed.name))
+        self.countries[seed.code] = country
+        self.report.count("countries", created)
+
+    def meeting(self, seed: _MeetingSeed) -> None:
+        obj, created = Meeting.objects.get_or_create(key=seed.key, defaults=seed.fields)
+        self.meetings[seed.key] = obj
+        self.report.count("meetings", created)
+
+    def source(self, seed: _SourceSeed) -> None:
+        source = Source.objects.filter(seed_file=seed.file).first()
+        created = source is None
+        if created:
+            source = self.create(seed.entry, Source(seed_file=seed.file, **seed.fields))
+        self.sources[seed.file] = source
+        self.report.count("sources", created)
+
+    def commitment(self, seed: _CommitmentSeed) -> None:
+        commitment = Commitment.objects.filter(slug=seed.key).first()
+        created = commitment is None
+        if created:
+            commitment = self.new_commitment(seed)
+        self.report.count("commitments", created)
+        evidence = [self.evidence(e, commitment) for e in seed.evidence]
+        for observation in seed.observations:
+            self.observation(observation, commitment)
+        if created:
+            # The record was last reviewed when its latest evidence appeared, so staleness reflects
+            # how long the public record has been silent, not when the seeds were loaded.
+            latest_observed = max(filter(None, (e.observed_on for e in evidence)))
+            Commitment.objects.filter(pk=commitment.pk).update(
+                last_reviewed_at=_at_noon(latest_observed)
+            )
+
+    def new_commitment(self, seed: _CommitmentSeed) -> Commitment:
+        commitment = Commitment(
+            slug=seed.key,
+            owner_country=self.countries[seed.owner],
+            meeting=self.meetings[seed.meeting] if seed.meeting else None,
+            **seed.fields,
+        )
+        self.create(seed.entry, commitment)
+        commitment.partner_countries.set([self.countries[code] for code in seed.partners])
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    commitment=commitment,
+                    old_status=step.old_status,
+                    new_status=step.new_status,
+                    changed_at=_at_noon(step.on),
+                    note=self.history_note(step),
+                    **ACTOR.history("changed_by"),
+                )
+                for step in seed.history
+            ]
+        )
+        return commitment
+
+    def history_note(self, step: _HistoryStep) -> str:
+        if step.source is None:
+            return step.note
+        title = self.sources[step.source].title
+        return f"{step.note} (source: {title})" if step.note else f"Source: {title}"
+
+    def evidence(self, seed: _EvidenceSeed, commitment: Commitment) -> Evidence:
+        source = self.sources[seed.source]
+        if not source.contains_quote(seed.quote):
+            seed.entry.fail(
+                f"quote not found verbatim in source '{source.seed_file}': {seed.quote!r}"
+            )
         evidence = Evidence.objects.filter(
-            commitment=commitment, source=source, quote=quote
+            commitment=commitment, source=source, quote=seed.quote
         ).first()
         created = evidence is None
         if created:
+            fields = seed.fields()
+            fields["observed_on"] = fields["observed_on"] or source.published_on
             evidence = self.create(
-                entry,
+                seed.entry,
                 Evidence(
                     commitment=commitment,
                     source=source,
-                    quote=quote,
-                    note=entry.str("note", required=False),
-                    url=entry.str("url", required=False),
-                    observed_on=entry.date("observed_on", required=False) or source.published_on,
+                    quote=seed.quote,
+                    **fields,
                     **ACTOR.history("added_by"),
                 ),
             )
         self.report.count("evidence", created)
         return evidence
 
-    def observation(self, entry: _Entry, commitment: Commitment) -> None:
-        value = entry.decimal("value")
-        if value is None:
-            entry.fail("missing required field 'value'")
-        evidence = self.evidence(entry, commitment)
-        start, end = entry.date("period_start"), entry.date("period_end")
-        if start > end:
-            entry.fail("period_start is after period_end")
+    def observation(self, seed: _ObservationSeed, commitment: Commitment) -> None:
+        evidence = self.evidence(seed.evidence, commitment)
         _, created = ProgressObservation.objects.get_or_create(
             commitment=commitment,
             evidence=evidence,
-            period_start=start,
-            period_end=end,
-            value=value,
-            defaults={
-                "unit": entry.str("unit"),
-                "period_label": entry.str("period_label", required=False),
-                "note": entry.str("note", required=False),
-            },
+            period_start=seed.period_start,
+            period_end=seed.period_end,
+            value=seed.value,
+            defaults=seed.defaults,
         )
         self.report.count("observations", created)
 
@@ -377,5 +532,6 @@ def _describe(exc: ValidationError) -> str:
 
 def load_seeds(directory: Path) -> SeedReport:
     """Load `directory/commitments.yaml` and the articles it names, all or nothing."""
+    seeds = _Reader(Path(directory)).read()
     with transaction.atomic():
-        return _Loader(Path(directory)).load()
+        return _Writer().write(seeds)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from . import rules
+from . import fields, rules
 from .models import (
     Commitment,
     CommitmentQuerySet,
@@ -231,24 +231,7 @@ def commitment_export(queryset: CommitmentQuerySet) -> CommitmentQuerySet:
 
 # The API list reads plain rows, not model instances: a page of 50 commitments with their 150
 # evidence rows built ~400 instances and their related managers per request, half the list's time.
-API_COMMITMENT_COLUMNS = (
-    "id",
-    "slug",
-    "title",
-    "description",
-    "owner_country_id",
-    "category",
-    "status",
-    "target_date",
-    "target_amount",
-    "target_unit",
-    "announced_on",
-    "notes",
-    "last_reviewed_at",
-    "created_at",
-    "updated_at",
-    "version",
-)
+API_COMMITMENT_COLUMNS = fields.API_COLUMNS
 API_EVIDENCE_COLUMNS = (
     "id",
     "commitment_id",

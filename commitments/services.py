@@ -21,29 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from . import access, rules
 from .access import EditNotAllowed  # noqa: F401 (callers catch services.EditNotAllowed)
 from .actors import Actor
+from .fields import EDITABLE, EDITABLE_RELATIONS
 from .models import Commitment, Country, Evidence, Review, Source, StatusChange
 
 if TYPE_CHECKING:
     from .actors import ActorLike
 
-# What callers may change on a commitment, in the order forms show it. Status is not here: it
-# changes only through commitment_change_status, with a note.
-EDITABLE_FIELDS: tuple[str, ...] = (
-    "title",
-    "slug",
-    "description",
-    "owner_country",
-    "partner_countries",
-    "category",
-    "target_date",
-    "target_amount",
-    "target_unit",
-    "announced_on",
-    "meeting",
-    "responsible_users",
-    "notes",
-)
-EDITABLE_RELATIONS = frozenset({"partner_countries", "responsible_users"})
+# What callers may change on a commitment, declared in `fields` (as is EDITABLE_RELATIONS). Status
+# is not here: it changes only through commitment_change_status, with a note.
+EDITABLE_FIELDS: tuple[str, ...] = EDITABLE
 COUNTRY_FIELDS = frozenset({"owner_country", "partner_countries"})
 
 # Messages the interfaces show as they are; the tests assert these constants.

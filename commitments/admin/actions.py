@@ -3,35 +3,48 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from operator import attrgetter
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import models
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from .. import access, selectors, services
+from .. import access, fields, selectors, services
 from ..models import Commitment
 from ..rules import Status
 from .forms import BulkStatusChangeForm, transition_errors
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# How the export prints a relation: countries by their codes, a meeting by its name.
+_RELATION_CELLS: dict[str, Callable[[Commitment], object]] = {
+    "owner_country": lambda c: c.owner_country.code,
+    "partner_countries": lambda c: " ".join(p.code for p in c.partner_countries.all()),
+    "meeting": lambda c: c.meeting.name if c.meeting else "",
+}
+
+
+def _cell(name: str) -> Callable[[Commitment], object]:
+    """How the export prints one of `fields.CSV`: a relation as above, a date-time in ISO 8601,
+    anything else as its value."""
+    field = Commitment._meta.get_field(name)
+    if field.is_relation:
+        if name not in _RELATION_CELLS:
+            raise ImproperlyConfigured(f"The CSV export does not know how to print {name!r}.")
+        return _RELATION_CELLS[name]
+    if isinstance(field, models.DateTimeField):
+        get = attrgetter(field.attname)
+        return lambda c: None if get(c) is None else get(c).isoformat()
+    return attrgetter(field.attname)
+
+
+_FIELD_CELLS = tuple(_cell(name) for name in fields.CSV)
 CSV_HEADER = (
-    "id",
-    "slug",
-    "title",
-    "owner_country",
-    "partner_countries",
-    "category",
-    "status",
-    "target_date",
-    "target_amount",
-    "target_unit",
-    "announced_on",
-    "meeting",
-    "last_reviewed_at",
+    *fields.CSV,
     "stale",
     "evidence_count",
     "evidence_urls",
@@ -139,19 +152,7 @@ def csv_rows(queryset, now) -> Iterator[list[str]]:
         sources = [e.source for e in evidence if e.source is not None]
         stale = c.stale if hasattr(c, "stale") else c.is_stale(now)
         row = [
-            c.pk,
-            c.slug,
-            c.title,
-            c.owner_country.code,
-            " ".join(p.code for p in c.partner_countries.all()),
-            c.category,
-            c.status,
-            c.target_date,
-            c.target_amount,
-            c.target_unit,
-            c.announced_on,
-            c.meeting.name if c.meeting else "",
-            c.last_reviewed_at.isoformat(),
+            *(cell(c) for cell in _FIELD_CELLS),
             "yes" if stale else "no",
             len(evidence),
             " | ".join(_unique(e.url for e in evidence)),

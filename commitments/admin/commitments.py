@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, selectors
+from .. import access, fields, selectors
 from ..models import Commitment
 from . import actions
 from .forms import CommitmentAdminForm
@@ -22,19 +22,6 @@ INTERNAL_NOTES_HELP = _(
     "Internal: curators' working notes (reasoning, where sources disagree). Never shown on the "
     "public pages or in the feeds."
 )
-DESCRIBED_FIELDS = (
-    "title",
-    "slug",
-    "description",
-    ("owner_country", "category"),
-    "partner_countries",
-    ("target_date", "announced_on"),
-    ("target_amount", "target_unit"),
-    "meeting",
-    "responsible_users",
-    "notes",
-)
-RECORD_FIELDS = ("last_reviewed_at", "created_at", "updated_at", "version")
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -138,7 +125,7 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, admin.Model
         return [EvidenceInline, ProgressObservationInline, StatusChangeInline, ReviewInline]
 
     def get_fieldsets(self, request, obj=None):
-        described = {"fields": DESCRIBED_FIELDS}
+        described = {"fields": fields.ADMIN_LINES}
         if obj is None:
             return [(None, described), ("Status", {"fields": ("status", "status_note")})]
         status_fields = ("current_status",)
@@ -147,11 +134,13 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, admin.Model
         return [
             ("Status", {"fields": status_fields}),
             (None, described),
-            ("Record", {"fields": RECORD_FIELDS}),
+            ("Record", {"fields": fields.ADMIN_RECORD}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else ("current_status", *RECORD_FIELDS)
+        if obj is None:
+            return ()
+        return ("current_status", *fields.ADMIN_RECORD)
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ("title",)} if obj is None else {}

@@ -9,14 +9,20 @@ values to `services`, which validate against the model and save.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from operator import itemgetter
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from commitments import fields as commitment_fields
 from commitments import rules, selectors
 from commitments.models import Category, Commitment, Country, Source, http_url_validator
 
@@ -76,6 +82,11 @@ class Links:
     def dt(self, value) -> str | None:
         return value.astimezone(self.tz).isoformat() if value is not None else None
 
+    @cached_property
+    def commitment_formats(self) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+        """(key, format) of each formatted key of a commitment, bound to this request."""
+        return tuple((key, make(self)) for key, make in _FORMATS)
+
 
 def links_from(context) -> Links:
     links = context.get("links")
@@ -129,20 +140,22 @@ class EvidenceSerializer(serializers.Serializer):
 
 
 def evidence_data(evidence, links: Links) -> dict:
-    return evidence_row_data(
-        {
-            "id": evidence.pk,
-            "commitment_id": evidence.commitment_id,
-            "source_id": evidence.source_id,
-            "source__title": evidence.source.title if evidence.source_id else None,
-            "quote": evidence.quote,
-            "url": evidence.url,
-            "note": evidence.note,
-            "observed_on": evidence.observed_on,
-            "added_by_id": evidence.added_by_id,
-        },
-        links,
-    )
+    return evidence_row_data(_evidence_columns(evidence), links)
+
+
+def _evidence_columns(evidence) -> dict:
+    """A loaded Evidence as a row of selectors.API_EVIDENCE_COLUMNS."""
+    return {
+        "id": evidence.pk,
+        "commitment_id": evidence.commitment_id,
+        "source_id": evidence.source_id,
+        "source__title": evidence.source.title if evidence.source_id else None,
+        "quote": evidence.quote,
+        "url": evidence.url,
+        "note": evidence.note,
+        "observed_on": evidence.observed_on,
+        "added_by_id": evidence.added_by_id,
+    }
 
 
 def evidence_row_data(e: dict, links: Links) -> dict:
@@ -164,40 +177,111 @@ def evidence_row_data(e: dict, links: Links) -> dict:
     }
 
 
-class CommitmentSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+# --- The commitment as the API shows it ------------------------------------------------------
+#
+# Its model fields are those `commitment_fields` marks `api`, each shown as its model type says.
+# The API adds keys of its own, each computed from a column and placed after a model field (or,
+# with "", at the end). `_OUTPUTS` lists once, at import, every key with the column it reads and
+# how it is formatted: the list turns each row into its dict with one zip and a call per formatted
+# key, with no lookups per row. Formats are bound per request to `Links` (URLs, time zone).
+
+Format = Callable[["Links"], Callable[[Any], Any]] | None
+# What the list's rows carry for a many-to-many field (selectors.with_api_relations).
+_MANY_COLUMNS = {"partner_countries": "partner_codes"}
+
+
+def _static(function: Callable[[Any], Any]) -> Format:
+    return lambda links: function
+
+
+def _route(name: str) -> Format:
+    return lambda links: getattr(links, name)
+
+
+def _amount(places: int) -> Callable[[Any], str | None]:
+    spec = f".{places}f"
+    return lambda value: None if value is None else format(value, spec)
+
+
+def _allowed(status: str) -> list[str]:
+    return list(_ALLOWED.get(status, ()))
+
+
+def _evidence_list(links: Links) -> Callable[[list[dict]], list[dict]]:
+    return lambda rows: [evidence_row_data(e, links) for e in rows]
+
+
+_API_EXTRAS: tuple[tuple[str, str, str, Format], ...] = (
+    # (after, key, column, format)
+    ("id", "url", "id", _route("commitment")),
+    ("owner_country", "owner_country_url", "owner_country_id", _route("country")),
+    ("status", "allowed_transitions", "status", _static(_allowed)),
+    ("last_reviewed_at", "is_stale", "stale", None),
+    ("", "evidence", "evidence", _evidence_list),
+    ("", "evidence_url", "id", _route("commitment_evidence")),
+    ("", "history_url", "id", _route("commitment_history")),
+    ("", "transitions_url", "id", _route("commitment_transitions")),
+)
+
+
+def _model_output(name: str) -> tuple[str, Format]:
+    """The column a model field is read from, and how its type is shown."""
+    field = Commitment._meta.get_field(name)
+    if field.many_to_many:
+        if name not in _MANY_COLUMNS:
+            raise ImproperlyConfigured(f"The API's list rows carry no column for {name!r}.")
+        return _MANY_COLUMNS[name], None
+    if isinstance(field, models.DateTimeField):
+        return field.attname, lambda links: links.dt
+    if isinstance(field, models.DateField):
+        return field.attname, _static(_date)
+    if isinstance(field, models.DecimalField):
+        return field.attname, _static(_amount(field.decimal_places))
+    return field.attname, None
+
+
+def _outputs() -> tuple[tuple[str, str, Format], ...]:
+    misplaced = {after for after, *_ in _API_EXTRAS} - {"", *commitment_fields.API}
+    if misplaced:
+        raise ImproperlyConfigured(f"API keys placed after fields it does not show: {misplaced}")
+    outputs = []
+    for name in (*commitment_fields.API, ""):
+        if name:
+            outputs.append((name, *_model_output(name)))
+        outputs.extend(extra[1:] for extra in _API_EXTRAS if extra[0] == name)
+    return tuple(outputs)
+
+
+_OUTPUTS = _outputs()
+COMMITMENT_KEYS: tuple[str, ...] = tuple(key for key, _, _ in _OUTPUTS)
+_READ_COLUMNS = itemgetter(*(column for _, column, _ in _OUTPUTS))
+_FORMATS = tuple((key, format_) for key, _, format_ in _OUTPUTS if format_ is not None)
+
+
+# Documents the commitment in the schema (from the model's fields and these); commitment_row_data
+# writes it.
+class CommitmentSerializer(serializers.ModelSerializer):
     url = serializers.URLField(read_only=True, help_text="This commitment in the API.")
-    slug = serializers.CharField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    description = serializers.CharField(read_only=True)
-    owner_country = serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2 code.")
     owner_country_url = serializers.URLField(read_only=True)
-    partner_countries = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text="ISO codes."
-    )
-    category = serializers.ChoiceField(choices=Category.choices, read_only=True)
-    status = serializers.ChoiceField(choices=rules.Status.choices, read_only=True)
     allowed_transitions = serializers.ListField(
         child=serializers.ChoiceField(choices=rules.Status.choices),
         read_only=True,
         help_text="The statuses this commitment may move to next.",
     )
-    target_date = serializers.DateField(read_only=True, allow_null=True)
-    target_amount = serializers.DecimalField(
-        max_digits=20, decimal_places=2, read_only=True, allow_null=True
-    )
-    target_unit = serializers.CharField(read_only=True)
-    announced_on = serializers.DateField(read_only=True, allow_null=True)
-    notes = serializers.CharField(read_only=True)
-    last_reviewed_at = serializers.DateTimeField(read_only=True)
     is_stale = serializers.BooleanField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
-    version = serializers.IntegerField(read_only=True, help_text="Bumped on every change.")
     evidence = EvidenceSerializer(many=True, read_only=True)
     evidence_url = serializers.URLField(read_only=True)
     history_url = serializers.URLField(read_only=True)
     transitions_url = serializers.URLField(read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = COMMITMENT_KEYS
+        read_only_fields = commitment_fields.API
+        extra_kwargs = {
+            "owner_country": {"help_text": "ISO 3166-1 alpha-2 code."},
+            "partner_countries": {"help_text": "ISO codes."},
+        }
 
     def to_representation(self, commitment):
         return commitment_data(commitment, links_from(self.context))
@@ -208,45 +292,16 @@ def commitment_data(c: Commitment, links: Links) -> dict:
     row = {name: getattr(c, name) for name in selectors.API_COMMITMENT_COLUMNS}
     row["stale"] = c.stale
     row["partner_codes"] = [country.code for country in c.partner_list]
-    return commitment_row_data(
-        row, links, evidence=[evidence_data(e, links) for e in c.evidence_list]
-    )
+    row["evidence"] = [_evidence_columns(e) for e in c.evidence_list]
+    return commitment_row_data(row, links)
 
 
-def commitment_row_data(r: dict, links: Links, *, evidence: list[dict] | None = None) -> dict:
+def commitment_row_data(r: dict, links: Links) -> dict:
     """A row from selectors.commitment_api_rows + with_api_relations, as the API shows it."""
-    pk = r["id"]
-    amount = r["target_amount"]
-    status = r["status"]
-    return {
-        "id": pk,
-        "url": links.commitment(pk),
-        "slug": r["slug"],
-        "title": r["title"],
-        "description": r["description"],
-        "owner_country": r["owner_country_id"],
-        "owner_country_url": links.country(r["owner_country_id"]),
-        "partner_countries": r["partner_codes"],
-        "category": r["category"],
-        "status": status,
-        "allowed_transitions": list(_ALLOWED.get(status, ())),
-        "target_date": _date(r["target_date"]),
-        "target_amount": None if amount is None else f"{amount:.2f}",
-        "target_unit": r["target_unit"],
-        "announced_on": _date(r["announced_on"]),
-        "notes": r["notes"],
-        "last_reviewed_at": links.dt(r["last_reviewed_at"]),
-        "is_stale": r["stale"],
-        "created_at": links.dt(r["created_at"]),
-        "updated_at": links.dt(r["updated_at"]),
-        "version": r["version"],
-        "evidence": evidence
-        if evidence is not None
-        else [evidence_row_data(e, links) for e in r["evidence"]],
-        "evidence_url": links.commitment_evidence(pk),
-        "history_url": links.commitment_history(pk),
-        "transitions_url": links.commitment_transitions(pk),
-    }
+    data = dict(zip(COMMITMENT_KEYS, _READ_COLUMNS(r), strict=True))
+    for key, format_ in links.commitment_formats:
+        data[key] = format_(data[key])
+    return data
 
 
 class SourceSerializer(serializers.Serializer):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,7 +23,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commitments import access, selectors, services
+from commitments import access, clock, selectors, services
 from commitments.models import Commitment, Country, Evidence, Source, StatusChange
 
 from . import filters, serializers
@@ -97,12 +96,18 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
     filterset_class = filters.CommitmentFilter
     lookup_value_regex = r"[0-9]{1,18}"
 
+    filter_backends = [filters.CommitmentFilterBackend]
+    # Only for the schema generator, which reads the model without a request (so without `now`).
+    queryset = Commitment.objects.none()
+
     def initial(self, request, *args, **kwargs):
-        request.api_now = timezone.now()
+        # One moment per request, passed to everything that depends on it, so the `stale`
+        # filter and each commitment's `is_stale` agree.
+        self.now = clock.now()
         super().initial(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.commitment_api_list(now=getattr(self.request, "api_now", None))
+        return selectors.commitment_api_list(now=self.now)
 
     def get_keyset(self, request):
         name = request.query_params.get("ordering") or filters.DEFAULT_COMMITMENT_ORDERING
@@ -134,7 +139,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(selectors.commitment_api_rows()))
-        page = selectors.with_api_relations(page, now=request.api_now)
+        page = selectors.with_api_relations(page, now=self.now)
         links = self.links()
         return self.get_paginated_response(
             [serializers.commitment_row_data(row, links) for row in page]

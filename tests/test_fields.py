@@ -1,0 +1,98 @@
+"""A commitment's fields are declared once, in `commitments.fields`; every other list follows it.
+
+A model field added without a declaration, or a list that stops following the declaration, fails
+here rather than silently leaving the field out of the API, the admin form or the CSV export.
+"""
+
+import csv
+import io
+
+import pytest
+from django.contrib.admin.utils import flatten_fieldsets
+from django.urls import reverse
+
+from commitments import fields, selectors, services
+from commitments.admin import actions
+from commitments.api import serializers
+from commitments.models import Commitment
+from tests.admin_support import change_url, logged_in_staff
+from tests.api.conftest import client_for
+from tests.factories import CommitmentFactory, EvidenceFactory, UserFactory
+
+MODEL_FIELDS = [f.name for f in (*Commitment._meta.fields, *Commitment._meta.many_to_many)]
+
+
+def test_every_model_field_of_a_commitment_is_declared_once():
+    declared = [f.name for f in fields.FIELDS]
+    assert sorted(declared) == sorted(MODEL_FIELDS)
+    assert len(set(declared)) == len(declared)
+
+
+def test_every_declared_field_is_shown_edited_or_kept_for_the_record():
+    # A field nobody may edit and nothing shows would be invisible everywhere.
+    for field in fields.FIELDS:
+        assert field.editable or field.api or field.csv or field.admin_record, field.name
+        if field.admin_beside:
+            assert field.editable and field.admin_beside in fields.EDITABLE, field.name
+
+
+def test_the_services_accept_exactly_the_editable_fields():
+    assert tuple(f.name for f in fields.FIELDS if f.editable) == services.EDITABLE_FIELDS
+    assert {
+        name for name in fields.EDITABLE if Commitment._meta.get_field(name).many_to_many
+    } == services.EDITABLE_RELATIONS
+
+
+def test_the_api_list_reads_the_column_of_every_field_it_shows():
+    columns = {Commitment._meta.get_field(name).attname for name in fields.API}
+    many = {name for name in fields.API if Commitment._meta.get_field(name).many_to_many}
+    assert set(selectors.API_COMMITMENT_COLUMNS) == columns - many
+
+
+@pytest.mark.django_db
+def test_the_api_shows_and_documents_exactly_the_declared_fields_and_its_own_keys(kz, kg):
+    commitment = CommitmentFactory(partners=["KG"], target_amount=5, target_unit="USD")
+    EvidenceFactory(commitment=commitment)
+    api = client_for(UserFactory(username="reader"))
+
+    listed = api.get("/api/v1/commitments/").json()["results"][0]
+    detail = api.get(f"/api/v1/commitments/{commitment.pk}/").json()
+    schema = api.get("/api/v1/schema/", {"format": "json"}).json()
+    documented = list(schema["components"]["schemas"]["Commitment"]["properties"])
+
+    assert list(listed) == list(detail) == documented == list(serializers.COMMITMENT_KEYS)
+    assert set(fields.API) <= set(listed)
+    assert listed == detail
+
+
+@pytest.mark.django_db
+def test_the_admin_form_offers_every_editable_field_and_shows_the_record(client, kz, kg):
+    logged_in_staff(client, "KZ")
+    commitment = CommitmentFactory()
+
+    add = client.get(reverse("admin:commitments_commitment_add"))
+    change = client.get(change_url(commitment))
+
+    for response in (add, change):
+        shown = flatten_fieldsets(response.context["adminform"].fieldsets)
+        assert set(fields.EDITABLE) <= set(shown)
+        form_fields = response.context["adminform"].form.fields
+        assert set(fields.EDITABLE) <= set(form_fields)
+    change_shown = flatten_fieldsets(change.context["adminform"].fieldsets)
+    assert set(fields.ADMIN_RECORD) <= set(change_shown)
+
+
+@pytest.mark.django_db
+def test_the_csv_export_has_a_column_for_every_declared_csv_field(client, kz, kg):
+    logged_in_staff(client, "KZ")
+    commitment = CommitmentFactory(partners=["KG"])
+
+    response = client.post(
+        reverse("admin:commitments_commitment_changelist"),
+        {"action": "export_csv", "_selected_action": [commitment.pk]},
+    )
+    body = b"".join(response.streaming_content).decode()
+    header = next(csv.reader(io.StringIO(body)))
+
+    assert header == list(actions.CSV_HEADER)
+    assert header[: len(fields.CSV)] == list(fields.CSV)
