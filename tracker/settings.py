@@ -204,6 +204,7 @@ CELERY_BEAT_SCHEDULE = {
 # The outbox is dispatched by beat every EVENTS_DISPATCH_INTERVAL seconds and by a kick after each
 # committed change; the beat job alone is enough, so a broker that was down loses nothing.
 EVENTS_DISPATCH_INTERVAL = positive_int("EVENTS_DISPATCH_INTERVAL", 5)
+EVENTS_KICK_ON_COMMIT = env.bool("EVENTS_KICK_ON_COMMIT", default=True)
 # A delivery run sends at most this many events per query, and gives its worker back after
 # EVENTS_DELIVERY_SLICE seconds (re-enqueueing itself when events are left).
 EVENTS_DELIVERY_BATCH = positive_int("EVENTS_DELIVERY_BATCH", 100)
@@ -289,6 +290,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "commitments.rules.Status",
         "CategoryEnum": "commitments.models.Category",
+        "EventTypeEnum": "commitments.events.models.EventType",  # events and webhooks
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
@@ -71,7 +72,8 @@ def record(
         actor_is_system=actor.is_system,
         data=data or {},
     )
-    transaction.on_commit(kick_dispatch)
+    if settings.EVENTS_KICK_ON_COMMIT:
+        transaction.on_commit(kick_dispatch)
     return event
 
 

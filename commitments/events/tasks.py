@@ -17,7 +17,9 @@ _RUN_LIMIT = settings.EVENTS_DELIVERY_SLICE + 2 * (
 )
 
 
-@shared_task(name="commitments.events.dispatch_events", acks_late=True, time_limit=60)
+@shared_task(
+    name="commitments.events.dispatch_events", acks_late=True, soft_time_limit=50, time_limit=60
+)
 def dispatch_events() -> int:
     endpoint_ids = delivery.due_endpoints()
     for endpoint_id in endpoint_ids:
