@@ -24,6 +24,7 @@ RANGE_BOTH = _("Give both ends of the range.")
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(
         label=_("event types"),
         choices=EventType.choices,
