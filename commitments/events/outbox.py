@@ -9,6 +9,7 @@ the broker is down the kick is dropped and the beat job (EVENTS_DISPATCH_INTERVA
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 # The 64-bit, epoch-extended id of the writing transaction (the same for all its savepoints).
 CURRENT_XID = "pg_current_xact_id()::text::bigint"
+KICK_TIMEOUT = 2  # seconds
+KICK_EVERY = 0.5  # seconds
 
 
 def _xid():
@@ -77,11 +80,30 @@ def record(
     return event
 
 
+_last_kick = -KICK_EVERY
+
+
 def kick_dispatch() -> None:
-    """Ask a worker to dispatch now. Best effort: never delays or fails the request."""
+    """Ask a worker to dispatch now. Best effort: never delays or fails the request.
+
+    At most one kick per KICK_EVERY seconds per process: a burst of writes would otherwise queue
+    a dispatch per write ahead of the deliveries themselves. A delivery run picks up events that
+    commit while it runs, and beat picks up the rest.
+    """
+    global _last_kick
     from .tasks import dispatch_events
 
+    now = time.monotonic()
+    if now - _last_kick < KICK_EVERY:
+        return
+    _last_kick = now
     try:
-        dispatch_events.apply_async(retry=False, ignore_result=True)
-    except Exception:  # the broker is down or unreachable: the beat job will dispatch
-        logger.warning("Could not kick the event dispatcher; the beat job will.", exc_info=True)
+        # Celery's pooled connection would retry a dead broker forever, holding up the request
+        # that committed: one connection attempt, bounded in time, then give up.
+        with dispatch_events.app.connection_for_write() as connection:
+            connection.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, timeout=KICK_TIMEOUT
+            )
+            dispatch_events.apply_async(connection=connection, retry=False, ignore_result=True)
+    except Exception as exc:  # the broker is down or unreachable: the beat job will dispatch
+        logger.warning("Could not kick the event dispatcher (%s); the beat job will.", exc)

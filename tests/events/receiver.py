@@ -48,6 +48,7 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver would
+            wbufsize = 64 * 1024  # the answer in one write, as a real server sends it
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
