@@ -20,6 +20,9 @@ from tests.factories import CommitmentFactory, UserFactory
 from .receiver import Receiver
 
 Outcome = WebhookDelivery.Outcome
+# Committed rows: on PostgreSQL the feed shows only transactions that have ended, and a test
+# wrapped in one open transaction would see none of its own events.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def readme_verify():

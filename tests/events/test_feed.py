@@ -8,6 +8,9 @@ from tests.api.conftest import client_for
 from tests.factories import CommitmentFactory, UserFactory
 
 URL = "/api/v1/events/"
+# Committed rows: on PostgreSQL the feed shows only transactions that have ended, and a test
+# wrapped in one open transaction would see none of its own events.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
