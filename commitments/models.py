@@ -611,3 +611,13 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(key: str) -> str:
         return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+# The events' models live with their part of the product; importing them here registers them.
+from .events.models import (  # noqa: E402, F401
+    Event,
+    EventType,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookRedelivery,
+)

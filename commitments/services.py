@@ -1,5 +1,8 @@
 """Writes to commitments. Each service validates, saves and records history in one transaction.
 
+Each also writes the change's event to the outbox (`events.outbox.record`) in that transaction, so
+the change feed and the webhooks see exactly the changes that committed.
+
 Admin, API, management commands and Celery tasks call these; none of them save a Commitment,
 Evidence or StatusChange on their own. Each names its `actor`: a user (checked by `access`, and
 refused there when not allowed) or a SystemActor (recorded by name in history); never None.
@@ -21,8 +24,18 @@ from django.utils.translation import gettext_lazy as _
 from . import access, rules
 from .access import EditNotAllowed  # noqa: F401 (callers catch services.EditNotAllowed)
 from .actors import Actor
+from .events import outbox
+from .events.models import EventType
 from .fields import EDITABLE, EDITABLE_RELATIONS
-from .models import Commitment, Country, Evidence, Review, Source, StatusChange
+from .models import (
+    Commitment,
+    Country,
+    Evidence,
+    ProgressObservation,
+    Review,
+    Source,
+    StatusChange,
+)
 
 if TYPE_CHECKING:
     from .actors import ActorLike
@@ -119,6 +132,13 @@ def commitment_create(
         note=note or str(RECORDED),
         **actor.history("changed_by"),
     )
+    outbox.record(
+        EventType.CREATED,
+        commitment,
+        actor,
+        partners=partner_codes,
+        data={"status": commitment.status},
+    )
     return commitment
 
 
@@ -144,6 +164,8 @@ def commitment_update(
     access.may_edit(actor, commitment).require()
     locked = _lock(commitment, expected_version)
     partners = data.get("partner_countries")
+    before = {name: _comparable(locked, name) for name in data}
+    current_partners: set[str] | None = None
     if COUNTRY_FIELDS & set(data):
         current_partners = set(locked.partner_countries.values_list("code", flat=True))
         owner_code = _code(data.get("owner_country", locked.owner_country_id))
@@ -161,7 +183,23 @@ def commitment_update(
         locked.partner_countries.set(partner_codes)
     if "responsible_users" in data:
         locked.responsible_users.set(list(data["responsible_users"]))
+    changed = [name for name in data if _comparable(locked, name) != before[name]]
+    outbox.record(
+        EventType.UPDATED,
+        locked,
+        actor,
+        partners=partner_codes if partners is not None else current_partners,
+        data={"changed_fields": changed},
+    )
     return locked
+
+
+def _comparable(commitment: Commitment, name: str) -> Any:
+    """A field's value in a form that compares equal when unchanged (ids for relations)."""
+    if name in EDITABLE_RELATIONS:
+        return set(getattr(commitment, name).values_list("pk", flat=True))
+    field = commitment._meta.get_field(name)
+    return getattr(commitment, field.attname)
 
 
 @transaction.atomic
@@ -198,6 +236,12 @@ def commitment_change_status(
     locked.version += 1
     locked.save(update_fields=["status", "last_reviewed_at", "version", "updated_at"])
     _refresh_caller_copy(commitment, locked)
+    outbox.record(
+        EventType.STATUS_CHANGED,
+        locked,
+        actor,
+        data={"old_status": change.old_status, "new_status": new_status, "note": note},
+    )
     return change
 
 
@@ -220,6 +264,7 @@ def commitment_mark_reviewed(
     locked.version += 1
     locked.save(update_fields=["last_reviewed_at", "version", "updated_at"])
     _refresh_caller_copy(commitment, locked)
+    outbox.record(EventType.REVIEWED, locked, actor, data={"review_id": review.pk})
     return review
 
 
@@ -256,10 +301,48 @@ def evidence_add(
     locked.version += 1
     locked.save(update_fields=["last_reviewed_at", "version", "updated_at"])
     _refresh_caller_copy(commitment, locked)
+    outbox.record(
+        EventType.EVIDENCE_ADDED,
+        locked,
+        actor,
+        data={"evidence_id": evidence.pk, "source_id": evidence.source_id, "url": evidence.url},
+    )
     return evidence
 
 
 @transaction.atomic
+def observation_add(*, observation: ProgressObservation, actor: ActorLike) -> ProgressObservation:
+    """Record a progress observation (a figure for a period, backed by evidence) and bump the
+    commitment's version, so readers and the change feed see that it changed."""
+    actor = Actor.of(actor)
+    commitment = observation.commitment
+    access.may_edit(actor, commitment).require()
+    locked = _lock(commitment, None)
+    observation.commitment = locked
+    observation.full_clean()
+    observation.save()
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    outbox.record(
+        EventType.OBSERVATION_ADDED,
+        locked,
+        actor,
+        data={
+            "observation_id": observation.pk,
+            "value": str(observation.value),
+            "unit": observation.unit,
+            "period_start": observation.period_start.isoformat(),
+            "period_end": observation.period_end.isoformat(),
+        },
+    )
+    return observation
+
+
+@transaction.atomic
 def commitment_delete(*, commitment: Commitment, actor: ActorLike) -> None:
+    actor = Actor.of(actor)
     access.may_delete(actor, commitment).require()
-    commitment.delete()
+    locked = _lock(commitment, None)
+    # The event is written first: it keeps the slug and countries the deletion removes.
+    outbox.record(EventType.DELETED, locked, actor)
+    locked.delete()

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from ..events import admin as events_admin  # noqa: F401  (registration)
 from . import commitments, people, reference, tokens  # noqa: F401  (registration)
 
 admin.site.site_header = "Kazakhstan–Kyrgyzstan commitment tracker"

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 
 from .. import services
-from ..models import Commitment, Evidence
+from ..models import Commitment, Evidence, ProgressObservation
 from .forms import DESCRIPTIVE_FIELDS, SAVED_MEANWHILE
 
 
@@ -85,6 +85,9 @@ class ServiceBackedSaving:
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is ProgressObservation:
+            self._save_observations(request, formset)
+            return
         if formset.model is not Evidence:
             formset.save()
             return
@@ -101,6 +104,19 @@ class ServiceBackedSaving:
                 observed_on=new.observed_on,
             )
             for new in formset.save(commit=False)
+        ]
+
+    def _save_observations(self, request, formset) -> None:
+        # New observations go through the service, which bumps the version and writes the
+        # event; corrections and removals of existing rows are saved as the admin does.
+        formset.save(commit=False)
+        for observation in formset.deleted_objects:
+            observation.delete()
+        for observation, _changed in formset.changed_objects:
+            observation.save()
+        formset.new_objects = [
+            services.observation_add(observation=observation, actor=request.user)
+            for observation in formset.new_objects
         ]
 
     def delete_model(self, request, obj):

@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
+from commitments.events import api as events_api
+
 from . import views
 
 app_name = "api"
@@ -23,12 +25,14 @@ router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("countries", views.CountryViewSet, basename="country")
 router.register("status-changes", views.StatusChangeViewSet, basename="statuschange")
+router.register("webhooks", events_api.WebhookEndpointViewSet, basename="webhook")
 
 # The schema and its documentation pages are public: they describe the API, they hold no data.
 public = {"permission_classes": [AllowAny]}
 
 urlpatterns = [
     *router.urls,
+    path("events/", events_api.EventFeedView.as_view(), name="events"),
     path("schema/", SpectacularAPIView.as_view(**public), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", **public), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", **public), name="redoc"),

@@ -4,6 +4,7 @@
 - `base`: Django itself: paths, apps, database, static files, email, cache, domain rules;
 - `security`: Content-Security-Policy, Permissions-Policy and production's HTTPS hardening;
 - `celery`: the broker, the beat schedule and the task limits;
+- `events`: the outbox's dispatch and webhook delivery (limits, address safety);
 - `api`: Django REST framework and the OpenAPI schema;
 - `benchmark`: the switch that mounts the benchmark's reference views.
 
@@ -15,4 +16,5 @@ from .api import *  # noqa: F403
 from .base import *  # noqa: F403
 from .benchmark import *  # noqa: F403
 from .celery import *  # noqa: F403
+from .events import *  # noqa: F403
 from .security import *  # noqa: F403

@@ -47,6 +47,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "commitments.rules.Status",
         "CategoryEnum": "commitments.models.Category",
+        "EventTypeEnum": "commitments.events.models.EventType",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
