@@ -8,7 +8,6 @@ The workers connect to the test database pytest-django created, so the tests use
 
 import datetime as dt
 import email
-import socket
 import time
 from email.policy import default as default_policy
 
@@ -17,6 +16,7 @@ import redis
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from commitments.benchmarking.runner import free_port
 from commitments.models import Reminder
 from tests.factories import CommitmentFactory, UserFactory
 from tracker.celery import app as celery_app
@@ -37,12 +37,6 @@ class Sink:
 
     def recipients(self):
         return sorted(m["To"] for m in self.messages)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_smtp(port: int) -> tuple[Controller, Sink]:
