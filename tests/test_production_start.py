@@ -3,7 +3,6 @@
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,11 +11,7 @@ import urllib.request
 
 from django.conf import settings
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from commitments.benchmarking.runner import free_port, gunicorn_command
 
 
 def production_env(var_dir) -> dict[str, str]:
@@ -38,10 +33,7 @@ def production_env(var_dir) -> dict[str, str]:
 
 def gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "tracker.wsgi:application"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--graceful-timeout", "2"),
-        ],
+        gunicorn_command(port, 1, "--graceful-timeout", "2"),
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,

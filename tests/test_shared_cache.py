@@ -8,7 +8,6 @@ TRACKER_VAR_DIR), or Redis with CACHE_URL.
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,15 +15,11 @@ import urllib.request
 import pytest
 from django.conf import settings
 
+from commitments.benchmarking.runner import free_port, gunicorn_command
+
 LIMIT = 5
 REQUESTS = 30
 WORKERS = 3
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def throttled_statuses(tmp_path, **overrides) -> list[int]:
@@ -44,18 +39,7 @@ def throttled_statuses(tmp_path, **overrides) -> list[int]:
     )
     port = free_port()
     proc = subprocess.Popen(  # the schema's documentation page: public, throttled, no database
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "tracker.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--graceful-timeout",
-            "2",
-        ],
+        gunicorn_command(port, WORKERS, "--graceful-timeout", "2"),
         cwd=settings.BASE_DIR,
         env=env,
     )

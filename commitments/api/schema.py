@@ -6,9 +6,10 @@ from __future__ import annotations
 from .errors import PROBLEM_TYPES
 from .serializers import COUNTRY_CODE_SCHEMA
 
-# The routes' `[0-9]{1,18}`, as the integers they are.
+# An id in a route (a primary key, bigint), and the same in the schema, as the integers they are.
+ID_PATTERN = "[0-9]{1,18}"
 ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 10**18 - 1}
-_ID_PATTERN = "^[0-9]{1,18}$"
+_ID_PATTERN = f"^{ID_PATTERN}$"
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 

@@ -6,18 +6,19 @@ from rest_framework.routers import SimpleRouter
 from commitments.events import api as events_api
 
 from . import views
+from .schema import ID_PATTERN
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register(
-    r"commitments/(?P<commitment_pk>[0-9]{1,18})/evidence",
+    f"commitments/(?P<commitment_pk>{ID_PATTERN})/evidence",
     views.CommitmentEvidenceViewSet,
     basename="commitment-evidence",
 )
 router.register(
-    r"commitments/(?P<commitment_pk>[0-9]{1,18})/history",
+    f"commitments/(?P<commitment_pk>{ID_PATTERN})/history",
     views.CommitmentHistoryViewSet,
     basename="commitment-history",
 )

@@ -29,6 +29,7 @@ from commitments.models import Commitment, Country, Evidence, Source, StatusChan
 from . import filters, serializers
 from .conditional import etag_for, expected_version
 from .pagination import Key, KeysetPagination
+from .schema import ID_PATTERN
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -94,7 +95,7 @@ class ApiViewMixin:
 class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
     serializer_class = serializers.CommitmentSerializer
     filterset_class = filters.CommitmentFilter
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_PATTERN
 
     filter_backends = [filters.CommitmentFilterBackend]
     # Only for the schema generator, which reads the model without a request (so without `now`).
@@ -305,7 +306,7 @@ class CommitmentHistoryViewSet(
 class EvidenceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.EvidenceSerializer
     filterset_class = filters.EvidenceFilter
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_PATTERN
     queryset = Evidence.objects.select_related("source").defer("source__text")
 
 
@@ -316,7 +317,7 @@ class EvidenceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     ),
 )
 class SourceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         if self.action == "list":
@@ -350,7 +351,7 @@ class CountryViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 class StatusChangeViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.StatusChangeSerializer
     filterset_class = filters.StatusChangeFilter
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_PATTERN
     queryset = StatusChange.objects.select_related("changed_by")
 
 

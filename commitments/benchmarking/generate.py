@@ -277,26 +277,9 @@ def _reset_sequences(*models) -> None:
             cursor.execute(sql)
 
 
-# Columns in the order each generated row tuple lists them (COPY needs them named).
-COMMITMENT_COLUMNS = (
-    "id",
-    "slug",
-    "title",
-    "description",
-    "owner_country_id",
-    "category",
-    "status",
-    "target_date",
-    "target_amount",
-    "target_unit",
-    "announced_on",
-    "meeting_id",
-    "notes",
-    "created_at",
-    "updated_at",
-    "last_reviewed_at",
-    "version",
-)
+# Columns in the order each generated row tuple lists them (COPY needs them named). A commitment
+# row fills every column of its table, so a new model field must be generated too.
+COMMITMENT_COLUMNS = tuple(f.attname for f in Commitment._meta.concrete_fields)
 STATUS_CHANGE_COLUMNS = (
     "commitment_id",
     "old_status",
@@ -438,25 +421,28 @@ def _commitment_row(
     category = Category.values[i % len(Category.values)]
     thing = _OBJECTS[Category(category)]
     has_target = i % 4 == 0
-    return (
-        cid,
-        f"{SLUG_PREFIX}{cid}",
-        f"{rng.choice(_VERBS)} {thing} in {rng.choice(_PLACES)} (no. {cid})",
-        f"{owner} commits to {thing}; generated record {cid}.",
-        owner,
-        category,
-        walk[-1],
-        (world.now + timedelta(days=rng.randint(-200, 900))).date() if i % 3 else None,
-        rng.randint(1, 2000) * 1_000_000 if has_target else None,
-        "USD" if has_target else "",
-        created.date(),
-        world.meeting_id if i % 5 == 0 else None,
-        "",
-        created,
-        max(reviewed, created),
-        reviewed,
-        len(walk),
-    )
+    row = {
+        "id": cid,
+        "slug": f"{SLUG_PREFIX}{cid}",
+        "title": f"{rng.choice(_VERBS)} {thing} in {rng.choice(_PLACES)} (no. {cid})",
+        "description": f"{owner} commits to {thing}; generated record {cid}.",
+        "owner_country_id": owner,
+        "category": category,
+        "status": walk[-1],
+        "target_date": (
+            (world.now + timedelta(days=rng.randint(-200, 900))).date() if i % 3 else None
+        ),
+        "target_amount": rng.randint(1, 2000) * 1_000_000 if has_target else None,
+        "target_unit": "USD" if has_target else "",
+        "announced_on": created.date(),
+        "meeting_id": world.meeting_id if i % 5 == 0 else None,
+        "notes": "",
+        "created_at": created,
+        "updated_at": max(reviewed, created),
+        "last_reviewed_at": reviewed,
+        "version": len(walk),
+    }
+    return tuple(row[column] for column in COMMITMENT_COLUMNS)
 
 
 def _add_links(

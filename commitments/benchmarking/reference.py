@@ -26,12 +26,15 @@ from commitments.api.authentication import ApiTokenAuthentication
 from commitments.models import Commitment, Country, Evidence, Source
 
 PAGE_SIZE = 50
-BARE_FIELDS = (
+# What both references serve of each commitment and of its evidence, in their own shapes: the
+# plain serializers nest the owner and the source, the bare list reads their keys (and the source's
+# title). The set is the references' own and stays fixed, so that runs stay comparable.
+FIELDS = (
     "id",
     "slug",
     "title",
     "description",
-    "owner_country_id",
+    "owner_country",
     "category",
     "status",
     "target_date",
@@ -40,15 +43,12 @@ BARE_FIELDS = (
     "last_reviewed_at",
     "updated_at",
 )
+EVIDENCE_FIELDS = ("id", "source", "quote", "url", "note", "observed_on")
+BARE_FIELDS = tuple(Commitment._meta.get_field(name).attname for name in FIELDS)
 BARE_EVIDENCE_FIELDS = (
-    "id",
     "commitment_id",
-    "source_id",
+    *(Evidence._meta.get_field(name).attname for name in EVIDENCE_FIELDS),
     "source__title",
-    "quote",
-    "url",
-    "note",
-    "observed_on",
 )
 
 
@@ -69,7 +69,7 @@ class PlainEvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evidence
-        fields = ["id", "source", "quote", "url", "note", "observed_on"]
+        fields = EVIDENCE_FIELDS
 
 
 class PlainCommitmentSerializer(serializers.ModelSerializer):
@@ -80,23 +80,7 @@ class PlainCommitmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Commitment
-        fields = [
-            "id",
-            "slug",
-            "title",
-            "description",
-            "owner_country",
-            "partner_countries",
-            "category",
-            "status",
-            "target_date",
-            "target_amount",
-            "target_unit",
-            "last_reviewed_at",
-            "is_stale",
-            "updated_at",
-            "evidence",
-        ]
+        fields = [*FIELDS, "partner_countries", "is_stale", "evidence"]
 
     def get_is_stale(self, obj: Commitment) -> bool:
         return obj.is_stale()

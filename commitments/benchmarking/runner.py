@@ -121,6 +121,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def gunicorn_command(port: int, workers: int, *extra: str) -> list[str]:
+    """gunicorn serving the project on a loopback port (the tests that start it use this too)."""
+    return [
+        *(sys.executable, "-m", "gunicorn", "tracker.wsgi:application"),
+        *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), *extra),
+    ]
+
+
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if not found:
@@ -351,22 +359,11 @@ def gunicorn(port: int, options: Options) -> Iterator[tuple[str, int]]:
         "API_THROTTLE_USER": "100000/second",
         "LOG_LEVEL": "WARNING",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "tracker.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(options.workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(options.threads),
-        "--log-level",
-        "warning",
-    ]
+    command = gunicorn_command(
+        port,
+        options.workers,
+        *("--worker-class", "gthread", "--threads", str(options.threads), "--log-level", "warning"),
+    )
     # Production refuses to serve without collectstatic's manifest (tracker/checks.py).
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],

@@ -8,9 +8,11 @@ back unless asked to keep it.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 import tracemalloc
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -43,6 +45,18 @@ class JobMeasurement:
 
 class _Rollback(Exception):
     pass
+
+
+@contextlib.contextmanager
+def _rolled_back(*, keep: bool = False) -> Iterator[None]:
+    """Run the block in one transaction and roll it back at the end, unless `keep`."""
+    try:
+        with transaction.atomic():
+            yield
+            if not keep:
+                raise _Rollback
+    except _Rollback:
+        pass
 
 
 def create_stale_dataset(commitments: int, recipients: int, *, now: datetime) -> str:
@@ -177,17 +191,9 @@ def measure_reminder_job(
     peak memory is the growth of the process's resident memory.
     """
     now = clock.now()
-    result: JobMeasurement | None = None
-    try:
-        with transaction.atomic():
-            create_stale_dataset(commitments, recipients, now=now)
-            result = _measure_in_place(now, commitments, recipients, batch_size, trace_memory)
-            if not keep:
-                raise _Rollback
-    except _Rollback:
-        pass
-    if result is None:
-        raise RuntimeError("The measurement did not complete.")
+    with _rolled_back(keep=keep):
+        create_stale_dataset(commitments, recipients, now=now)
+        result = _measure_in_place(now, commitments, recipients, batch_size, trace_memory)
     return result
 
 
@@ -200,23 +206,16 @@ def measure_existing_data(
     that the resident-memory growth is the job's alone.
     """
     now = clock.now()
-    result: JobMeasurement | None = None
-    try:
-        with transaction.atomic():
-            stale = Commitment.objects.stale(now)
-            responsible = Commitment.responsible_users.through.objects.filter(commitment__in=stale)
-            result = _measure_in_place(
-                now,
-                stale.count(),
-                responsible.values("user_id").distinct().count(),
-                batch_size,
-                trace_memory,
-            )
-            raise _Rollback
-    except _Rollback:
-        pass
-    if result is None:
-        raise RuntimeError("The measurement did not complete.")
+    with _rolled_back():
+        stale = Commitment.objects.stale(now)
+        responsible = Commitment.responsible_users.through.objects.filter(commitment__in=stale)
+        result = _measure_in_place(
+            now,
+            stale.count(),
+            responsible.values("user_id").distinct().count(),
+            batch_size,
+            trace_memory,
+        )
     return result
 
 

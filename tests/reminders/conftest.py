@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 
 import pytest
 from django.core import mail
@@ -6,10 +7,13 @@ from django.core import mail
 from commitments.rules import Status
 from tests.factories import CommitmentFactory, UserFactory
 
+from .backends import FlakyBackend
+
 # 09:00 in Almaty (UTC+5) on 22 November 2026: the reminder day is 2026-11-22.
 NOW = dt.datetime(2026, 11, 22, 4, 0, tzinfo=dt.UTC)
 STALE = NOW - dt.timedelta(days=40)
 FRESH = NOW - dt.timedelta(days=3)
+PERIOD = "2026-11-22"  # the reminder period NOW falls in
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +25,14 @@ def _locmem_email(settings):
     settings.REMINDER_TIMEZONE = "Asia/Almaty"
     settings.REMINDER_PERIOD_DAYS = 1
     mail.outbox = []
+
+
+@pytest.fixture
+def flaky(settings):
+    """Email through FlakyBackend: set `flaky.failures_left` to make the next sends fail."""
+    settings.EMAIL_BACKEND = "tests.reminders.backends.FlakyBackend"
+    yield FlakyBackend
+    FlakyBackend.failures_left = 0
 
 
 def stale_commitment(*, responsible=(), reviewed=STALE, **kwargs):
@@ -55,3 +67,16 @@ def deliver(recipient_id, period, commitment_ids, *, now=NOW, due_ids=()):
     return deliver_digest(
         Digest(recipient_id, period, tuple(commitment_ids), tuple(due_ids)), now=now
     )
+
+
+@pytest.fixture
+def broker_url():
+    """The real-component tiers' Redis broker, emptied before and after the test."""
+    import redis
+
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    assert url.startswith("redis://"), "run this tier with CELERY_BROKER_URL=redis://..."
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()

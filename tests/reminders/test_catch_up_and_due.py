@@ -14,19 +14,19 @@ from commitments.models import Reminder
 from commitments.reminders import delivery, planning, tasks
 from tests.factories import CommitmentFactory
 
-from .backends import FlakyBackend
-from .conftest import NOW, deliver, stale_commitment
+from .conftest import NOW, PERIOD, deliver, stale_commitment
 
 pytestmark = pytest.mark.django_db
 Status = Reminder.DeliveryStatus
-PERIOD = "2026-11-22"
 
 
-@pytest.fixture
-def flaky(settings):
-    settings.EMAIL_BACKEND = "tests.reminders.backends.FlakyBackend"
-    yield FlakyBackend
-    FlakyBackend.failures_left = 0
+def stale_work_claimed_3_hours_ago(officer, phase):
+    """A stale commitment for `officer`, whose digest a worker claimed three hours before NOW and
+    left in `phase`."""
+    stale_commitment(responsible=[officer])
+    Reminder.objects.create(
+        recipient=officer, period=PERIOD, phase=phase, claimed_at=NOW - dt.timedelta(hours=3)
+    )
 
 
 def test_a_later_run_of_the_period_retries_a_digest_whose_retries_ran_out(flaky, officer):
@@ -55,24 +55,12 @@ def test_catch_up_retries_are_bounded_by_the_setting(settings, flaky, officer):
 
 
 def test_in_doubt_digest_is_never_planned_again(officer):
-    stale_commitment(responsible=[officer])
-    Reminder.objects.create(
-        recipient=officer,
-        period=PERIOD,
-        phase=Reminder.Phase.END_OF_DATA,
-        claimed_at=NOW - dt.timedelta(hours=3),
-    )
+    stale_work_claimed_3_hours_ago(officer, Reminder.Phase.END_OF_DATA)
     assert planning.plan_digests(NOW).digests == []
 
 
 def test_claim_whose_worker_died_before_the_end_of_data_is_planned_again(officer):
-    stale_commitment(responsible=[officer])
-    Reminder.objects.create(
-        recipient=officer,
-        period=PERIOD,
-        phase=Reminder.Phase.GREETING,
-        claimed_at=NOW - dt.timedelta(hours=3),
-    )
+    stale_work_claimed_3_hours_ago(officer, Reminder.Phase.GREETING)
     with time_machine.travel(NOW, tick=False):
         delivery.run_once(NOW)
     assert len(mail.outbox) == 1

@@ -11,19 +11,10 @@ from commitments.reminders import delivery, email, planning, tasks
 from tests.factories import UserFactory
 from tracker.celery import app as celery_app
 
-from .backends import FlakyBackend
-from .conftest import NOW, deliver, stale_commitment
+from .conftest import NOW, PERIOD, deliver, stale_commitment
 
 pytestmark = pytest.mark.django_db
 Status = Reminder.DeliveryStatus
-PERIOD = "2026-11-22"
-
-
-@pytest.fixture
-def flaky(settings):
-    settings.EMAIL_BACKEND = "tests.reminders.backends.FlakyBackend"
-    yield FlakyBackend
-    FlakyBackend.failures_left = 0
 
 
 @pytest.fixture

@@ -9,13 +9,11 @@ bounded in time; every process and server started here is stopped at teardown.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 import time
 
 import pytest
-import redis
 from django.conf import settings
 from django.utils import timezone
 
@@ -24,7 +22,7 @@ from tests.factories import CommitmentFactory, UserFactory
 from tracker.celery import app as celery_app
 
 from .faults import ScriptedSMTP, TcpProxy, kill_pool_children, wait_until
-from .workers import ROOT, clean_env, start_worker, stop
+from .workers import ROOT, start_worker, stop, test_database_url, worker_env
 
 pytestmark = pytest.mark.services
 Status = Reminder.DeliveryStatus
@@ -32,21 +30,10 @@ RECIPIENTS = 12
 LEASE = 15
 
 
-def _database_url(port: int) -> str:
-    db = settings.DATABASES["default"]
-    assert db["ENGINE"] == "django.db.backends.postgresql", "run this tier with DATABASE_URL"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@127.0.0.1:{port}/{db['NAME']}"
-
-
 @pytest.fixture
-def rig(transactional_db, tmp_path):
+def rig(transactional_db, broker_url, tmp_path):
     """Start workers and beats against a proxy in front of the test database; all stopped at
     teardown."""
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    assert url.startswith("redis://"), "run this tier with CELERY_BROKER_URL=redis://..."
-    client = redis.Redis.from_url(url)
-    client.flushdb()
     db = settings.DATABASES["default"]
     proxy = TcpProxy(int(db.get("PORT") or 5432), db.get("HOST") or "127.0.0.1")
     sink = ScriptedSMTP()
@@ -54,16 +41,13 @@ def rig(transactional_db, tmp_path):
 
     class Rig:
         def env(self, **extra):
-            return clean_env(
-                DATABASE_URL=_database_url(proxy.port),
-                DATABASE_CONN_MAX_AGE="0",
-                CELERY_BROKER_URL=url,
+            return worker_env(
+                database_url=test_database_url(port=proxy.port),
+                broker_url=broker_url,
+                smtp_port=sink.port,
+                var_dir=tmp_path,
                 CELERY_VISIBILITY_TIMEOUT="40",
-                EMAIL_URL=f"smtp://127.0.0.1:{sink.port}",
                 EMAIL_TIMEOUT="2",
-                TRACKER_VAR_DIR=str(tmp_path),
-                REMINDER_RETRY_BACKOFF="1",
-                REMINDER_RETRY_BACKOFF_MAX="2",
                 REMINDER_MAX_RETRIES="30",
                 REMINDER_SEND_TIME_LIMIT="12",
                 REMINDER_CLAIM_LEASE=str(LEASE),
@@ -106,7 +90,6 @@ def rig(transactional_db, tmp_path):
         stop(process)
     sink.stop()
     proxy.close()
-    client.flushdb()
 
 
 def stale_work(count: int = RECIPIENTS) -> list[str]:

@@ -8,22 +8,20 @@ The workers connect to the test database pytest-django created, so the tests use
 
 import datetime as dt
 import email
-import os
-import socket
 import time
 from email.policy import default as default_policy
 
 import pytest
 import redis
 from aiosmtpd.controller import Controller
-from django.conf import settings
 from django.utils import timezone
 
+from commitments.benchmarking.runner import free_port
 from commitments.models import Reminder
 from tests.factories import CommitmentFactory, UserFactory
 from tracker.celery import app as celery_app
 
-from .workers import clean_env, start_worker, stop, wait_for
+from .workers import start_worker, stop, test_database_url, wait_for, worker_env
 
 pytestmark = pytest.mark.services
 Status = Reminder.DeliveryStatus
@@ -41,37 +39,11 @@ class Sink:
         return sorted(m["To"] for m in self.messages)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_smtp(port: int) -> tuple[Controller, Sink]:
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     return controller, sink
-
-
-def test_database_url() -> str:
-    db = settings.DATABASES["default"]
-    assert db["ENGINE"] == "django.db.backends.postgresql", "run this tier with DATABASE_URL"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
-
-
-@pytest.fixture
-def broker_url():
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    assert url.startswith("redis://"), "run this tier with CELERY_BROKER_URL=redis://..."
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
 
 
 @pytest.fixture
@@ -81,15 +53,12 @@ def workers(transactional_db, broker_url, tmp_path):
     started, logs = [], []
 
     def start(smtp_port: int, count: int = 1):
-        env = clean_env(
-            DATABASE_URL=test_database_url(),
-            DATABASE_CONN_MAX_AGE="0",
-            CELERY_BROKER_URL=broker_url,
-            EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        env = worker_env(
+            database_url=test_database_url(),
+            broker_url=broker_url,
+            smtp_port=smtp_port,
+            var_dir=tmp_path,
             EMAIL_TIMEOUT="3",
-            TRACKER_VAR_DIR=str(tmp_path),
-            REMINDER_RETRY_BACKOFF="1",
-            REMINDER_RETRY_BACKOFF_MAX="2",
             REMINDER_MAX_RETRIES="20",
             REMINDER_SEND_TIME_LIMIT="5",
             REMINDER_CLAIM_LEASE="8",
