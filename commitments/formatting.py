@@ -102,7 +102,7 @@ def _is_english() -> bool:
 
 
 def long_date(value: dt.date | dt.datetime | None) -> str:
-    """"5 December 2024"; "5 декабря 2024 г." in Russian."""
+    """ "5 December 2024"; "5 декабря 2024 г." in Russian."""
     if value is None:
         return ""
     pattern = _ENGLISH_LONG if _is_english() else get_format("DATE_FORMAT")
@@ -110,7 +110,7 @@ def long_date(value: dt.date | dt.datetime | None) -> str:
 
 
 def short_date(value: dt.date | dt.datetime | None) -> str:
-    """"5 Dec 2024"; "05.12.2024" in Russian, Kazakh and Kyrgyz."""
+    """ "5 Dec 2024"; "05.12.2024" in Russian, Kazakh and Kyrgyz."""
     if value is None:
         return ""
     pattern = _ENGLISH_SHORT if _is_english() else get_format("SHORT_DATE_FORMAT")

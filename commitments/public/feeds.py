@@ -25,9 +25,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .. import selectors
+from ..formatting import format_amount
 from ..models import Commitment, Country, StatusChange
 from .access import public_feed
-from ..formatting import format_amount
 
 FEED_ITEMS = 50
 

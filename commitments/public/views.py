@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import rules, selectors
+from ..formatting import format_amount, format_exact
 from ..models import Category, Commitment, Country
 from ..rules import Status
-from ..formatting import format_amount, format_exact
 from . import charts
 from .access import public_page
 from .forms import CommitmentFilterForm
