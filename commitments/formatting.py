@@ -87,8 +87,10 @@ def format_amount(value: Decimal | float | int, unit: str = "", *, short: bool =
 
 
 def format_exact(value: Decimal, unit: str = "") -> str:
-    """The figure in full, "2,000,000,000 USD", with the unit as given (a code, not a name)."""
-    return f"{format_number(value, 2)} {unit}".strip()
+    """The figure in full, "2,000,000,000 USD" or "12.50 USD", with the unit as given (its code)."""
+    cents = round(Decimal(str(value)), 2)
+    places = 0 if cents == cents.to_integral_value() else 2
+    return f"{number_format(cents, decimal_pos=places, force_grouping=True)} {unit}".strip()
 
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
