@@ -137,6 +137,9 @@ def test_commitment_page_formats_amounts_and_dates_for_its_language(client, comm
     assert html_lang(content) == code
     assert expected["amount"] in content
     assert expected["date"] in content
+    # The chart's coordinates stay numbers an SVG renderer reads, whatever the decimal comma.
+    svg = content[content.index("<svg") : content.index("</svg>")]
+    assert re.findall(r'(?:x|y|y1|y2|x1|x2|width|height)="[^"]*,[^"]*"', svg) == []
 
 
 def test_english_keeps_its_old_addresses_and_feeds_keep_theirs(client, commitment):
