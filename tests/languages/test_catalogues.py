@@ -42,8 +42,8 @@ MAKEMESSAGES = [
 
 # Kazakh and Kyrgyz must translate every msgid used in these files (paths as the .po's "#:"
 # references give them; a trailing "/" means the whole folder): the public pages and error pages,
-# the digest and the unsubscribe pages, amounts and dates, status names, and the errors and
-# action reports a staff member meets when changing a commitment...
+# the digest and the unsubscribe pages, amounts and dates, status names, the errors and action
+# reports a staff member meets when changing a commitment, and the API's problem titles...
 KK_KY_REQUIRED_SOURCES = (
     "templates/public/",
     "templates/404.html",
@@ -57,6 +57,7 @@ KK_KY_REQUIRED_SOURCES = (
     "commitments/services.py",
     "commitments/admin/forms.py",
     "commitments/admin/actions.py",
+    "commitments/api/errors.py",
 )
 
 
