@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1:8000
 
 .PHONY: install install-dev run serve-production superuser test test-services lint format ci \
-	browser-deps node-deps clean
+	browser-deps node-deps gettext-deps messages compilemessages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,27 @@ browser-deps:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+# GNU gettext (xgettext, msgmerge, msgfmt) for `make messages` and the catalogue tests. Running the
+# app needs none of it: the compiled .mo files are committed next to their .po files.
+gettext-deps:
+	@command -v xgettext >/dev/null 2>&1 && command -v msgfmt >/dev/null 2>&1 || { \
+		echo "Installing Debian's gettext for the translation catalogues"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
+# The translation catalogues (README, "Languages"): collect every msgid of the code and templates
+# into locale/<lang>/LC_MESSAGES/django.po, then compile the .mo files that the app reads.
+LANGUAGES_TO_TRANSLATE := ru kk ky
+MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests \
+	--ignore=test-artifacts --ignore=build
+messages: install gettext-deps
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LANGUAGES_TO_TRANSLATE)) \
+		$(MAKEMESSAGES_IGNORE) --no-obsolete
+	$(MAKE) compilemessages
+
+compilemessages: install gettext-deps
+	$(BIN)/python manage.py compilemessages $(addprefix -l ,$(LANGUAGES_TO_TRANSLATE)) \
+		$(MAKEMESSAGES_IGNORE)
+
 # Migrate, load the seeds (idempotent) and serve on http://$(HOST)/, with a Celery worker and beat
 # running the reminder schedule in the background (filesystem:// transport by default: no server).
 # Stopping runserver (Ctrl-C) stops the worker too.
@@ -64,11 +85,11 @@ superuser: install
 	$(BIN)/python manage.py createsuperuser
 
 # The default tier: SQLite, no servers. pytest's exit code 5 (nothing collected) fails too.
-test: install-dev browser-deps node-deps
+test: install-dev browser-deps node-deps gettext-deps
 	$(BIN)/pytest -m "not services" $(PYTEST_ARGS)
 
 # The real-services tier: PostgreSQL, Redis and a real Celery worker (see .ci/run).
-test-services: install-dev browser-deps node-deps
+test-services: install-dev browser-deps node-deps gettext-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/pytest $(PYTEST_ARGS)

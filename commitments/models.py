@@ -20,7 +20,9 @@ from .actors import SYSTEM_ACTOR_MAX_LENGTH, SystemActor
 from .rules import Status
 
 http_url_validator = URLValidator(schemes=["http", "https"])
-iso_alpha2_validator = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code such as KZ.")
+iso_alpha2_validator = RegexValidator(
+    r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code such as KZ.")
+)
 
 # Validation messages the interfaces show as they are; the tests assert these constants.
 TITLE_REQUIRED = _("A commitment needs a title.")
@@ -35,11 +37,12 @@ EVIDENCE_NEEDS_QUOTE_OR_URL = _("Evidence needs a source with a quote, a URL, or
 def system_actor_field() -> models.CharField:
     """The "who" of a history row written by a named system actor instead of a user."""
     return models.CharField(
+        _("system actor"),
         max_length=SYSTEM_ACTOR_MAX_LENGTH,
         choices=SystemActor.choices,
         blank=True,
         default="",
-        help_text="The system actor that wrote this row, when no user did.",
+        help_text=_("The system actor that wrote this row, when no user did."),
     )
 
 
@@ -66,29 +69,30 @@ class RecordedActorMixin:
 
 
 class Category(models.TextChoices):
-    TRADE = "trade", "Trade"
-    INVESTMENT = "investment", "Investment"
-    INDUSTRY = "industry", "Industry"
-    ENERGY = "energy", "Energy"
-    WATER = "water", "Water"
-    AGRICULTURE = "agriculture", "Agriculture"
-    INFRASTRUCTURE = "infrastructure", "Infrastructure"
-    BORDER_TRANSPORT = "border_transport", "Border and transport"
-    TOURISM = "tourism", "Tourism"
-    HUMANITARIAN = "humanitarian", "Culture, education and humanitarian"
-    POLITICAL = "political", "Political and legal"
-    OTHER = "other", "Other"
+    TRADE = "trade", _("Trade")
+    INVESTMENT = "investment", _("Investment")
+    INDUSTRY = "industry", _("Industry")
+    ENERGY = "energy", _("Energy")
+    WATER = "water", _("Water")
+    AGRICULTURE = "agriculture", _("Agriculture")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+    BORDER_TRANSPORT = "border_transport", _("Border and transport")
+    TOURISM = "tourism", _("Tourism")
+    HUMANITARIAN = "humanitarian", _("Culture, education and humanitarian")
+    POLITICAL = "political", _("Political and legal")
+    OTHER = "other", _("Other")
 
 
 class Country(models.Model):
     code = models.CharField(
-        "ISO code", max_length=2, primary_key=True, validators=[iso_alpha2_validator]
+        _("ISO code"), max_length=2, primary_key=True, validators=[iso_alpha2_validator]
     )
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
 
     class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
         ordering = ["code"]
-        verbose_name_plural = "countries"
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Z][A-Z]$"), name="country_code_is_iso_alpha2"
@@ -103,12 +107,14 @@ class Country(models.Model):
 class Meeting(models.Model):
     """A council session, forum or visit where commitments were announced."""
 
-    key = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=300)
-    held_on = models.DateField()
-    location = models.CharField(max_length=200, blank=True)
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    held_on = models.DateField(_("held on"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["-held_on", "name"]
         constraints = [models.CheckConstraint(condition=~Q(name=""), name="meeting_name_not_empty")]
 
@@ -119,17 +125,22 @@ class Meeting(models.Model):
 class Source(models.Model):
     """One published article; evidence quotes must occur verbatim in its text."""
 
-    title = models.CharField(max_length=500)
-    publisher = models.CharField(max_length=200, blank=True)
-    published_on = models.DateField()
-    url = models.URLField(max_length=500, blank=True, validators=[http_url_validator])
-    text = models.TextField()
+    title = models.CharField(_("title"), max_length=500)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"))
+    url = models.URLField(_("URL"), max_length=500, blank=True, validators=[http_url_validator])
+    text = models.TextField(_("text"))
     seed_file = models.CharField(
-        max_length=200, blank=True, help_text="The file in seeds/ this source was loaded from."
+        _("seed file"),
+        max_length=200,
+        blank=True,
+        help_text=_("The file in seeds/ this source was loaded from."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["-published_on", "title"]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="source_title_not_empty"),
@@ -177,46 +188,70 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
 
 class Commitment(models.Model):
     slug = models.SlugField(
-        max_length=120, unique=True, help_text="Stable identifier used in URLs."
+        _("slug"), max_length=120, unique=True, help_text=_("Stable identifier used in URLs.")
     )
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
     owner_country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="owned_commitments"
+        Country,
+        verbose_name=_("owner country"),
+        on_delete=models.PROTECT,
+        related_name="owned_commitments",
     )
     partner_countries = models.ManyToManyField(
-        Country, blank=True, related_name="partnered_commitments"
+        Country,
+        verbose_name=_("partner countries"),
+        blank=True,
+        related_name="partnered_commitments",
     )
-    category = models.CharField(max_length=32, choices=Category.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ANNOUNCED)
-    target_date = models.DateField(null=True, blank=True)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ANNOUNCED
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
     target_amount = models.DecimalField(
+        _("target amount"),
         max_digits=20,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text="Quantitative target, e.g. 2000000000 with unit USD.",
+        help_text=_("Quantitative target, e.g. 2000000000 with unit USD."),
     )
-    target_unit = models.CharField(max_length=20, blank=True)
-    announced_on = models.DateField(null=True, blank=True)
+    target_unit = models.CharField(_("target unit"), max_length=20, blank=True)
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="commitments"
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
     )
-    notes = models.TextField(blank=True, help_text="Reviewer notes, e.g. where sources disagree.")
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Reviewer notes, e.g. where sources disagree.")
+    )
     responsible_users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="responsible_for"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible users"),
+        blank=True,
+        related_name="responsible_for",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
-    last_reviewed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    last_reviewed_at = models.DateTimeField(_("last reviewed at"), default=timezone.now)
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Bumped on every change; the API's ETag."
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Bumped on every change; the API's ETag."),
     )
 
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["status", "last_reviewed_at"], name="commitment_status_review"),
@@ -288,23 +323,38 @@ class Evidence(RecordedActorMixin, models.Model):
 
     actor_field = "added_by"
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="evidence")
-    source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="evidence"
     )
-    quote = models.TextField(blank=True, help_text="Copied verbatim from the source's text.")
-    url = models.URLField(max_length=500, blank=True, validators=[http_url_validator])
-    note = models.TextField(blank=True)
-    observed_on = models.DateField(default=timezone.localdate)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    quote = models.TextField(
+        _("quote"), blank=True, help_text=_("Copied verbatim from the source's text.")
+    )
+    url = models.URLField(_("URL"), max_length=500, blank=True, validators=[http_url_validator])
+    note = models.TextField(_("note"), blank=True)
+    observed_on = models.DateField(_("observed on"), default=timezone.localdate)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     added_by_system = system_actor_field()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
         ordering = ["observed_on", "id"]
-        verbose_name_plural = "evidence"
         constraints = [
             models.CheckConstraint(
                 condition=(Q(source__isnull=False) & ~Q(quote="")) | ~Q(url=""),
@@ -319,7 +369,9 @@ class Evidence(RecordedActorMixin, models.Model):
     def __str__(self) -> str:
         """What staff recognise it by: "Kazinform: “the quote's start…”", or its URL."""
         if self.source_id is None:
-            return Truncator(self.url).chars(EVIDENCE_LABEL_CHARS) or f"Evidence #{self.pk}"
+            return Truncator(self.url).chars(EVIDENCE_LABEL_CHARS) or str(
+                _("Evidence #%(id)s") % {"id": self.pk}
+            )
         source = self.source.publisher or Truncator(self.source.title).chars(40)
         if not self.quote:
             return source
@@ -345,20 +397,34 @@ class StatusChange(RecordedActorMixin, models.Model):
     actor_field = "changed_by"
 
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="status_changes"
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
     )
     old_status = models.CharField(
-        max_length=20, choices=Status.choices, blank=True, help_text="Empty when the record began."
+        _("old status"),
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        help_text=_("Empty when the record began."),
     )
-    new_status = models.CharField(max_length=20, choices=Status.choices)
+    new_status = models.CharField(_("new status"), max_length=20, choices=Status.choices)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     changed_by_system = system_actor_field()
-    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
-    note = models.TextField(blank=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
         ordering = ["changed_at", "id"]
         get_latest_by = "changed_at"
         constraints = [
@@ -381,15 +447,24 @@ class Review(RecordedActorMixin, models.Model):
 
     actor_field = "reviewed_by"
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="reviews")
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="reviews"
+    )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reviewed_by_system = system_actor_field()
-    reviewed_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ["reviewed_at", "id"]
         constraints = [one_actor_at_most("reviewed_by", "review_one_actor")]
 
@@ -404,18 +479,25 @@ class ProgressObservation(models.Model):
     """
 
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="observations"
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="observations",
     )
-    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="observations")
-    value = models.DecimalField(max_digits=20, decimal_places=2)
-    unit = models.CharField(max_length=20)
-    period_start = models.DateField()
-    period_end = models.DateField()
-    period_label = models.CharField(max_length=100, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    evidence = models.ForeignKey(
+        Evidence, verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="observations"
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=20)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    period_label = models.CharField(_("period label"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("progress observation")
+        verbose_name_plural = _("progress observations")
         ordering = ["period_end", "period_start", "id"]
         constraints = [
             models.CheckConstraint(
@@ -430,28 +512,38 @@ class ProgressObservation(models.Model):
 
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_start > self.period_end:
-            raise ValidationError({"period_end": "The period cannot end before it starts."})
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
         if (
             self.evidence_id
             and self.commitment_id
             and self.evidence.commitment_id != self.commitment_id
         ):
-            raise ValidationError({"evidence": "Choose evidence of this same commitment."})
+            raise ValidationError({"evidence": _("Choose evidence of this same commitment.")})
 
 
 class CountryMembership(models.Model):
     """A staff member's country: whose commitments they may change and whose reminders they get."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="country_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="country_memberships",
     )
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="memberships")
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.CASCADE, related_name="memberships"
+    )
     is_coordinator = models.BooleanField(
+        _("is coordinator"),
         default=False,
-        help_text="Coordinators receive reminders for commitments that have no responsible user.",
+        help_text=_(
+            "Coordinators receive reminders for commitments that have no responsible user."
+        ),
     )
 
     class Meta:
+        verbose_name = _("country membership")
+        verbose_name_plural = _("country memberships")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "country"], name="membership_user_country_unique"
@@ -459,7 +551,7 @@ class CountryMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        role = " (coordinator)" if self.is_coordinator else ""
+        role = f" ({_('coordinator')})" if self.is_coordinator else ""
         return f"{self.user} – {self.country_id}{role}"
 
 
@@ -467,14 +559,49 @@ class ReminderPreference(models.Model):
     """A recipient's choice about reminder digests; absent means 'send'."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
     )
-    opted_out = models.BooleanField(default=False)
-    snoozed_until = models.DateField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    opted_out = models.BooleanField(_("opted out"), default=False)
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
 
     def __str__(self) -> str:
         return f"Reminder preference of {self.user}"
+
+
+class StaffProfile(models.Model):
+    """A staff member's own settings: the language of their admin and of their reminder emails."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the admin and of your reminder emails. Empty: the admin follows "
+            "your browser's language, emails are in English."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return str(_("Profile of %(user)s") % {"user": self.user})
 
 
 class Reminder(models.Model):
@@ -485,9 +612,9 @@ class Reminder(models.Model):
     """
 
     class DeliveryStatus(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     class Phase(models.TextChoices):
         """How far the last attempt got in the SMTP conversation (see reminders.delivery).
@@ -505,28 +632,42 @@ class Reminder(models.Model):
         ANSWERED = "answered", _("Server answered the message")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
     )
-    period = models.CharField(max_length=32, help_text="The reminder period, e.g. 2026-11-22.")
-    commitments = models.ManyToManyField(Commitment, related_name="reminders")
+    period = models.CharField(
+        _("period"), max_length=32, help_text=_("The reminder period, e.g. 2026-11-22.")
+    )
+    commitments = models.ManyToManyField(
+        Commitment, verbose_name=_("commitments"), related_name="reminders"
+    )
     delivery_status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        _("delivery status"),
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
     )
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    claimed_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     phase = models.CharField(
         _("SMTP phase reached"), max_length=16, choices=Phase.choices, default=Phase.CLAIMED
     )
     # The claiming attempt's ticket: later writes match on it, so a worker whose claim was taken
     # over cannot touch the new owner's row.
-    claim_token = models.CharField(max_length=32, blank=True, default="")
+    claim_token = models.CharField(_("claim token"), max_length=32, blank=True, default="")
     catch_ups = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Later runs of the period that retried this digest after a failure.")
+        _("catch ups"),
+        default=0,
+        help_text=_("Later runs of the period that retried this digest after a failure."),
     )
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         ordering = ["-claimed_at"]
         constraints = [
             models.UniqueConstraint(
@@ -593,7 +734,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(
         _("key starts with"), max_length=PREFIX_LENGTH, help_text=_("To recognise the key.")
     )
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

@@ -18,12 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    ANNOUNCED = "announced", "Announced"
-    AGREED = "agreed", "Agreed"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    STALLED = "stalled", "Stalled"
-    CANCELLED = "cancelled", "Cancelled"
+    ANNOUNCED = "announced", _("Announced")
+    AGREED = "agreed", _("Agreed")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    STALLED = "stalled", _("Stalled")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 FINAL_STATUSES: frozenset[str] = frozenset({Status.COMPLETED, Status.CANCELLED})

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Country, CountryMembership
 
@@ -65,20 +66,21 @@ def create_country_staff(
     """
     codes = sorted({code.strip().upper() for code in country_codes})
     if not codes:
-        raise ValidationError({"country": ["Give at least one country code."]})
+        raise ValidationError({"country": [_("Give at least one country code.")]})
     countries = {c.code: c for c in Country.objects.filter(code__in=codes)}
     unknown = [code for code in codes if code not in countries]
     if unknown:
-        known = ", ".join(Country.objects.values_list("code", flat=True)) or "none yet"
+        known = ", ".join(Country.objects.values_list("code", flat=True)) or _("none yet")
+        message = _("Unknown country %(codes)s; known countries: %(known)s.")
         raise ValidationError(
-            {"country": [f"Unknown country {', '.join(unknown)}; known countries: {known}."]}
+            {"country": [message % {"codes": ", ".join(unknown), "known": known}]}
         )
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=username, defaults={"email": email, "is_staff": True}
     )
     if created and not password:
-        raise ValidationError({"password": ["A new staff user needs a password."]})
+        raise ValidationError({"password": [_("A new staff user needs a password.")]})
     if password:
         user.set_password(password)
     if email:
@@ -88,7 +90,9 @@ def create_country_staff(
     user.save()
     user.groups.add(ensure_secretariat_group())
     for code in codes:
-        membership, _ = CountryMembership.objects.get_or_create(user=user, country=countries[code])
+        membership, _created = CountryMembership.objects.get_or_create(
+            user=user, country=countries[code]
+        )
         if coordinator and not membership.is_coordinator:
             membership.is_coordinator = True
             membership.save(update_fields=["is_coordinator"])

@@ -116,11 +116,12 @@ def changelist_queries(client, n, kz, kg, **params) -> int:
 
 
 # The changelist for a staff member (not a superuser), a page of 50 rows:
-#  1 session, 2 user, 3-4 the user's and their groups' permissions,
-#  5-6 countries for the owner and partner filters, 7 count of the filtered rows,
-#  8 count of all rows, 9 the user's countries (may they add?), 10 the page of commitments with
-#  their owner and the stale annotation, 11 the partners of the page (one prefetch).
-CHANGELIST_QUERIES = 11
+#  1 session, 2 user, 3 the user's staff profile (the admin's language),
+#  4-5 the user's and their groups' permissions,
+#  6-7 countries for the owner and partner filters, 8 count of the filtered rows,
+#  9 count of all rows, 10 the user's countries (may they add?), 11 the page of commitments with
+#  their owner and the stale annotation, 12 the partners of the page (one prefetch).
+CHANGELIST_QUERIES = 12
 
 
 @pytest.mark.parametrize("rows", [200, 2000])

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,8 +7,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("commitments.api.urls")),
     path("reminders/", include("commitments.reminders.urls")),
-    path("", include("commitments.public.urls")),
 ]
 
 if settings.BENCHMARK_REFERENCE_VIEWS:
     urlpatterns += [path("bench/", include("commitments.benchmarking.urls"))]
+
+# The public pages in each language: English at the addresses they always had (/, /commitments/...,
+# /feeds/...), the others under their prefix (/ru/, /kk/, /ky/). Feeds keep their English URLs and
+# gain translated twins under the prefixes.
+urlpatterns += i18n_patterns(
+    path("", include("commitments.public.urls")), prefix_default_language=False
+)

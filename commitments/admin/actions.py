@@ -13,6 +13,8 @@ from django.db import models
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import access, fields, selectors, services
 from ..models import Commitment
@@ -66,7 +68,7 @@ def _titles(rows: Iterable[Commitment]) -> str:
     return "; ".join(f"“{c.title}”" for c in rows)
 
 
-@admin.action(description="Mark selected commitments reviewed", permissions=["change"])
+@admin.action(description=_("Mark selected commitments reviewed"), permissions=["change"])
 def mark_reviewed(modeladmin, request, queryset):
     editable, refused = _split_by_scope(request.user, queryset)
     for commitment in editable:
@@ -74,18 +76,32 @@ def mark_reviewed(modeladmin, request, queryset):
     if editable:
         modeladmin.message_user(
             request,
-            f"Marked {len(editable)} reviewed: {_titles(editable)}.",
+            ngettext(
+                "Marked %(count)d reviewed: %(titles)s.",
+                "Marked %(count)d reviewed: %(titles)s.",
+                len(editable),
+            )
+            % {"count": len(editable), "titles": _titles(editable)},
             messages.SUCCESS,
         )
     if refused:
         modeladmin.message_user(
             request,
-            f"Refused {len(refused)} ({access.NOT_INVOLVED_REASON}): {_titles(refused)}.",
+            ngettext(
+                "Refused %(count)d (%(reason)s): %(titles)s.",
+                "Refused %(count)d (%(reason)s): %(titles)s.",
+                len(refused),
+            )
+            % {
+                "count": len(refused),
+                "reason": access.NOT_INVOLVED_REASON,
+                "titles": _titles(refused),
+            },
             messages.WARNING,
         )
 
 
-@admin.action(description="Change status of selected commitments…", permissions=["change"])
+@admin.action(description=_("Change status of selected commitments…"), permissions=["change"])
 def change_status(modeladmin, request, queryset):
     form = BulkStatusChangeForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
@@ -94,7 +110,7 @@ def change_status(modeladmin, request, queryset):
     selected = list(queryset.order_by("title", "pk"))
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": "Change status",
+        "title": gettext("Change status"),
         "opts": modeladmin.model._meta,
         "form": form,
         "selected": selected,
@@ -124,15 +140,24 @@ def _apply_status_change(modeladmin, request, queryset, *, new_status: str, note
             moved.append((commitment, old))
     label = Status(new_status).label
     if moved:
-        listing = "; ".join(f"“{c.title}” (from {old})" for c, old in moved)
-        modeladmin.message_user(
-            request, f"Moved {len(moved)} to {label}: {listing}.", messages.SUCCESS
+        listing = "; ".join(
+            gettext("“%(title)s” (from %(old)s)") % {"title": c.title, "old": old}
+            for c, old in moved
         )
+        message = ngettext(
+            "Moved %(count)d to %(status)s: %(listing)s.",
+            "Moved %(count)d to %(status)s: %(listing)s.",
+            len(moved),
+        ) % {"count": len(moved), "status": label, "listing": listing}
+        modeladmin.message_user(request, message, messages.SUCCESS)
     if refused:
         listing = "; ".join(f"“{c.title}”: {reason}" for c, reason in refused)
-        modeladmin.message_user(
-            request, f"Refused {len(refused)} (not moved to {label}): {listing}", messages.ERROR
-        )
+        message = ngettext(
+            "Refused %(count)d (not moved to %(status)s): %(listing)s",
+            "Refused %(count)d (not moved to %(status)s): %(listing)s",
+            len(refused),
+        ) % {"count": len(refused), "status": label, "listing": listing}
+        modeladmin.message_user(request, message, messages.ERROR)
 
 
 def csv_safe(value) -> str:
@@ -167,7 +192,7 @@ class _Echo:
         return value
 
 
-@admin.action(description="Export selected commitments as CSV", permissions=["view"])
+@admin.action(description=_("Export selected commitments as CSV"), permissions=["view"])
 def export_csv(modeladmin, request, queryset):
     now = timezone.now()
     writer = csv.writer(_Echo())

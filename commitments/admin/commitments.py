@@ -25,11 +25,11 @@ INTERNAL_NOTES_HELP = _(
 
 
 class StaleFilter(admin.SimpleListFilter):
-    title = "stale"
+    title = _("stale")
     parameter_name = "stale"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Stale"), ("no", "Not stale")]
+        return [("yes", _("Stale")), ("no", _("Not stale"))]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -96,19 +96,19 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, admin.Model
     def get_queryset(self, request):
         return selectors.commitment_admin_list(now=timezone.now())
 
-    @admin.display(description="Owner", ordering="owner_country__code")
+    @admin.display(description=_("Owner"), ordering="owner_country__code")
     def owner(self, obj):
         return obj.owner_country.code
 
-    @admin.display(description="Partners")
+    @admin.display(description=_("Partners"))
     def partners(self, obj):
         return ", ".join(c.code for c in obj.partner_countries.all()) or "—"
 
-    @admin.display(description="Stale", ordering="stale")
+    @admin.display(description=_("Stale"), ordering="stale")
     def stale_marker(self, obj):
         if obj.stale:
             return format_html(
-                '<span class="stale-marker" title="{}">⚠ stale</span>', "Needs review"
+                '<span class="stale-marker" title="{}">⚠ {}</span>', _("Needs review"), _("stale")
             )
         return ""
 
@@ -127,14 +127,14 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, admin.Model
     def get_fieldsets(self, request, obj=None):
         described = {"fields": fields.ADMIN_LINES}
         if obj is None:
-            return [(None, described), ("Status", {"fields": ("status", "status_note")})]
+            return [(None, described), (_("Status"), {"fields": ("status", "status_note")})]
         status_fields = ("current_status",)
         if self.has_change_permission(request, obj):
             status_fields += ("new_status", "status_note", "expected_version")
         return [
-            ("Status", {"fields": status_fields}),
+            (_("Status"), {"fields": status_fields}),
             (None, described),
-            ("Record", {"fields": fields.ADMIN_RECORD}),
+            (_("Record"), {"fields": fields.ADMIN_RECORD}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -155,15 +155,15 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, admin.Model
             kwargs["help_text"] = INTERNAL_NOTES_HELP
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    @admin.display(description="Current status")
+    @admin.display(description=_("Current status"))
     def current_status(self, obj):
         moves = obj.allowed_next_statuses
-        allowed = ", ".join(moves) if moves else "none: this status is final"
-        stale = " · stale, needs review" if obj.is_stale() else ""
+        allowed = ", ".join(moves) if moves else _("none: this status is final")
+        stale = _(" · stale, needs review") if obj.is_stale() else ""
         return format_html(
-            '<strong class="current-status">{}</strong> '
-            '<span class="help">(allowed moves: {}){}</span>',
+            '<strong class="current-status">{}</strong> <span class="help">({}: {}){}</span>',
             obj.get_status_display(),
+            _("allowed moves"),
             allowed,
             stale,
         )

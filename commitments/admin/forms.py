@@ -47,14 +47,14 @@ class CommitmentAdminForm(forms.ModelForm):
 
     new_status = StatusMoveField(
         required=False,
-        label="New status",
-        help_text="Leave empty to keep the current status.",
+        label=_("New status"),
+        help_text=_("Leave empty to keep the current status."),
     )
     status_note = forms.CharField(
         required=False,
-        label="Status note",
+        label=_("Status note"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why the status changes (required with a new status).",
+        help_text=_("Why the status changes (required with a new status)."),
     )
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -70,7 +70,7 @@ class CommitmentAdminForm(forms.ModelForm):
                 (move, Status(move).label) for move in moves
             ]
             if not moves:
-                self.fields["new_status"].help_text = "This status is final."
+                self.fields["new_status"].help_text = _("This status is final.")
             self.fields["expected_version"].initial = self.instance.version
 
     def clean_new_status(self) -> str:
@@ -124,11 +124,11 @@ class CommitmentAdminForm(forms.ModelForm):
 
 
 class BulkStatusChangeForm(forms.Form):
-    new_status = forms.ChoiceField(choices=Status.choices, label="New status")
+    new_status = forms.ChoiceField(choices=Status.choices, label=_("New status"))
     note = forms.CharField(
-        label="Status note",
+        label=_("Status note"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Recorded in each commitment's history.",
+        help_text=_("Recorded in each commitment's history."),
     )
 
     def clean_note(self) -> str:

@@ -100,8 +100,8 @@ class ProgressObservationInline(ScopedInlineMixin, admin.TabularInline):
 
 class StatusChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = StatusChange
-    verbose_name = "status change"
-    verbose_name_plural = "status history (recorded by status changes; never edited)"
+    verbose_name = _("status change")
+    verbose_name_plural = _("status history (recorded by status changes; never edited)")
     fields = ("changed_at", "old_status", "new_status", "actor_name", "note")
     readonly_fields = fields
 
@@ -111,7 +111,7 @@ class StatusChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 class ReviewInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Review
-    verbose_name_plural = "reviews (recorded by “mark reviewed”)"
+    verbose_name_plural = _("reviews (recorded by “mark reviewed”)")
     fields = ("reviewed_at", "actor_name", "note")
     readonly_fields = fields
 

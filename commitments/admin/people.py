@@ -6,10 +6,12 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
-from ..models import CountryMembership, Reminder, ReminderPreference
+from ..models import CountryMembership, Reminder, ReminderPreference, StaffProfile
 from ..reminders.delivery import is_in_doubt
 from .read_only import ReadOnlyMixin
 
@@ -20,8 +22,8 @@ class CountryMembershipInline(admin.TabularInline):
     model = CountryMembership
     extra = 0
     fields = ("country", "is_coordinator")
-    verbose_name = "country"
-    verbose_name_plural = "countries (whose commitments this user may change)"
+    verbose_name = _("country")
+    verbose_name_plural = _("countries (whose commitments this user may change)")
 
 
 class ReminderPreferenceInline(admin.StackedInline):
@@ -43,7 +45,7 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("country_memberships")
 
-    @admin.display(description="Countries")
+    @admin.display(description=_("Countries"))
     def countries(self, obj):
         return ", ".join(
             f"{m.country_id}{'*' if m.is_coordinator else ''}"
@@ -94,14 +96,58 @@ class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(commitment_total=Count("commitments"))
 
-    @admin.display(description="Commitments", ordering="commitment_total")
+    @admin.display(description=_("Commitments"), ordering="commitment_total")
     def commitment_count(self, obj):
         return obj.commitment_total
 
-    @admin.display(boolean=True, description="In doubt")
+    @admin.display(boolean=True, description=_("In doubt"))
     def in_doubt(self, obj):
         return is_in_doubt(obj, timezone.now())
 
-    @admin.display(description="Last error")
+    @admin.display(description=_("Last error"))
     def short_error(self, obj):
         return Truncator(obj.last_error).chars(80)
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    """Each staff member's own profile (their language), reached from "Language" in the header.
+
+    Any active staff member may view and change their own profile, without a model permission;
+    superusers see everyone's.
+    """
+
+    fields = ("language",)
+    list_display = ("user", "language")
+    list_select_related = ("user",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def _own(self, request, obj) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        return user.is_superuser or obj is None or obj.user_id == user.pk
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self._own(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._own(request, obj)
+
+    def has_add_permission(self, request):
+        return False  # created on first visit, one per user
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if request.user.is_superuser and "all" in request.GET:
+            return super().changelist_view(request, extra_context)
+        profile, _created = StaffProfile.objects.get_or_create(user=request.user)
+        return redirect("admin:commitments_staffprofile_change", profile.pk)

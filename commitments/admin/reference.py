@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Country, Evidence, Meeting, Source, StatusChange
 from .read_only import ReadOnlyInlineMixin, ReadOnlyMixin
@@ -31,15 +32,15 @@ class MeetingAdmin(admin.ModelAdmin):
 
 class CitingEvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Evidence
-    verbose_name = "evidence citing this source"
-    verbose_name_plural = "evidence citing this source"
+    verbose_name = _("evidence citing this source")
+    verbose_name_plural = _("evidence citing this source")
     fields = ("commitment_link", "quote", "url", "observed_on")
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("commitment")
 
-    @admin.display(description="Commitment")
+    @admin.display(description=_("Commitment"))
     def commitment_link(self, obj):
         url = reverse("admin:commitments_commitment_change", args=[obj.commitment_id])
         return format_html('<a href="{}">{}</a>', url, obj.commitment.title)
@@ -60,7 +61,7 @@ class SourceAdmin(admin.ModelAdmin):
 
         return super().get_queryset(request).annotate(evidence_total=Count("evidence"))
 
-    @admin.display(description="Evidence", ordering="evidence_total")
+    @admin.display(description=_("Evidence"), ordering="evidence_total")
     def evidence_count(self, obj):
         return obj.evidence_total
 

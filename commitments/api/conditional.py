@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from commitments.models import Commitment
 
 from .errors import PreconditionFailed
@@ -36,6 +38,9 @@ def expected_version(request, commitment: Commitment) -> int | None:
         if match and tag == current:
             return commitment.version
     raise PreconditionFailed(
-        f"If-Match {header.strip()!s} does not match the commitment's current ETag {current}: "
-        "it has changed since you read it. Nothing was saved; fetch it again and retry."
+        _(
+            "If-Match %(header)s does not match the commitment's current ETag %(current)s: "
+            "it has changed since you read it. Nothing was saved; fetch it again and retry."
+        )
+        % {"header": header.strip(), "current": current}
     )

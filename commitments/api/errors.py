@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -51,8 +52,31 @@ PROBLEM_TYPES = {
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The resource has changed since you read it; fetch it again and retry."
+    default_detail = gettext_lazy(
+        "The resource has changed since you read it; fetch it again and retry."
+    )
     default_code = "precondition_failed"
+
+
+# The problem's `title`: the status's reason phrase, in the caller's language (Accept-Language).
+PROBLEM_TITLES = {
+    400: gettext_lazy("Bad Request"),
+    401: gettext_lazy("Unauthorized"),
+    403: gettext_lazy("Forbidden"),
+    404: gettext_lazy("Not Found"),
+    405: gettext_lazy("Method Not Allowed"),
+    406: gettext_lazy("Not Acceptable"),
+    409: gettext_lazy("Conflict"),
+    412: gettext_lazy("Precondition Failed"),
+    413: gettext_lazy("Request Entity Too Large"),
+    415: gettext_lazy("Unsupported Media Type"),
+    429: gettext_lazy("Too Many Requests"),
+}
+
+
+def problem_title(status_code: int) -> str:
+    title = PROBLEM_TITLES.get(status_code)
+    return str(title) if title is not None else HTTPStatus(status_code).phrase
 
 
 def problem_type(code: str) -> str:
@@ -70,7 +94,7 @@ def problem_response(
 ) -> Response:
     body = {
         "type": problem_type(code) if code else "about:blank",
-        "title": HTTPStatus(status_code).phrase,
+        "title": problem_title(status_code),
         "status": status_code,
         "detail": detail,
         "errors": errors or {},
@@ -113,7 +137,7 @@ def _printable(text: str) -> str:
 
 def _summary(errors: dict[str, list[str]]) -> str:
     parts = [f"{name}: {' '.join(messages)}" for name, messages in errors.items()]
-    return "Invalid input. " + "; ".join(parts)
+    return _("Invalid input.") + " " + "; ".join(parts)
 
 
 def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -158,12 +182,14 @@ def _problem_for(exc: Exception) -> Response | None:
     if isinstance(exc, services.EditNotAllowed):
         return problem_response(403, str(exc), code="edit_not_allowed")
     if isinstance(exc, DjangoPermissionDenied):
-        return problem_response(403, str(exc) or "You may not do this.", code="permission_denied")
+        return problem_response(
+            403, str(exc) or _("You may not do this."), code="permission_denied"
+        )
     if isinstance(exc, Http404):
-        return problem_response(404, "Not found.", code="not_found")
+        return problem_response(404, _("Not found."), code="not_found")
     if isinstance(exc, IntegrityError):
         return problem_response(
-            409, "The change conflicts with data saved at the same time; retry.", code="conflict"
+            409, _("The change conflicts with data saved at the same time; retry."), code="conflict"
         )
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)

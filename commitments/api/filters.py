@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import django_filters as filters
 from django import forms
+from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -44,7 +45,7 @@ class SafeIsoDateTimeField(IsoDateTimeField):
             # In UTC, because PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 parsers accept.
             return value.astimezone(UTC)
         except (OverflowError, ValueError):
-            raise forms.ValidationError("This date-time is out of range.") from None
+            raise forms.ValidationError(_("This date-time is out of range.")) from None
 
 
 class SafeIsoDateTimeFilter(filters.IsoDateTimeFilter):

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -110,8 +111,11 @@ class KeysetPagination(BasePagination):
             raise ValidationError(
                 {
                     self.page_size_query_param: [
-                        f"Give a whole number from 1 to {self.max_page_size} "
-                        f"(the maximum page size); got “{raw[:40]}”."
+                        _(
+                            "Give a whole number from 1 to %(max)d (the maximum page size); "
+                            "got “%(raw)s”."
+                        )
+                        % {"max": self.max_page_size, "raw": raw[:40]}
                     ]
                 }
             )
@@ -122,7 +126,11 @@ class KeysetPagination(BasePagination):
         if not raw:  # left out or empty (`?cursor=`): the first page
             return None
         invalid = ValidationError(
-            {self.cursor_query_param: ["Invalid cursor: use the `next` link of a previous page."]}
+            {
+                self.cursor_query_param: [
+                    _("Invalid cursor: use the `next` link of a previous page.")
+                ]
+            }
         )
         try:
             padded = raw + "=" * (-len(raw) % 4)

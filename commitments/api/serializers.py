@@ -19,6 +19,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -107,7 +108,9 @@ def no_lone_surrogates(value: str) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise serializers.ValidationError("Contains characters that are not valid text.") from None
+        raise serializers.ValidationError(
+            _("Contains characters that are not valid text.")
+        ) from None
 
 
 class TextField(serializers.CharField):
@@ -381,7 +384,11 @@ class StrictSerializer(serializers.Serializer):
     def to_internal_value(self, data):
         if not isinstance(data, Mapping):
             raise serializers.ValidationError(
-                {"non_field_errors": [f"Expected a JSON object, got {type(data).__name__}."]}
+                {
+                    "non_field_errors": [
+                        _("Expected a JSON object, got %(type)s.") % {"type": type(data).__name__}
+                    ]
+                }
             )
         writable = {name for name, field in self.fields.items() if not field.read_only}
         unknown = sorted(str(name) for name in data if name not in writable)
@@ -389,7 +396,8 @@ class StrictSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {
                     name: [
-                        f"Unknown field “{name}”. Writable fields: {', '.join(sorted(writable))}."
+                        _("Unknown field “%(name)s”. Writable fields: %(fields)s.")
+                        % {"name": name, "fields": ", ".join(sorted(writable))}
                     ]
                     for name in unknown
                 }
@@ -404,11 +412,13 @@ class CountryCodeField(serializers.CharField):
     def to_internal_value(self, data):
         code = super().to_internal_value(data)
         if not _ISO_CODE.fullmatch(code):
-            raise serializers.ValidationError("Use an ISO 3166-1 alpha-2 code such as KZ.")
+            raise serializers.ValidationError(_("Use an ISO 3166-1 alpha-2 code such as KZ."))
         country = Country.objects.filter(code=code).first()
         if country is None:
             known = ", ".join(Country.objects.values_list("code", flat=True))
-            raise serializers.ValidationError(f"Unknown country “{code}”. Known: {known}.")
+            raise serializers.ValidationError(
+                _("Unknown country “%(code)s”. Known: %(known)s.") % {"code": code, "known": known}
+            )
         return country
 
 
@@ -492,8 +502,10 @@ class CommitmentUpdateSerializer(CommitmentWriteSerializer):
             raise serializers.ValidationError(
                 {
                     "status": [
-                        "Change the status with POST to the commitment's transitions_url, "
-                        "with a note."
+                        _(
+                            "Change the status with POST to the commitment's transitions_url, "
+                            "with a note."
+                        )
                     ]
                 }
             )
@@ -534,7 +546,9 @@ class EvidenceWriteSerializer(StrictSerializer):
             return None
         source = Source.objects.filter(pk=value).first()
         if source is None:
-            raise serializers.ValidationError(f"There is no source with id {value}.")
+            raise serializers.ValidationError(
+                _("There is no source with id %(id)s.") % {"id": value}
+            )
         return source
 
 

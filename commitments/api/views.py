@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -365,12 +366,14 @@ class NotFoundView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        detail = "Not found."
+        detail = _("Not found.")
         if not request.path.endswith("/"):
             try:
                 match = resolve(request.path + "/")
             except Resolver404:
                 match = None
             if match is not None and getattr(match.func, "view_class", None) is not NotFoundView:
-                detail = f"Not found. Did you mean {request.path}/ (with a trailing slash)?"
+                detail = _("Not found. Did you mean %(path)s/ (with a trailing slash)?") % {
+                    "path": request.path
+                }
         raise NotFound(detail)

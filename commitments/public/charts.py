@@ -13,13 +13,14 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
+from ..formatting import date_range, format_amount, format_exact, short_date
 from ..models import Commitment, ProgressObservation
+
+__all__ = ["format_amount", "format_exact", "observation_table", "progress_chart"]
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 84, 24, 28, 48
@@ -29,34 +30,12 @@ MIN_BAR_W = 8.0
 PALETTE = ("#1f5f8b", "#a64b00", "#2a6e3f", "#6f2c91", "#8a1c3f", "#4a5a0a")
 
 
-def format_amount(value: Decimal | float, unit: str = "", *, short: bool = False) -> str:
-    """1340000000 -> '1.34 billion' ('1.34 bn' when short); the unit follows when given."""
-    number = float(value)
-    for size, long_name, short_name in (
-        (1e12, "trillion", "tn"),
-        (1e9, "billion", "bn"),
-        (1e6, "million", "mn"),
-    ):
-        if abs(number) >= size:
-            scaled = f"{number / size:.3f}".rstrip("0").rstrip(".")
-            text = f"{scaled} {short_name if short else long_name}"
-            break
-    else:
-        text = f"{number:,.2f}".rstrip("0").rstrip(".")
-    return f"{text} {unit}".strip()
-
-
-def format_exact(value: Decimal, unit: str = "") -> str:
-    text = f"{value:,.2f}".removesuffix(".00")
-    return f"{text} {unit}".strip()
-
-
 def _period_label(obs: ProgressObservation) -> str:
     if obs.period_label:
         return obs.period_label
     if obs.period_start == obs.period_end:
-        return date_format(obs.period_start, "j M Y")
-    return f"{date_format(obs.period_start, 'j M Y')} – {date_format(obs.period_end, 'j M Y')}"
+        return short_date(obs.period_start)
+    return date_range(obs.period_start, obs.period_end)
 
 
 @dataclass
@@ -70,7 +49,7 @@ class SourceRef:
 
     @property
     def label(self) -> str:
-        return self.publisher or "Publisher not named"
+        return self.publisher or _("Publisher not named")
 
     @property
     def css_class(self) -> str:
@@ -330,8 +309,13 @@ def _bars(groups: Sequence[PeriodGroup], axes: Axes) -> list[Bar]:
                     colour=row.source.colour,
                     label=short,
                     source_number=row.source.number,
-                    title=f"{group.label}: {row.value_text}, source [{row.source.number}] "
-                    f"{row.source.label}",
+                    title=_("%(period)s: %(value)s, source [%(number)s] %(source)s")
+                    % {
+                        "period": group.label,
+                        "value": row.value_text,
+                        "number": row.source.number,
+                        "source": row.source.label,
+                    },
                     show_value=bar_w >= 6.5 * len(short),
                 )
             )
@@ -341,11 +325,12 @@ def _bars(groups: Sequence[PeriodGroup], axes: Axes) -> list[Bar]:
 def _target_marks(commitment: Commitment, axes: Axes) -> TargetMarks:
     marks = TargetMarks(
         y=round(axes.y_of(float(commitment.target_amount)), 1),
-        label=f"Target: {format_amount(commitment.target_amount, commitment.target_unit)}",
-        date_label="No target date given",
+        label=_("Target: %(amount)s")
+        % {"amount": format_amount(commitment.target_amount, commitment.target_unit)},
+        date_label=_("No target date given"),
     )
     if commitment.target_date:
-        marks.date_label = f"Target date: {date_format(commitment.target_date, 'j M Y')}"
+        marks.date_label = _("Target date: %(date)s") % {"date": short_date(commitment.target_date)}
         marks.x = round(axes.x_of(commitment.target_date), 1)
         # Right-aligned on the date line, but never running off the plot's left edge.
         marks.date_label_x = round(min(max(marks.x, LEFT + 130), LEFT + PLOT_W), 1)
@@ -357,14 +342,17 @@ def _description(groups: Sequence[PeriodGroup], target: TargetMarks) -> str:
     parts = []
     for group in groups:
         reported = "; ".join(
-            f"{r.value_text} according to [{r.source.number}] {r.source.label}" for r in group.rows
+            _("%(value)s according to [%(number)s] %(source)s")
+            % {"value": r.value_text, "number": r.source.number, "source": r.source.label}
+            for r in group.rows
         )
         disagree = f" ({group.conflict_text})" if group.conflicting else ""
         parts.append(f"{group.label}: {reported}{disagree}.")
     return (
         f"{target.label}, {target.date_label.lower()}. "
-        + (" ".join(parts) if parts else "No observations recorded yet.")
-        + " The table below gives the same figures with their sources."
+        + (" ".join(parts) if parts else _("No observations recorded yet."))
+        + " "
+        + _("The table below gives the same figures with their sources.")
     )
 
 
@@ -376,7 +364,7 @@ def progress_chart(commitment: Commitment, table: ObservationTable) -> Chart | N
     axes = Axes.fitting(groups, commitment, float(commitment.target_amount))
     target = _target_marks(commitment, axes)
     return Chart(
-        title=f"Progress toward the target: {commitment.title}",
+        title=_("Progress toward the target: %(title)s") % {"title": commitment.title},
         desc=_description(groups, target),
         bars=_bars(groups, axes),
         x_ticks=axes.x_ticks(),

@@ -22,21 +22,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from .. import selectors
+from ..formatting import format_amount
 from ..models import Commitment, Country, StatusChange
 from .access import public_feed
-from .charts import format_amount
 
 FEED_ITEMS = 50
-SITE_NAME = "Kazakhstan–Kyrgyzstan commitment tracker"
+
+
+def site_name() -> str:
+    return _("Kazakhstan–Kyrgyzstan commitment tracker")
 
 
 class StatusChangeFeed(Feed):
     """The latest status changes, newest first; `/<code>.atom` limits it to one country."""
 
     feed_type = Atom1Feed
-    author_name = SITE_NAME
+
+    def author_name(self) -> str:
+        return site_name()
 
     def get_object(self, request, code: str | None = None) -> Country | None:
         if code is None:
@@ -44,15 +50,22 @@ class StatusChangeFeed(Feed):
         return get_object_or_404(Country, code=code.upper())
 
     def title(self, country: Country | None) -> str:
-        where = f" involving {country.name}" if country else ""
-        return f"Status changes of commitments{where} – {SITE_NAME}"
+        if country:
+            return _("Status changes of commitments involving %(country)s – %(site)s") % {
+                "country": country.name,
+                "site": site_name(),
+            }
+        return _("Status changes of commitments – %(site)s") % {"site": site_name()}
 
     def subtitle(self, country: Country | None) -> str:
-        return (
+        if country:
+            return _(
+                "Every recorded change of status of the commitments Kazakhstan and Kyrgyzstan "
+                "have made to each other, where %(country)s is owner or partner."
+            ) % {"country": country.name}
+        return _(
             "Every recorded change of status of the commitments Kazakhstan and Kyrgyzstan "
-            "have made to each other"
-            + (f", where {country.name} is owner or partner" if country else "")
-            + "."
+            "have made to each other."
         )
 
     def link(self, country: Country | None) -> str:
@@ -73,12 +86,12 @@ class StatusChangeFeed(Feed):
         if change.old_status:
             move = f"{change.get_old_status_display()} → {change.get_new_status_display()}"
         else:
-            move = f"recorded as {change.get_new_status_display()}"
+            move = _("recorded as %(status)s") % {"status": change.get_new_status_display()}
         return f"{change.commitment.title}: {move}"
 
     def item_description(self, change: StatusChange) -> str:
         """The summary, as HTML (see the module's docstring): the note is escaped, never markup."""
-        text = f"Status: {change.get_new_status_display()}."
+        text = _("Status: %(status)s.") % {"status": change.get_new_status_display()}
         return escape(f"{text} {change.note}" if change.note else text)
 
     def item_link(self, change: StatusChange) -> str:
@@ -154,15 +167,15 @@ def target_dates_calendar(
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{ical_escape(name)}",
     ]
+    summary = _("Target date: %(title)s")
     for commitment in commitments:
         url = f"{base_url}{commitment.get_absolute_url()}"
-        details = [f"Status: {commitment.get_status_display()}."]
+        details = [_("Status: %(status)s.") % {"status": commitment.get_status_display()}]
         if commitment.target_amount is not None:
-            details.append(
-                f"Target: {format_amount(commitment.target_amount, commitment.target_unit)}."
-            )
-        details.append(f"Owner: {commitment.owner_country.name}.")
-        details.append(f"Details: {url}")
+            amount = format_amount(commitment.target_amount, commitment.target_unit)
+            details.append(_("Target: %(amount)s.") % {"amount": amount})
+        details.append(_("Owner: %(country)s.") % {"country": commitment.owner_country.name})
+        details.append(_("Details: %(url)s") % {"url": url})
         revised = commitment.updated_at or now
         lines += [
             "BEGIN:VEVENT",
@@ -172,7 +185,7 @@ def target_dates_calendar(
             f"SEQUENCE:{commitment.version}",
             f"DTSTART;VALUE=DATE:{commitment.target_date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{commitment.target_date + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{ical_escape(f'Target date: {commitment.title}')}",
+            f"SUMMARY:{ical_escape(summary % {'title': commitment.title})}",
             f"DESCRIPTION:{ical_escape(' '.join(details))}",
             f"CATEGORIES:{ical_escape(commitment.get_category_display())}",
             f"URL:{url}",
@@ -188,7 +201,11 @@ def target_dates_calendar(
 def target_dates(request: HttpRequest, code: str | None = None) -> HttpResponse:
     country = get_object_or_404(Country, code=code.upper()) if code else None
     commitments = selectors.commitments_with_target_dates(country=country.code if country else "")
-    name = "Commitment target dates" + (f" – {country.name}" if country else "")
+    name = (
+        _("Commitment target dates – %(country)s") % {"country": country.name}
+        if country
+        else _("Commitment target dates")
+    )
     body = target_dates_calendar(
         commitments, base_url=request.build_absolute_uri("/")[:-1], now=timezone.now(), name=name
     )

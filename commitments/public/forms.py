@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Category, Country
 from ..rules import Status
@@ -7,22 +8,22 @@ from ..rules import Status
 class CommitmentFilterForm(forms.Form):
     """The public list's filters, read from the query string; every field is optional."""
 
-    STALE_CHOICES = (("", "Any"), ("yes", "Stale only"), ("no", "Not stale"))
+    STALE_CHOICES = (("", _("Any")), ("yes", _("Stale only")), ("no", _("Not stale")))
 
-    q = forms.CharField(label="Search", required=False, max_length=200, strip=True)
-    country = forms.ChoiceField(label="Country (owner or partner)", required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200, strip=True)
+    country = forms.ChoiceField(label=_("Country (owner or partner)"), required=False)
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
     )
     category = forms.ChoiceField(
-        label="Category", required=False, choices=[("", "Any category"), *Category.choices]
+        label=_("Category"), required=False, choices=[("", _("Any category")), *Category.choices]
     )
-    stale = forms.ChoiceField(label="Review", required=False, choices=STALE_CHOICES)
+    stale = forms.ChoiceField(label=_("Review"), required=False, choices=STALE_CHOICES)
 
     def __init__(self, *args, countries: list[Country], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [
-            ("", "Any country"),
+            ("", _("Any country")),
             *((c.code, c.name) for c in countries),
         ]
 

@@ -11,8 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import rules, selectors
+from ..formatting import format_amount, format_exact
 from ..models import Category, Commitment, Country
 from ..rules import Status
 from . import charts
@@ -36,7 +38,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
     try:
         page_obj = paginator.page(request.GET.get("page") or 1)
     except InvalidPage as exc:
-        raise Http404(f"No such page: {exc}") from exc
+        raise Http404(_("No such page.")) from exc
     params = request.GET.copy()
     params.pop("page", None)
     filtered = any(form.cleaned_data.values())
@@ -58,7 +60,7 @@ def commitment_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         commitment = selectors.public_commitment_detail(slug=slug)
     except Commitment.DoesNotExist as exc:
-        raise Http404("No commitment with this address.") from exc
+        raise Http404(_("No commitment with this address.")) from exc
     table = charts.observation_table(commitment.observations.all())
     return render(
         request,
@@ -70,12 +72,12 @@ def commitment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "table": table,
             "chart": charts.progress_chart(commitment, table),
             "target_text": (
-                charts.format_amount(commitment.target_amount, commitment.target_unit)
+                format_amount(commitment.target_amount, commitment.target_unit)
                 if commitment.target_amount is not None
                 else ""
             ),
             "target_exact": (
-                charts.format_exact(commitment.target_amount, commitment.target_unit)
+                format_exact(commitment.target_amount, commitment.target_unit)
                 if commitment.target_amount is not None
                 else ""
             ),

@@ -15,8 +15,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from ..clock import calendar_days_between
+from ..languages import recipient_language
 from ..models import Commitment
 from .planning import reminder_today
 from .preferences import unsubscribe_url
@@ -72,7 +74,19 @@ def build_digest_email(
     due: Sequence[Commitment] = (),
 ) -> EmailMultiAlternatives:
     """The digest: `commitments` are the stale ones, `due` those whose target date is near or
-    past (their own section)."""
+    past (their own section), in the recipient's language (their profile's, else the default)."""
+    with translation.override(recipient_language(user)):
+        return _digest_email(user, commitments, period=period, now=now, due=due)
+
+
+def _digest_email(
+    user,
+    commitments: Sequence[Commitment],
+    *,
+    period: str,
+    now: datetime,
+    due: Sequence[Commitment],
+) -> EmailMultiAlternatives:
     items = [_stale_item(c, now) for c in commitments]
     due_items = [_due_item(c, now) for c in due]
     unsubscribe = unsubscribe_url(user.pk)
@@ -102,6 +116,7 @@ def build_digest_email(
             "Message-ID": f"<reminder.{period.replace('/', '.')}.{user.pk}@"
             f"{urlsplit(settings.SITE_URL).hostname or 'localhost'}>",
             "Auto-Submitted": "auto-generated",
+            "Content-Language": translation.get_language(),
         },
     )
     message.attach_alternative(render_to_string("reminders/digest.html", context), "text/html")

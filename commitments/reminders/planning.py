@@ -83,6 +83,8 @@ def eligible_recipients(user_ids: Iterable[int], now: datetime):
         .exclude(email="")
         .exclude(reminder_preference__opted_out=True)
         .exclude(reminder_preference__snoozed_until__gte=today)
+        # The digest is written in the profile's language: read it with the user, not per user.
+        .select_related("staff_profile")
     )
 
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from .. import clock
+from ..formatting import long_date
+from ..languages import profile_language
 from ..models import ReminderPreference
 from . import preferences
 
@@ -29,10 +33,18 @@ def unsubscribe(request, token: str):
     try:
         user_id = preferences.user_id_from_token(token)
     except signing.BadSignature:
-        return _bad_link(request, "This unsubscribe link is not valid: it may have been altered.")
-    user = get_user_model().objects.filter(pk=user_id).first()
+        return _bad_link(
+            request, _("This unsubscribe link is not valid: it may have been altered.")
+        )
+    user = get_user_model().objects.select_related("staff_profile").filter(pk=user_id).first()
     if user is None:
-        return _bad_link(request, "This unsubscribe link belongs to an account that is gone.")
+        return _bad_link(request, _("This unsubscribe link belongs to an account that is gone."))
+    # The page speaks the language of the emails it is about, when the recipient chose one.
+    with translation.override(profile_language(user) or translation.get_language()):
+        return _preference_page(request, user)
+
+
+def _preference_page(request, user):
 
     done = None
     if request.method == "POST":
@@ -42,20 +54,25 @@ def unsubscribe(request, token: str):
         )
         if action == "unsubscribe":
             preferences.reminder_opt_out(user.pk)
-            done = "unsubscribed"
+            done = _("Done: you are unsubscribed.")
         elif action == "resubscribe":
             preferences.reminder_resubscribe(user.pk)
-            done = "resubscribed"
+            done = _("Done: you are resubscribed.")
         elif action == "snooze":
             try:
                 days = int(request.POST.get("days", ""))
                 until = preferences.reminder_snooze(user.pk, days, now=clock.now())
             except ValueError:
                 choices = ", ".join(str(d) for d in preferences.SNOOZE_CHOICES)
-                return _bad_link(request, f"days: choose one of {choices} days to snooze.")
-            done = f"snoozed until {until:%d %B %Y}"
+                return _bad_link(
+                    request,
+                    _("days: choose one of %(choices)s days to snooze.") % {"choices": choices},
+                )
+            done = _("Done: you are snoozed until %(date)s.") % {"date": long_date(until)}
         else:
-            return _bad_link(request, "action: choose one of unsubscribe, snooze or resubscribe.")
+            return _bad_link(
+                request, _("action: choose one of unsubscribe, snooze or resubscribe.")
+            )
 
     preference = ReminderPreference.objects.filter(user=user).first()
     return render(

@@ -59,9 +59,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The public pages' language comes from their URL prefix (/ru/...); the staff language
+    # middleware then picks the admin's from the user's profile and the API's from Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "commitments.languages.middleware.InterfaceLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -107,7 +111,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# English is the source language of the code; the catalogues in locale/ translate it (README,
+# "Languages"). Each language is named in itself, as the switcher shows it.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("ru", "Русский"),
+    ("kk", "Қазақша"),
+    ("ky", "Кыргызча"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django ships no number and date formats for Kazakh; ours are in tracker/formats/kk/.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = time_zone("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
 USE_TZ = True

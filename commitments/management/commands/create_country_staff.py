@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from commitments.staff import SECRETARIAT_GROUP, create_country_staff
 
@@ -43,18 +44,20 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         username = options["username"].strip()
         if not username:
-            raise CommandError("--username: give a user name.")
+            raise CommandError(_("--username: give a user name."))
         exists = get_user_model().objects.filter(username=username).exists()
         password = os.environ.get(PASSWORD_ENV) or None
         if password is None and not exists:
             if not options["interactive"]:
-                raise CommandError(f"A new user needs a password: set ${PASSWORD_ENV}.")
+                raise CommandError(
+                    _("A new user needs a password: set $%(env)s.") % {"env": PASSWORD_ENV}
+                )
             password = self._prompt_password()
         if password is not None:
             try:
                 validate_password(password, get_user_model()(username=username))
             except ValidationError as exc:
-                raise CommandError("Password refused: " + " ".join(exc.messages)) from exc
+                raise CommandError(_("Password refused: ") + " ".join(exc.messages)) from exc
         try:
             user, created = create_country_staff(
                 username=username,
@@ -67,23 +70,27 @@ class Command(BaseCommand):
             problems = "; ".join(
                 f"--{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
             )
-            raise CommandError(f"Nothing was saved. {problems}") from exc
+            raise CommandError(_("Nothing was saved.") + f" {problems}") from exc
         countries = ", ".join(
-            f"{m.country_id}{' (coordinator)' if m.is_coordinator else ''}"
+            m.country_id + (" (" + _("coordinator") + ")" if m.is_coordinator else "")
             for m in user.country_memberships.order_by("country_id")
         )
-        verb = "Created" if created else "Updated"
+        message = (
+            _("Created staff user %(user)s in group “%(group)s”; countries: %(countries)s.")
+            if created
+            else _("Updated staff user %(user)s in group “%(group)s”; countries: %(countries)s.")
+        )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{verb} staff user {user.username} in group “{SECRETARIAT_GROUP}”; "
-                f"countries: {countries}."
+                message
+                % {"user": user.username, "group": SECRETARIAT_GROUP, "countries": countries}
             )
         )
 
     def _prompt_password(self) -> str:
-        for _ in range(3):
-            first = getpass.getpass("Password: ")
-            if first and first == getpass.getpass("Password (again): "):
+        for _attempt in range(3):
+            first = getpass.getpass(_("Password: "))
+            if first and first == getpass.getpass(_("Password (again): ")):
                 return first
-            self.stderr.write("Passwords were empty or did not match; try again.")
-        raise CommandError("No password given; nothing was saved.")
+            self.stderr.write(_("Passwords were empty or did not match; try again."))
+        raise CommandError(_("No password given; nothing was saved."))

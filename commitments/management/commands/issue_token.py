@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commitments.models import ApiToken
 
@@ -41,21 +42,34 @@ class Command(BaseCommand):
             user = User.objects.get(**{User.USERNAME_FIELD: username})
         except User.DoesNotExist:
             raise CommandError(
-                f"No user “{username}”. Create it first (admin or createsuperuser)."
+                _("No user “%(user)s”. Create it first (admin or createsuperuser).")
+                % {"user": username}
             ) from None
         if not user.is_active:
-            raise CommandError(f"User “{username}” is inactive; a token would not authenticate.")
+            raise CommandError(
+                _("User “%(user)s” is inactive; a token would not authenticate.")
+                % {"user": username}
+            )
         name = name.strip()
         if not name or len(name) > 100:
-            raise CommandError("--name must be 1 to 100 characters: the system using the token.")
+            raise CommandError(_("--name must be 1 to 100 characters: the system using the token."))
         if days is not None and days < 1:
-            raise CommandError("--days must be at least 1.")
+            raise CommandError(_("--days must be at least 1."))
         revoked = ApiToken.objects.filter(user=user, name=name).revoke() if rotate else 0
         token, key = ApiToken.objects.issue(user, name, days=days)
         expires = timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M %Z")
         self.stderr.write(
-            (f"Revoked {revoked} token(s) named “{name}”. " if rotate else "")
-            + f"Issued token “{name}” for {username}, expiring {expires}. Copy the key now: it "
-            "is not stored and cannot be shown again. Send it as `Authorization: Token <key>`."
+            (
+                _("Revoked %(count)d token(s) named “%(name)s”. ")
+                % {"count": revoked, "name": name}
+                if rotate
+                else ""
+            )
+            + _(
+                "Issued token “%(name)s” for %(user)s, expiring %(expires)s. Copy the key now: "
+                "it is not stored and cannot be shown again. Send it as "
+                "`Authorization: Token <key>`."
+            )
+            % {"name": name, "user": username, "expires": expires}
         )
         self.stdout.write(key)

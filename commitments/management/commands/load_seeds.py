@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from commitments.seeding import SeedError, load_seeds
 
@@ -18,5 +19,5 @@ class Command(BaseCommand):
         try:
             report = load_seeds(Path(options["dir"]))
         except SeedError as exc:
-            raise CommandError(f"Nothing was loaded. {exc}") from exc
-        self.stdout.write(self.style.SUCCESS(f"Seeds loaded. {report.summary()}"))
+            raise CommandError(_("Nothing was loaded.") + f" {exc}") from exc
+        self.stdout.write(self.style.SUCCESS(_("Seeds loaded.") + f" {report.summary()}"))

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from commitments.models import Country, CountryMembership
 
@@ -21,14 +22,17 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, email: str, **options):
         codes = list(Country.objects.order_by("code").values_list("code", flat=True))
         if not codes:
-            raise CommandError("No countries yet: run `manage.py load_seeds` first.")
+            raise CommandError(_("No countries yet: run `manage.py load_seeds` first."))
         with transaction.atomic():
             # Not staff and no usable password: a mailbox, not an account anyone can log in to.
             user, created = get_user_model().objects.get_or_create(
                 username=username, defaults={"email": email}
             )
             if user.is_staff or user.is_superuser:
-                raise CommandError(f"{username} is a staff account: choose another --username.")
+                raise CommandError(
+                    _("%(user)s is a staff account: choose another --username.")
+                    % {"user": username}
+                )
             user.email = email
             user.set_unusable_password()
             user.save()

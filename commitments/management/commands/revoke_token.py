@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from commitments.models import ApiToken
 
@@ -21,9 +22,11 @@ class Command(BaseCommand):
     def handle(self, *args, username, name, revoke_all, **options):
         User = get_user_model()
         if not User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
-            raise CommandError(f"No user “{username}”.")
+            raise CommandError(_("No user “%(user)s”.") % {"user": username})
         tokens = ApiToken.objects.filter(**{f"user__{User.USERNAME_FIELD}": username})
         if not revoke_all:
             tokens = tokens.filter(name=name)
         count = tokens.revoke()
-        self.stdout.write(f"Revoked {count} token(s) of {username}.")
+        self.stdout.write(
+            _("Revoked %(count)d token(s) of %(user)s.") % {"count": count, "user": username}
+        )

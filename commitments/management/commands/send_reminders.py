@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from commitments import clock
 from commitments.models import Commitment
@@ -55,6 +56,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"    * {titles[pk]}")
         if report.failures:
             raise CommandError(
-                f"{len(report.failures)} digest(s) failed; they are recorded failed and a later "
-                "run of this period retries them."
+                _(
+                    "%(count)d digest(s) failed; they are recorded failed and a later run of this "
+                    "period retries them."
+                )
+                % {"count": len(report.failures)}
             )

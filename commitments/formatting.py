@@ -1,0 +1,126 @@
+"""Amounts and dates in the active language, for pages, charts, feeds and emails alike.
+
+    format_amount(Decimal("1340000000"), "USD")  # en: "1.34 billion USD"
+                                                 # ru: "1,34 млрд долларов США"
+    long_date(date(2024, 12, 5))                 # en: "5 December 2024"; ru: "5 декабря 2024 г."
+
+Separators and date patterns come from Django's locale formats (tracker/formats/ adds Kazakh);
+the scale words and unit names are msgids of the catalogues, so translators can fix them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language, npgettext, pgettext, pgettext_lazy
+
+# English keeps the patterns its pages always had; other languages use their DATE_FORMAT.
+_ENGLISH_LONG, _ENGLISH_SHORT = "j F Y", "j M Y"
+
+_SCALES = (
+    (Decimal(10) ** 12, pgettext_lazy("amount", "trillion"), pgettext_lazy("amount short", "tn")),
+    (Decimal(10) ** 9, pgettext_lazy("amount", "billion"), pgettext_lazy("amount short", "bn")),
+    (Decimal(10) ** 6, pgettext_lazy("amount", "million"), pgettext_lazy("amount short", "mn")),
+)
+
+# Counts that pick the plural form a unit takes after a number. After a scale word ("1,34 млрд")
+# the unit takes the form of "many" (genitive plural in Russian); after a fraction, the form of
+# "2" (genitive singular): Russian writes "1,5 доллара".
+_MANY, _FEW = 5, 2
+
+
+def _unit_names(unit: str, n: int) -> str | None:
+    names = {
+        "USD": lambda: npgettext("unit", "USD", "USD", n),
+        "EUR": lambda: npgettext("unit", "EUR", "EUR", n),
+        "RUB": lambda: npgettext("unit", "RUB", "RUB", n),
+        "CNY": lambda: npgettext("unit", "CNY", "CNY", n),
+        "KZT": lambda: npgettext("unit", "KZT", "KZT", n),
+        "KGS": lambda: npgettext("unit", "KGS", "KGS", n),
+        "MW": lambda: npgettext("unit", "MW", "MW", n),
+        "km": lambda: npgettext("unit", "km", "km", n),
+        "t": lambda: npgettext("unit", "t", "t", n),
+        "tonnes": lambda: npgettext("unit", "tonnes", "tonnes", n),
+    }
+    name = names.get(unit)
+    return name() if name else None
+
+
+def unit_name(unit: str, value: Decimal | float | int = _MANY, *, scaled: bool = False) -> str:
+    """The unit as the active language writes it after `value`; an unknown unit stays as it is."""
+    if scaled:
+        n = _MANY
+    else:
+        number = Decimal(str(value))
+        n = int(number) if number == number.to_integral_value() else _FEW
+    return _unit_names(unit, n) or unit
+
+
+def _plain(number: Decimal, places: int) -> Decimal:
+    """`number` rounded to `places` decimals, trailing zeros dropped (1.340 -> 1.34, 2.00 -> 2)."""
+    text = f"{round(number, places):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return Decimal(text)
+
+
+def format_number(value: Decimal | float | int, places: int = 2) -> str:
+    """A number with the active language's separators: 1,234.5 (en), 1 234,5 (ru)."""
+    return number_format(_plain(Decimal(str(value)), places), force_grouping=True)
+
+
+def format_amount(value: Decimal | float | int, unit: str = "", *, short: bool = False) -> str:
+    """1340000000 -> "1.34 billion" ("1.34 bn" when short); the unit follows when given."""
+    number = Decimal(str(value))
+    for size, long_name, short_name in _SCALES:
+        if abs(number) >= size:
+            text = f"{format_number(number / size, 3)} {short_name if short else long_name}"
+            name = unit_name(unit, scaled=True) if unit else ""
+            break
+    else:
+        text = format_number(number, 2)
+        name = unit_name(unit, _plain(number, 2)) if unit else ""
+    return f"{text} {name}".strip()
+
+
+def format_exact(value: Decimal, unit: str = "") -> str:
+    """The figure in full, "2,000,000,000 USD" or "12.50 USD", with the unit as given (its code)."""
+    cents = round(Decimal(str(value)), 2)
+    places = 0 if cents == cents.to_integral_value() else 2
+    return f"{number_format(cents, decimal_pos=places, force_grouping=True)} {unit}".strip()
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def _is_english() -> bool:
+    return (get_language() or "en").startswith("en")
+
+
+def long_date(value: dt.date | dt.datetime | None) -> str:
+    """ "5 December 2024"; "5 декабря 2024 г." in Russian."""
+    if value is None:
+        return ""
+    pattern = _ENGLISH_LONG if _is_english() else get_format("DATE_FORMAT")
+    return dateformat.format(_as_date(value), pattern)
+
+
+def short_date(value: dt.date | dt.datetime | None) -> str:
+    """ "5 Dec 2024"; "05.12.2024" in Russian, Kazakh and Kyrgyz."""
+    if value is None:
+        return ""
+    pattern = _ENGLISH_SHORT if _is_english() else get_format("SHORT_DATE_FORMAT")
+    return dateformat.format(_as_date(value), pattern)
+
+
+def date_range(start: dt.date, end: dt.date) -> str:
+    return pgettext("date range", "%(start)s – %(end)s") % {
+        "start": short_date(start),
+        "end": short_date(end),
+    }

@@ -1,0 +1,27 @@
+"""Template filters over commitments.formatting: `{% load tracker_format %}`."""
+
+from django import template
+
+from .. import formatting
+
+register = template.Library()
+
+
+@register.filter(expects_localtime=True)
+def long_date(value):
+    return formatting.long_date(value)
+
+
+@register.filter(expects_localtime=True)
+def short_date(value):
+    return formatting.short_date(value)
+
+
+@register.filter
+def amount(value, unit=""):
+    return "" if value is None else formatting.format_amount(value, unit)
+
+
+@register.filter
+def number(value):
+    return "" if value is None else formatting.format_number(value)
