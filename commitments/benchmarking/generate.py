@@ -283,6 +283,10 @@ COMMITMENT_COLUMNS = (
     "slug",
     "title",
     "description",
+    # The English columns the pages and the API read (commitments.translation); the untranslated
+    # ones mirror them, as a save would leave them.
+    "title_en",
+    "description_en",
     "owner_country_id",
     "category",
     "status",
@@ -438,11 +442,15 @@ def _commitment_row(
     category = Category.values[i % len(Category.values)]
     thing = _OBJECTS[Category(category)]
     has_target = i % 4 == 0
+    title = f"{rng.choice(_VERBS)} {thing} in {rng.choice(_PLACES)} (no. {cid})"
+    description = f"{owner} commits to {thing}; generated record {cid}."
     return (
         cid,
         f"{SLUG_PREFIX}{cid}",
-        f"{rng.choice(_VERBS)} {thing} in {rng.choice(_PLACES)} (no. {cid})",
-        f"{owner} commits to {thing}; generated record {cid}.",
+        title,
+        description,
+        title,
+        description,
         owner,
         category,
         walk[-1],
