@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,6 @@ class CommitmentsConfig(AppConfig):
         # Celery's autodiscovery looks at commitments.tasks only; the events' tasks live in their
         # own part of the product.
         from .events import tasks  # noqa: F401
+        from .search import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="commitments-sqlite")

@@ -6,12 +6,18 @@ export's columns. A new model field that is not declared here fails `tests/test_
 
 How a field is shown follows from its model type (dates as ISO dates, relations as their keys, ...);
 the API and the CSV export add their own computed keys (links, `is_stale`, evidence counts).
+
+A `translated` field has a column per language (`commitments.translation`): `title_en`,
+`title_ru`, ... Those columns are what is edited (services, admin form) and exported (CSV); the
+API shows the field under its own name in the requested language and accepts `title` (the English
+text) and the other languages' columns (`title_ru`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import translation
 from .models import Commitment
 
 
@@ -27,14 +33,21 @@ class Field:
     admin_beside: str = ""
     # Admin change page: shown read-only in its "Record" section.
     admin_record: bool = False
+    # It has a column per language (commitments.translation registers it).
+    translated: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The model fields behind it: its language columns (English first), or itself."""
+        return translation.columns(self.name) if self.translated else (self.name,)
 
 
 # In the order the API, the CSV export and the admin form show them.
 FIELDS: tuple[Field, ...] = (
     Field("id", api=True, csv=True),
     Field("slug", editable=True, api=True, csv=True),
-    Field("title", editable=True, api=True, csv=True),
-    Field("description", editable=True, api=True),
+    Field("title", editable=True, api=True, csv=True, translated=True),
+    Field("description", editable=True, api=True, translated=True),
     Field("owner_country", editable=True, api=True, csv=True),
     Field("partner_countries", editable=True, api=True, csv=True),
     Field("category", editable=True, api=True, csv=True, admin_beside="owner_country"),
@@ -52,20 +65,57 @@ FIELDS: tuple[Field, ...] = (
     Field("version", api=True, admin_record=True),
 )
 
-EDITABLE: tuple[str, ...] = tuple(f.name for f in FIELDS if f.editable)
+TRANSLATED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.translated)
+# Every model field the registry accounts for: each field, and each language column of the
+# translated ones.
+COLUMNS: tuple[str, ...] = tuple(
+    name for f in FIELDS for name in ((f.name, *f.columns) if f.translated else f.columns)
+)
+# What the services accept: the editable fields' columns. A translated field's bare name is also
+# accepted, meaning its English column (SOURCE_ALIASES), whatever language is active.
+EDITABLE: tuple[str, ...] = tuple(name for f in FIELDS if f.editable for name in f.columns)
+SOURCE_ALIASES: dict[str, str] = translation.source_columns(
+    f.name for f in FIELDS if f.editable and f.translated
+)
+# The other languages' columns of the editable translated fields (`title_ru`, ...): the API's
+# writes take them beside the bare name.
+TRANSLATIONS: tuple[str, ...] = tuple(
+    name
+    for f in FIELDS
+    if f.editable and f.translated
+    for name in f.columns
+    if name != SOURCE_ALIASES[f.name]
+)
 # Editable many-to-many fields: set after the row is saved, not assigned to it.
 EDITABLE_RELATIONS = frozenset(
     name for name in EDITABLE if Commitment._meta.get_field(name).many_to_many
 )
 API: tuple[str, ...] = tuple(f.name for f in FIELDS if f.api)
-# What the API's list reads with values(): a relation as its key (owner_country_id), and
-# many-to-many fields not at all (the selector adds them for the page).
-API_COLUMNS: tuple[str, ...] = tuple(
-    Commitment._meta.get_field(name).attname
-    for name in API
-    if not Commitment._meta.get_field(name).many_to_many
-)
-CSV: tuple[str, ...] = tuple(f.name for f in FIELDS if f.csv)
+API_TRANSLATED: tuple[str, ...] = tuple(name for name in API if name in TRANSLATED)
+
+
+def api_columns(language: str, *, every_language: bool = False) -> tuple[str, ...]:
+    """What the API's list reads with values() to show its fields in `language`: a relation as
+    its key (owner_country_id), a translated field as its columns in `language` and in English
+    (every language's with every_language; `translation.pick` chooses), and many-to-many fields
+    not at all (the selector adds them for the page)."""
+    chosen: list[str] = []
+    for name in API:
+        field = Commitment._meta.get_field(name)
+        if field.many_to_many:
+            continue
+        if name in TRANSLATED:
+            chosen.extend(
+                translation.read_columns((name,), language, every_language=every_language)
+            )
+        else:
+            chosen.append(field.attname)
+    return tuple(chosen)
+
+
+API_COLUMNS: tuple[str, ...] = api_columns(translation.SOURCE_LANGUAGE)
+# A translated field is exported as one column per language (title_en, title_ru, ...).
+CSV: tuple[str, ...] = tuple(name for f in FIELDS if f.csv for name in f.columns)
 ADMIN_RECORD: tuple[str, ...] = tuple(f.name for f in FIELDS if f.admin_record)
 
 
@@ -73,9 +123,17 @@ def _admin_lines() -> tuple[str | tuple[str, ...], ...]:
     lines: dict[str, list[str]] = {}
     for field in FIELDS:
         if field.editable:
-            lines.setdefault(field.admin_beside or field.name, []).append(field.name)
+            # A translated field's English column here; its other languages have their sections.
+            name = SOURCE_ALIASES.get(field.name, field.name)
+            lines.setdefault(field.admin_beside or name, []).append(name)
     return tuple(names[0] if len(names) == 1 else tuple(names) for names in lines.values())
 
 
 # The admin form's editable fields as fieldset lines: a name, or a tuple of names on one line.
 ADMIN_LINES = _admin_lines()
+# The admin form's section per other language: (language code, its columns of the editable
+# translated fields).
+ADMIN_TRANSLATION_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (language, tuple(translation.column(name, language) for name in SOURCE_ALIASES))
+    for language in translation.TARGET_LANGUAGES
+)

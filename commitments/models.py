@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.core.validators import MinValueValidator, RegexValidator, URLValidat
 from django.db import models
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,7 @@ QUOTE_NEEDS_SOURCE = _("A quote needs the source it comes from.")
 SOURCE_NEEDS_QUOTE = _("Copy the passage of the source that supports this evidence.")
 QUOTE_NOT_IN_SOURCE = _("This quote does not occur verbatim in the source's text.")
 EVIDENCE_NEEDS_QUOTE_OR_URL = _("Evidence needs a source with a quote, a URL, or both.")
+MEETING_NAME_REQUIRED = _("A meeting needs a name in English.")
 
 
 def system_actor_field() -> models.CharField:
@@ -66,6 +68,38 @@ class RecordedActorMixin:
         return str(SystemActor(system).label) if system else ""
 
     actor_name.short_description = _("by")  # type: ignore[attr-defined]
+
+
+class SourceLanguageColumns:
+    """A model mixin for models with translated fields (commitments.translation): the untranslated
+    column (`title`) always holds the English text, whatever language is active when saving.
+
+    django-modeltranslation fills that column from the active language; pinning it to the source
+    language keeps its check constraints and anything reading it in SQL on the record's own text.
+    """
+
+    def save(self, *args, **kwargs):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)
+
+
+def _source_column(name: str) -> str:
+    return f"{name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"
+
+
+def _strip_translations(instance, name: str) -> None:
+    """Strip every language's text of a translated field, leaving empty ones empty."""
+    for code in settings.MODELTRANSLATION_LANGUAGES:
+        column = f"{name}_{code}"
+        value = getattr(instance, column, None)
+        if isinstance(value, str):
+            setattr(instance, column, value.strip())
+
+
+def normalized_text(text: str) -> str:
+    """Text in Unicode's composed form (NFC): "й" typed as one code point or as "и" + breve
+    compare equal. Nothing else changes: whitespace, letter case and punctuation stay as given."""
+    return unicodedata.normalize("NFC", text)
 
 
 class Category(models.TextChoices):
@@ -104,7 +138,7 @@ class Country(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Meeting(models.Model):
+class Meeting(SourceLanguageColumns, models.Model):
     """A council session, forum or visit where commitments were announced."""
 
     key = models.SlugField(_("key"), max_length=80, unique=True)
@@ -121,6 +155,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.held_on:%d %b %Y})"
 
+    def clean(self) -> None:
+        _strip_translations(self, "name")
+        if not getattr(self, _source_column("name")):
+            raise ValidationError({_source_column("name"): MEETING_NAME_REQUIRED})
+
 
 class Source(models.Model):
     """One published article; evidence quotes must occur verbatim in its text."""
@@ -130,6 +169,13 @@ class Source(models.Model):
     published_on = models.DateField(_("published on"))
     url = models.URLField(_("URL"), max_length=500, blank=True, validators=[http_url_validator])
     text = models.TextField(_("text"))
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.CONTENT_LANGUAGES,
+        default=settings.MODELTRANSLATION_DEFAULT_LANGUAGE,
+        help_text=_("The language the article is written in; its quotes stay in it."),
+    )
     seed_file = models.CharField(
         _("seed file"),
         max_length=200,
@@ -155,7 +201,10 @@ class Source(models.Model):
         return f"{self.title} ({publisher}{self.published_on:%d %b %Y})"
 
     def contains_quote(self, quote: str) -> bool:
-        return bool(quote) and quote in self.text
+        """Whether `quote` occurs verbatim in the text, in any script. Both are compared in
+        Unicode's composed form, so a letter typed as base + combining mark (й, ё, ә) matches
+        its one-code-point form; whitespace, case and punctuation must match exactly."""
+        return bool(quote) and normalized_text(quote) in normalized_text(self.text)
 
 
 class CommitmentQuerySet(models.QuerySet["Commitment"]):
@@ -186,7 +235,7 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
         return self.filter(Q(owner_country_id__in=codes) | Q(pk__in=partnered))
 
 
-class Commitment(models.Model):
+class Commitment(SourceLanguageColumns, models.Model):
     slug = models.SlugField(
         _("slug"), max_length=120, unique=True, help_text=_("Stable identifier used in URLs.")
     )
@@ -292,9 +341,12 @@ class Commitment(models.Model):
         return reverse("public:commitment_detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        self.title = self.title.strip()
+        # Each language's column, never `self.title`: that reads and writes the active language,
+        # and would copy the English fallback into a language that has no text yet.
+        _strip_translations(self, "title")
+        _strip_translations(self, "description")
         errors = {}
-        if not self.title:
+        if not getattr(self, _source_column("title")):
             errors["title"] = TITLE_REQUIRED
         if self.target_amount is not None and not self.target_unit:
             errors["target_unit"] = TARGET_UNIT_REQUIRED

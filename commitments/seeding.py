@@ -2,7 +2,10 @@
 
 The load is one transaction and idempotent: records are found by their stable keys (country code,
 meeting key, source file, commitment key, evidence source + quote); what exists is left alone, so a
-second run, or a run after staff have updated a commitment, changes nothing. Any problem stops the
+second run, or a run after staff have updated a commitment, changes nothing. One exception: a
+translation in the file (`title_ru`, a meeting's `name_kk`, ...) fills the stored record's column
+when that is empty, so translations added to the file reach databases loaded before; a column
+with text, whoever wrote it, is never overwritten. Any problem stops the
 whole run with a message naming the file, the entry and the problem.
 
 Two jobs, one after the other: `_Reader` checks the whole file (types, references between its
@@ -21,11 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from . import rules
+from . import rules, translation
 from .actors import Actor, SystemActor
 from .models import (
     Category,
@@ -51,6 +56,8 @@ class SeedError(Exception):
 class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     existing: dict[str, int] = field(default_factory=dict)
+    # Existing records whose empty translations the file filled.
+    translated: dict[str, int] = field(default_factory=dict)
 
     def count(self, kind: str, created: bool) -> None:
         bucket = self.created if created else self.existing
@@ -62,6 +69,7 @@ class SeedReport:
             f"{kind}: {self.created.get(kind, 0)} created, {self.existing.get(kind, 0)} unchanged"
             for kind in kinds
         ]
+        parts += [f"{kind}: {n} translated" for kind, n in sorted(self.translated.items())]
         return "; ".join(parts)
 
 
@@ -255,10 +263,20 @@ class _Reader:
         self.countries[seed.code] = None
         return seed
 
+    def translations(self, entry: _Entry, *names: str) -> dict[str, str]:
+        """The entry's optional translations of `names` (`title_ru`, ...), by column."""
+        return {
+            column: entry.str(column, required=False)
+            for name in names
+            for column in translation.columns(name)[1:]
+            if entry.data.get(column)
+        }
+
     def meeting(self, entry: _Entry) -> _MeetingSeed:
         key = entry.str("key")
         fields = {
-            "name": entry.str("name"),
+            "name_en": entry.str("name"),
+            **self.translations(entry, "name"),
             "held_on": entry.date("held_on"),
             "location": entry.str("location", required=False),
         }
@@ -273,6 +291,7 @@ class _Reader:
         text = path.read_text(encoding="utf-8")
         fields = {
             "title": entry.str("title"),
+            "language": self.language(entry),
             "publisher": entry.str("publisher", required=False),
             "published_on": entry.date("published_on"),
             "url": entry.str("url", required=False),
@@ -280,6 +299,13 @@ class _Reader:
         }
         self.sources.add(name)
         return _SourceSeed(entry, name, fields)
+
+    def language(self, entry: _Entry) -> str:
+        code = entry.str("language", required=False, default=translation.SOURCE_LANGUAGE)
+        known = [c for c, _ in settings.CONTENT_LANGUAGES]
+        if code not in known:
+            entry.fail(f"unknown language '{code}' (valid: {', '.join(known)})")
+        return code
 
     def country_code(self, entry: _Entry, code: Any) -> str:
         if code not in self.countries:
@@ -311,8 +337,9 @@ class _Reader:
             entry.fail("a commitment needs at least one piece of evidence")
         history = self.history(entry, status)
         fields = {
-            "title": entry.str("title"),
-            "description": entry.str("description", required=False),
+            "title_en": entry.str("title"),
+            "description_en": entry.str("description", required=False),
+            **self.translations(entry, *translation.COMMITMENT_FIELDS),
             "category": category,
             "status": status,
             "target_date": entry.date("target_date", required=False),
@@ -429,6 +456,19 @@ class _Writer:
         obj, created = Meeting.objects.get_or_create(key=seed.key, defaults=seed.fields)
         self.meetings[seed.key] = obj
         self.report.count("meetings", created)
+        if not created:
+            self.fill_translations("meetings", obj, seed.fields)
+
+    def fill_translations(self, kind: str, obj, fields: dict[str, Any], **also: Any) -> None:
+        """Store the file's translations in the record's empty translation columns only."""
+        empty = {
+            column: value
+            for column, value in fields.items()
+            if column in translation.TRANSLATION_COLUMNS and value and not getattr(obj, column)
+        }
+        if empty:
+            type(obj).objects.filter(pk=obj.pk).update(**empty, **also)
+            self.report.translated[kind] = self.report.translated.get(kind, 0) + 1
 
     def source(self, seed: _SourceSeed) -> None:
         source = Source.objects.filter(seed_file=seed.file).first()
@@ -443,6 +483,15 @@ class _Writer:
         created = commitment is None
         if created:
             commitment = self.new_commitment(seed)
+        else:
+            # A changed record gets a new version (its ETag) like any other change.
+            self.fill_translations(
+                "commitments",
+                commitment,
+                seed.fields,
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+            )
         self.report.count("commitments", created)
         evidence = [self.evidence(e, commitment) for e in seed.evidence]
         for observation in seed.observations:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from . import fields, rules
+from . import fields, rules, translation
 from .models import (
     Commitment,
     CommitmentQuerySet,
@@ -265,14 +265,19 @@ def commitment_api_list(*, now: datetime | None = None) -> CommitmentQuerySet:
     ).with_is_stale(now or timezone.now())
 
 
-def commitment_api_rows() -> CommitmentQuerySet:
-    """The API's commitments as dicts of API_COMMITMENT_COLUMNS; filter and page it, then
-    `with_api_relations` adds `stale` and the page's partners and evidence.
+def commitment_api_rows(
+    language: str = translation.SOURCE_LANGUAGE, *, every_language: bool = False
+) -> CommitmentQuerySet:
+    """The API's commitments as dicts of `fields.api_columns(language)`; filter and page it,
+    then `with_api_relations` adds `stale`, the text in `language` and the page's partners and
+    evidence.
 
     On PostgreSQL each row also carries its sorted partner codes (`partner_codes`, an array
     subquery run only for the rows of the page), which saves the page a query.
     """
-    queryset = Commitment.objects.all()
+    # The language columns are named here, so modeltranslation's own rewriting (which would pick
+    # one language per row a second time) is off.
+    queryset = Commitment.objects.rewrite(False)
     extra = ()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.expressions import ArraySubquery
@@ -282,13 +287,22 @@ def commitment_api_rows() -> CommitmentQuerySet:
         ).order_by("country_id")
         queryset = queryset.annotate(partner_codes=ArraySubquery(partners.values("country_id")))
         extra = ("partner_codes",)
-    return queryset.values(*API_COMMITMENT_COLUMNS, *extra)
+    columns = fields.api_columns(language, every_language=every_language)
+    return queryset.values(*columns, *extra)
 
 
-def with_api_relations(rows: list[dict], *, now: datetime) -> list[dict]:
-    """Give each row `stale` (at `now`), `partner_codes` (sorted ISO codes; unless it has them)
-    and `evidence` (dicts of API_EVIDENCE_COLUMNS, in observation order): at most two queries for
-    the whole page.
+def with_api_relations(
+    rows: list[dict],
+    *,
+    now: datetime,
+    language: str = translation.SOURCE_LANGUAGE,
+    every_language: bool = False,
+) -> list[dict]:
+    """Give each row `stale` (at `now`), its translated fields in `language` (English where that
+    has no text; `untranslated` names those, `translations` holds every language's text with
+    every_language, else None), `partner_codes` (sorted ISO codes; unless it has them) and
+    `evidence` (dicts of API_EVIDENCE_COLUMNS, in observation order): at most two queries for the
+    whole page.
 
     `stale` is the staleness rule applied to the row's own status and review time, which are
     already here: cheaper than building the rule's SQL form into the page's query. The `stale`
@@ -296,8 +310,13 @@ def with_api_relations(rows: list[dict], *, now: datetime) -> list[dict]:
     """
     by_id = {}
     need_partners = False
+    translated = fields.API_TRANSLATED
     for row in rows:
         row["stale"] = rules.is_stale(row["status"], row["last_reviewed_at"], now)
+        row["untranslated"] = translation.pick(row, translated, language)
+        row["translations"] = (
+            translation.every_translation(row, translated) if every_language else None
+        )
         if "partner_codes" not in row:
             row["partner_codes"] = []
             need_partners = True

@@ -26,7 +26,7 @@ from .access import EditNotAllowed  # noqa: F401 (callers catch services.EditNot
 from .actors import Actor
 from .events import outbox
 from .events.models import EventType
-from .fields import EDITABLE, EDITABLE_RELATIONS
+from .fields import EDITABLE, EDITABLE_RELATIONS, SOURCE_ALIASES
 from .models import (
     Commitment,
     Country,
@@ -49,6 +49,7 @@ COUNTRY_FIELDS = frozenset({"owner_country", "partner_countries"})
 NOTE_REQUIRED = _("Say why the status changes: a note is required.")
 STATUS_NEEDS_A_CHANGE = _("Change the status through a status change, with a note.")
 UNKNOWN_FIELD = _("Unknown field.")
+GIVEN_TWICE = _("Give the English text once: as {name} or as {column}, not both.")
 RECORDED = _("Commitment recorded.")
 
 
@@ -92,6 +93,21 @@ def _refuse_unknown(names: Iterable[str], allowed: Iterable[str]) -> None:
         raise ValidationError({name: [UNKNOWN_FIELD] for name in sorted(unknown)})
 
 
+def _source_columns(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with each translated field's bare name (`title`) replaced by its English column:
+    the bare name would otherwise write the active language's column."""
+    if not SOURCE_ALIASES.keys() & data.keys():
+        return data
+    result = dict(data)
+    for name, column in SOURCE_ALIASES.items():
+        if name in result:
+            if column in result:
+                message = format_lazy(GIVEN_TWICE, name=name, column=column)
+                raise ValidationError({name: [message]})
+            result[column] = result.pop(name)
+    return result
+
+
 def _code(country: Country | str) -> str:
     return country.code if isinstance(country, Country) else country
 
@@ -115,8 +131,8 @@ def commitment_create(
     """Create a commitment and the first row of its status history."""
     actor = Actor.of(actor)
     now = now or timezone.now()
-    _refuse_unknown(fields, {*EDITABLE_FIELDS, "status"})
-    commitment = Commitment(last_reviewed_at=now, **fields)
+    _refuse_unknown(fields, {*EDITABLE_FIELDS, *SOURCE_ALIASES, "status"})
+    commitment = Commitment(last_reviewed_at=now, **_source_columns(fields))
     access.may_create(actor, commitment.owner_country_id).require()
     partner_codes = [_code(c) for c in partner_countries]
     _check_countries(commitment.owner_country_id, partner_codes)
@@ -152,6 +168,9 @@ def commitment_update(
 ) -> Commitment:
     """Change descriptive fields; status changes go through commitment_change_status.
 
+    A translated field is written per language (`title_ru`); its bare name (`title`) is the
+    English text, whatever language is active.
+
     Changing the owner or the partners is a separate permission (`access.may_change_countries`),
     asked only when the data really changes them, so a partner may send them back unchanged (as
     a PUT does); countries that are sent are always checked (no owner among the partners, no
@@ -160,7 +179,8 @@ def commitment_update(
     actor = Actor.of(actor)
     if "status" in data:
         raise ValidationError({"status": [STATUS_NEEDS_A_CHANGE]})
-    _refuse_unknown(data, EDITABLE_FIELDS)
+    _refuse_unknown(data, {*EDITABLE_FIELDS, *SOURCE_ALIASES})
+    data = _source_columns(data)
     access.may_edit(actor, commitment).require()
     locked = _lock(commitment, expected_version)
     partners = data.get("partner_countries")

@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import CountryFactory
 
@@ -24,3 +26,13 @@ def _no_event_kicks(settings):
     # A committed change asks the broker to dispatch its event; the default tier has no worker
     # to read those messages. The real-worker tests turn the kick back on.
     settings.EVENTS_KICK_ON_COMMIT = False
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware activates each request's language and leaves it active in the thread, as
+    # Django does between requests; each test starts in the default language, as a server's
+    # next request would.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -131,7 +131,7 @@ def test_csv_has_one_row_per_commitment_with_evidence_urls_and_sources(client, o
     rows = export(client, [commitment, other])
 
     assert len(rows) == 2
-    by_title = {row["title"]: row for row in rows}
+    by_title = {row["title_en"]: row for row in rows}
     row = by_title["Logistics complex"]
     assert row["owner_country"] == "KZ"
     assert row["partner_countries"] == "KG"
@@ -150,7 +150,7 @@ def test_csv_cells_cannot_run_as_formulas(client, officer):
 
     rows = export(client, list(Commitment.objects.all()))
 
-    titles = sorted(row["title"] for row in rows)
+    titles = sorted(row["title_en"] for row in rows)
     assert titles == ["'+1 billion", "'-2 days", '\'=HYPERLINK("http://evil")']
     assert {row["target_unit"] for row in rows} == {"'@SUM", ""}
 

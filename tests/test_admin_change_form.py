@@ -74,7 +74,7 @@ def test_forbidden_move_names_allowed_moves_and_saves_nothing(client, officer):
     commitment = CommitmentFactory(status=Status.ANNOUNCED, title="Old title")
     data = change_form_data(
         open_change_page(client, commitment),
-        title="New title",
+        title_en="New title",
         new_status="completed",
         status_note="Done, apparently.",
     )
@@ -134,7 +134,7 @@ def test_status_cannot_be_posted_as_a_plain_field(client, officer):
 
 def test_descriptive_edit_bumps_version_without_touching_status(client, officer):
     commitment = CommitmentFactory(title="Old title")
-    data = change_form_data(open_change_page(client, commitment), title="Build it, corrected")
+    data = change_form_data(open_change_page(client, commitment), title_en="Build it, corrected")
 
     response = client.post(change_url(commitment), data)
 
@@ -146,7 +146,7 @@ def test_descriptive_edit_bumps_version_without_touching_status(client, officer)
 
 def test_edit_of_an_outdated_page_is_refused(client, officer):
     commitment = CommitmentFactory(title="Old title")
-    data = change_form_data(open_change_page(client, commitment), title="Mine")
+    data = change_form_data(open_change_page(client, commitment), title_en="Mine")
     Commitment.objects.filter(pk=commitment.pk).update(title="Theirs", version=2)
 
     response = client.post(change_url(commitment), data)
@@ -163,7 +163,7 @@ def test_a_save_that_loses_a_race_after_validation_is_refused_with_nothing_saved
     commitment = CommitmentFactory(title="Old title", status=Status.ANNOUNCED)
     data = change_form_data(
         open_change_page(client, commitment),
-        title="Mine",
+        title_en="Mine",
         new_status=Status.AGREED,
         status_note="Signed.",
     )
@@ -341,7 +341,7 @@ def test_adding_a_commitment_goes_through_the_service_and_records_history(client
     add_url = reverse("admin:commitments_commitment_add")
     data = change_form_data(
         client.get(add_url),
-        title="Open the Karasu–Ak-Tilek crossing",
+        title_en="Open the Karasu–Ak-Tilek crossing",
         slug="karasu-crossing",
         owner_country="KZ",
         partner_countries=["KG"],

@@ -31,7 +31,7 @@ def test_post_to_another_countrys_commitment_is_forbidden_and_saves_nothing(clie
     client.force_login(kg_officer)
     data = change_form_data(
         client.get(change_url(kg_only)),
-        title="Rewritten",
+        title_en="Rewritten",
         new_status="agreed",
         status_note="Signed.",
     )
@@ -84,7 +84,7 @@ def test_superuser_changes_any_commitment(client, kg_only):
 def test_staff_cannot_move_a_commitment_out_of_their_countries(client, kz, kg):
     own = CommitmentFactory(owner_country=kz, title="Ours")
     client.force_login(staff_user("KZ"))
-    data = change_form_data(client.get(change_url(own)), owner_country="KG", title="Theirs")
+    data = change_form_data(client.get(change_url(own)), owner_country="KG", title_en="Theirs")
 
     response = client.post(change_url(own), data)
 
@@ -99,7 +99,7 @@ def test_staff_cannot_add_a_commitment_for_other_countries(client, kz, kg):
     add_url = reverse("admin:commitments_commitment_add")
     data = change_form_data(
         client.get(add_url),
-        title="Not ours",
+        title_en="Not ours",
         slug="not-ours",
         owner_country="KG",
         category="trade",
@@ -140,7 +140,7 @@ def form_errors(response) -> dict:
 )
 def test_partner_country_staff_cannot_change_the_countries(client, shared, changes, field):
     client.force_login(staff_user("KZ"))
-    data = change_form_data(client.get(change_url(shared)), title="Renamed", **changes)
+    data = change_form_data(client.get(change_url(shared)), title_en="Renamed", **changes)
 
     response = client.post(change_url(shared), data)
 
@@ -152,7 +152,7 @@ def test_partner_country_staff_cannot_change_the_countries(client, shared, chang
 
 def test_partner_country_staff_may_edit_with_the_countries_unchanged(client, shared):
     client.force_login(staff_user("KZ"))
-    data = change_form_data(client.get(change_url(shared)), title="Renamed")
+    data = change_form_data(client.get(change_url(shared)), title_en="Renamed")
 
     assert client.post(change_url(shared), data).status_code == 302
     assert countries_of(shared) == ("KG", ["KZ"], 2)
@@ -168,7 +168,7 @@ def test_owner_country_staff_may_change_the_partners(client, shared):
 
 def add_form_data(client, **overrides):
     add_url = reverse("admin:commitments_commitment_add")
-    fields = {"title": "New", "slug": "new", "category": "trade", "status": "announced"}
+    fields = {"title_en": "New", "slug": "new", "category": "trade", "status": "announced"}
     return add_url, change_form_data(client.get(add_url), **{**fields, **overrides})
 
 

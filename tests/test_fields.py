@@ -24,8 +24,26 @@ MODEL_FIELDS = [f.name for f in (*Commitment._meta.fields, *Commitment._meta.man
 
 def test_every_model_field_of_a_commitment_is_declared_once():
     declared = [f.name for f in fields.FIELDS]
-    assert sorted(declared) == sorted(MODEL_FIELDS)
     assert len(set(declared)) == len(declared)
+    # A translated field's language columns are the model's too, and come from its declaration.
+    assert sorted(fields.COLUMNS) == sorted(MODEL_FIELDS)
+    assert {"title_en", "title_ru", "title_kk", "title_ky", "description_ru"} <= set(MODEL_FIELDS)
+
+
+def test_a_translated_field_is_edited_and_exported_per_language_never_by_its_bare_name():
+    # The bare name writes whichever language is active: the services take it as English only.
+    for name in fields.TRANSLATED:
+        columns = [f"{name}_{code}" for code in ("en", "ru", "kk", "ky")]
+        assert name not in fields.EDITABLE
+        assert set(columns) <= set(fields.EDITABLE)
+        assert fields.SOURCE_ALIASES[name] == f"{name}_en"
+        assert set(columns[1:]) <= set(fields.TRANSLATIONS)
+    assert [c for c in fields.CSV if c.startswith("title")] == [
+        "title_en",
+        "title_ru",
+        "title_kk",
+        "title_ky",
+    ]
 
 
 def test_every_declared_field_is_shown_edited_or_kept_for_the_record():
@@ -37,16 +55,26 @@ def test_every_declared_field_is_shown_edited_or_kept_for_the_record():
 
 
 def test_the_services_accept_exactly_the_editable_fields():
-    assert tuple(f.name for f in fields.FIELDS if f.editable) == services.EDITABLE_FIELDS
+    editable = tuple(c for f in fields.FIELDS if f.editable for c in f.columns)
+    assert editable == services.EDITABLE_FIELDS
     assert {
         name for name in fields.EDITABLE if Commitment._meta.get_field(name).many_to_many
     } == services.EDITABLE_RELATIONS
 
 
-def test_the_api_list_reads_the_column_of_every_field_it_shows():
-    columns = {Commitment._meta.get_field(name).attname for name in fields.API}
-    many = {name for name in fields.API if Commitment._meta.get_field(name).many_to_many}
-    assert set(selectors.API_COMMITMENT_COLUMNS) == columns - many
+def test_the_api_list_reads_the_column_of_every_field_it_shows_in_the_language_asked():
+    plain = {
+        Commitment._meta.get_field(name).attname
+        for name in fields.API
+        if name not in fields.TRANSLATED and not Commitment._meta.get_field(name).many_to_many
+    }
+    # The language's column and the English one, from which the list picks once per row.
+    in_russian = {"title_ru", "title_en", "description_ru", "description_en"}
+    assert set(fields.api_columns("ru")) == plain | in_russian
+    assert set(selectors.API_COMMITMENT_COLUMNS) == plain | {"title_en", "description_en"}
+    every = set(fields.api_columns("ru", every_language=True))
+    languages = ("en", "ru", "kk", "ky")
+    assert every == plain | {f"{n}_{c}" for n in fields.TRANSLATED for c in languages}
 
 
 @pytest.mark.django_db

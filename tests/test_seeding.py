@@ -1,5 +1,6 @@
 """The seed loader: the real seeds load, twice changes nothing, and any bad input saves nothing."""
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -186,4 +187,54 @@ def test_an_error_in_the_last_entry_rolls_back_the_earlier_ones(db, seed_copy):
     with pytest.raises(CommandError, match=r"commitments\[\d+\]"):
         load(directory)
     assert not Country.objects.exists()
+    assert not Source.objects.exists()
+
+
+def test_every_seed_commitment_and_meeting_reads_in_russian_kazakh_and_kyrgyz(db):
+    load()
+    commitments = list(Commitment.objects.all())
+    assert len(commitments) == 21
+    for c in commitments:
+        for column in ("title_ru", "description_ru", "title_kk", "title_ky"):
+            text = getattr(c, column)
+            assert text and text != c.title_en, (c.slug, column)
+        assert re.search("[а-яё]", c.title_ru + c.description_ru, re.IGNORECASE), c.slug
+    meetings = list(Meeting.objects.all())
+    assert len(meetings) == 3
+    for m in meetings:
+        assert all(getattr(m, f"name_{code}") for code in ("en", "ru", "kk", "ky")), m.key
+    # The articles are in English, and their quotes stay verbatim in it.
+    assert set(Source.objects.values_list("language", flat=True)) == {"en"}
+    for evidence in Evidence.objects.select_related("source"):
+        assert evidence.quote in evidence.source.text
+
+
+def test_a_reload_fills_empty_translations_and_never_overwrites_staff_text(db):
+    load()
+    solar = Commitment.objects.get(slug="solar-power-plants")
+    Commitment.objects.filter(pk=solar.pk).update(title_ru="Солнечные станции (ред.)", title_kk="")
+    Meeting.objects.filter(key="igc-bishkek-2024").update(name_ky=None)
+    version = Commitment.objects.get(pk=solar.pk).version
+
+    out = io.StringIO()
+    call_command("load_seeds", "--dir", str(SEEDS), stdout=out)
+
+    solar = Commitment.objects.get(pk=solar.pk)
+    assert solar.title_ru == "Солнечные станции (ред.)"  # staff's text kept
+    assert solar.title_kk == "Бірлескен жоба ретінде күн электр станцияларын салу"  # filled
+    assert solar.version == version + 1
+    assert Meeting.objects.get(key="igc-bishkek-2024").name_ky
+    assert "commitments: 1 translated" in out.getvalue()
+    assert "meetings: 1 translated" in out.getvalue()
+    # And a third run has nothing left to fill.
+    before = dict(Commitment.objects.values_list("slug", "version"))
+    load()
+    assert dict(Commitment.objects.values_list("slug", "version")) == before
+
+
+def test_an_unknown_source_language_stops_the_load(db, seed_copy):
+    directory, edit = seed_copy
+    edit(lambda d: d["sources"][0].update(language="xx"))
+    with pytest.raises(CommandError, match="unknown language 'xx'"):
+        load(directory)
     assert not Source.objects.exists()

@@ -6,10 +6,12 @@ allowed is `rules`. The inlines of the change page live in `inlines.py`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from .. import access, fields, selectors
 from ..models import Commitment
@@ -22,6 +24,16 @@ INTERNAL_NOTES_HELP = _(
     "Internal: curators' working notes (reasoning, where sources disagree). Never shown on the "
     "public pages or in the feeds."
 )
+
+
+def translation_sections() -> list[tuple[str, dict]]:
+    """A section per language other than English, named in its own language, with its text of
+    each translated field; the English text is in the main section."""
+    names = dict(settings.CONTENT_LANGUAGES)
+    return [
+        (names[language], {"fields": columns, "classes": ("translation",)})
+        for language, columns in fields.ADMIN_TRANSLATION_SECTIONS
+    ]
 
 
 class StaleFilter(admin.SimpleListFilter):
@@ -60,7 +72,7 @@ class CountryScopedPermissions:
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, admin.ModelAdmin):
+class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, TranslationAdmin):
     form = CommitmentAdminForm
     list_display = (
         "title",
@@ -79,7 +91,11 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, admin.Model
         "category",
         StaleFilter,
     )
-    search_fields = ("title", "description", "evidence__quote")
+    # Every language's text, whatever language the admin is shown in.
+    search_fields = (
+        *(column for f in fields.FIELDS if f.translated for column in f.columns),
+        "evidence__quote",
+    )
     list_select_related = ("owner_country",)
     ordering = ("-updated_at", "-id")
     list_per_page = 50
@@ -127,13 +143,18 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, admin.Model
     def get_fieldsets(self, request, obj=None):
         described = {"fields": fields.ADMIN_LINES}
         if obj is None:
-            return [(None, described), (_("Status"), {"fields": ("status", "status_note")})]
+            return [
+                (None, described),
+                *translation_sections(),
+                (_("Status"), {"fields": ("status", "status_note")}),
+            ]
         status_fields = ("current_status",)
         if self.has_change_permission(request, obj):
             status_fields += ("new_status", "status_note", "expected_version")
         return [
             (_("Status"), {"fields": status_fields}),
             (None, described),
+            *translation_sections(),
             (_("Record"), {"fields": fields.ADMIN_RECORD}),
         ]
 
@@ -143,7 +164,7 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, admin.Model
         return ("current_status", *fields.ADMIN_RECORD)
 
     def get_prepopulated_fields(self, request, obj=None):
-        return {"slug": ("title",)} if obj is None else {}
+        return {"slug": (fields.SOURCE_ALIASES["title"],)} if obj is None else {}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from ..models import Country, Evidence, Meeting, Source, StatusChange
 from .read_only import ReadOnlyInlineMixin, ReadOnlyMixin
@@ -22,12 +23,14 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(TranslationAdmin):
+    """A meeting's name in each language (English required), one field per language."""
+
     list_display = ("name", "held_on", "location", "key")
     list_filter = ("held_on",)
-    search_fields = ("name", "location", "key")
+    search_fields = ("name_en", "name_ru", "name_kk", "name_ky", "location", "key")
     date_hierarchy = "held_on"
-    prepopulated_fields = {"key": ("name",)}
+    prepopulated_fields = {"key": ("name_en",)}
 
 
 class CitingEvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -50,8 +53,8 @@ class CitingEvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
 class SourceAdmin(admin.ModelAdmin):
     """A source's text is what evidence quotes are checked against, so it is never edited."""
 
-    list_display = ("title", "publisher", "published_on", "evidence_count", "seed_file")
-    list_filter = ("publisher",)
+    list_display = ("title", "publisher", "language", "published_on", "evidence_count", "seed_file")
+    list_filter = ("publisher", "language")
     search_fields = ("title", "publisher", "text")
     inlines = [CitingEvidenceInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -139,6 +139,15 @@ class CommitmentFilter(FilterSet):
             'web-search syntax: "phrase", -word, or), any part of a word on SQLite.'
         ),
     )
+    # Read by the view (serializers.Links): it chooses what each commitment carries, not which.
+    translations = filters.ChoiceFilter(
+        choices=[("all", "all")],
+        method="filter_nothing",
+        help_text=(
+            "all: each commitment also carries every language's title and description "
+            "(`translations`)."
+        ),
+    )
     # Applied by the keyset paginator, which must know the ordering to build its cursor.
     ordering = filters.ChoiceFilter(
         choices=[(name, name) for name in COMMITMENT_ORDERINGS],

@@ -24,10 +24,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments import fields as commitment_fields
-from commitments import rules, selectors
+from commitments import rules, translation
 from commitments.models import Category, Commitment, Country, Source, http_url_validator
 
 MAX_ID = 2**63 - 1
+TRANSLATIONS_ALL = "all"
 _ALLOWED = {status: rules.allowed_transitions(status) for status in rules.Status.values}
 _SENTINEL_ID = 987654321987654321
 _ISO_CODE = re.compile(r"[A-Z]{2}")
@@ -77,6 +78,10 @@ class Links:
 
     def __init__(self, request):
         self.base = request.build_absolute_uri("/")[:-1] if request is not None else ""
+        # The language the text is shown in, and whether every language's is wanted too.
+        self.language = translation.content_language()
+        params = getattr(request, "query_params", {}) if request is not None else {}
+        self.every_language = params.get("translations") == TRANSLATIONS_ALL
         # Looked up once: timezone.localtime() finds the current zone anew on every call.
         self.tz = timezone.get_current_timezone()
 
@@ -218,6 +223,8 @@ _API_EXTRAS: tuple[tuple[str, str, str, Format], ...] = (
     # (after, key, column, format)
     ("id", "url", "id", _route("commitment")),
     ("owner_country", "owner_country_url", "owner_country_id", _route("country")),
+    ("description", "untranslated", "untranslated", None),
+    ("description", "translations", "translations", None),
     ("status", "allowed_transitions", "status", _static(_allowed)),
     ("last_reviewed_at", "is_stale", "stale", None),
     ("", "evidence", "evidence", _evidence_list),
@@ -271,6 +278,24 @@ class CommitmentSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="The statuses this commitment may move to next.",
     )
+    untranslated = serializers.ListField(
+        child=serializers.ChoiceField(choices=commitment_fields.API_TRANSLATED),
+        read_only=True,
+        help_text=(
+            "The fields shown in English because the requested language (Accept-Language) has "
+            "no text for them yet; empty when none."
+        ),
+    )
+    translations = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField()),
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "With `translations=all`: every language's text, e.g. "
+            '`{"ru": {"title": "…", "description": "…"}, …}` ("" where there is none); '
+            "otherwise null."
+        ),
+    )
     is_stale = serializers.BooleanField(read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     evidence_url = serializers.URLField(read_only=True)
@@ -292,7 +317,12 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
 def commitment_data(c: Commitment, links: Links) -> dict:
     """A commitment loaded by selectors.commitment_api_list, as the API shows it."""
-    row = {name: getattr(c, name) for name in selectors.API_COMMITMENT_COLUMNS}
+    language, every = links.language, links.every_language
+    columns = commitment_fields.api_columns(language, every_language=every)
+    row = {name: getattr(c, name) for name in columns}
+    translated = commitment_fields.API_TRANSLATED
+    row["untranslated"] = translation.pick(row, translated, language)
+    row["translations"] = translation.every_translation(row, translated) if every else None
     row["stale"] = c.stale
     row["partner_codes"] = [country.code for country in c.partner_list]
     row["evidence"] = [_evidence_columns(e) for e in c.evidence_list]
@@ -452,11 +482,32 @@ def _empty_values() -> dict:
     }
 
 
-class CommitmentWriteSerializer(StrictSerializer):
+def _translation_fields() -> dict[str, serializers.Field]:
+    """A write field per other language's column of the translated fields (`title_ru`)."""
+    declared = {}
+    for name in commitment_fields.TRANSLATIONS:
+        model_field = Commitment._meta.get_field(name)
+        declared[name] = TextField(
+            required=False,
+            allow_blank=True,
+            max_length=model_field.max_length,
+            help_text=f"The text in {name.rsplit('_', 1)[1]}; left unchanged when left out.",
+        )
+    return declared
+
+
+_TranslationsWrite = serializers.SerializerMetaclass(
+    "_TranslationsWrite", (StrictSerializer,), _translation_fields()
+)
+
+
+class CommitmentWriteSerializer(_TranslationsWrite):
     """Create, replace (PUT) or change (PATCH) a commitment; status changes use transitions.
 
     Optional fields left out are stored empty on create and reset to empty by PUT; PATCH leaves
-    them unchanged.
+    them unchanged. `title` and `description` are the English text; the other languages' are
+    `title_ru`, `description_kk`, ..., which PUT too leaves unchanged when left out, so a client
+    that knows nothing of translations never erases them.
     """
 
     # The empty values are applied in validate(), not declared as field defaults: a declared
@@ -466,8 +517,8 @@ class CommitmentWriteSerializer(StrictSerializer):
     slug = serializers.SlugField(
         max_length=120, required=False, help_text="Made from the title when left out on create."
     )
-    title = TextField(max_length=300)
-    description = TextField(required=False, allow_blank=True)
+    title = TextField(max_length=300, help_text="In English, the language the record is kept in.")
+    description = TextField(required=False, allow_blank=True, help_text="In English.")
     owner_country = CountryCodeField(help_text="ISO code of the owner country, e.g. KZ.")
     partner_countries = serializers.ListField(
         child=CountryCodeField(), required=False, max_length=50, help_text="ISO codes."

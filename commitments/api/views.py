@@ -140,9 +140,13 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return commitment
 
     def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(selectors.commitment_api_rows()))
-        page = selectors.with_api_relations(page, now=self.now)
         links = self.links()
+        language, every = links.language, links.every_language
+        rows = selectors.commitment_api_rows(language, every_language=every)
+        page = self.paginate_queryset(self.filter_queryset(rows))
+        page = selectors.with_api_relations(
+            page, now=self.now, language=language, every_language=every
+        )
         return self.get_paginated_response(
             [serializers.commitment_row_data(row, links) for row in page]
         )

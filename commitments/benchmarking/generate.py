@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
@@ -280,6 +281,7 @@ def _reset_sequences(*models) -> None:
 # Columns in the order each generated row tuple lists them (COPY needs them named). A commitment
 # row fills every column of its table, so a new model field must be generated too.
 COMMITMENT_COLUMNS = tuple(f.attname for f in Commitment._meta.concrete_fields)
+_LANGUAGES = settings.MODELTRANSLATION_LANGUAGES
 STATUS_CHANGE_COLUMNS = (
     "commitment_id",
     "old_status",
@@ -421,11 +423,18 @@ def _commitment_row(
     category = Category.values[i % len(Category.values)]
     thing = _OBJECTS[Category(category)]
     has_target = i % 4 == 0
+    title = f"{rng.choice(_VERBS)} {thing} in {rng.choice(_PLACES)} (no. {cid})"
+    description = f"{owner} commits to {thing}; generated record {cid}."
     row = {
         "id": cid,
         "slug": f"{SLUG_PREFIX}{cid}",
-        "title": f"{rng.choice(_VERBS)} {thing} in {rng.choice(_PLACES)} (no. {cid})",
-        "description": f"{owner} commits to {thing}; generated record {cid}.",
+        "title": title,
+        "description": description,
+        # The English columns the pages and the API read (commitments.translation); the
+        # untranslated ones mirror them, as a save would leave them. Other languages stay empty.
+        **{f"{name}_{code}": None for name in ("title", "description") for code in _LANGUAGES},
+        "title_en": title,
+        "description_en": description,
         "owner_country_id": owner,
         "category": category,
         "status": walk[-1],

@@ -13,7 +13,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import rules, selectors
+from .. import rules, selectors, translation
 from ..formatting import format_amount, format_exact
 from ..models import Category, Commitment, Country
 from ..rules import Status
@@ -39,6 +39,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         page_obj = paginator.page(request.GET.get("page") or 1)
     except InvalidPage as exc:
         raise Http404(_("No such page.")) from exc
+    page_obj.object_list = commitments = list(page_obj.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     filtered = any(form.cleaned_data.values())
@@ -48,7 +49,9 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page_obj,
-            "commitments": page_obj.object_list,
+            "commitments": commitments,
+            # Titles shown in English for want of one in the page's language: marked lang="en".
+            "english_titles": {c.pk for c in commitments if translation.untranslated(c, ["title"])},
             "querystring": params.urlencode(),
             "filtered": filtered,
         },
@@ -67,6 +70,12 @@ def commitment_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "public/commitment_detail.html",
         {
             "commitment": commitment,
+            # What the page shows in English for want of a text in its language, and says so.
+            "untranslated": translation.untranslated(commitment, translation.COMMITMENT_FIELDS),
+            "meeting_untranslated": bool(
+                commitment.meeting and translation.untranslated(commitment.meeting, ["name"])
+            ),
+            "source_language": translation.SOURCE_LANGUAGE,
             "partners": list(commitment.partner_countries.all()),
             "timeline": selectors.commitment_timeline(commitment),
             "table": table,

@@ -51,7 +51,7 @@ def test_a_poller_following_next_sees_every_event_once_in_order(api, two_commitm
     assert (again["results"], again["next"], again["has_more"]) == ([], page["next"], False)
     change(first, "one more")
     latest = api.get(page["next"]).json()
-    assert [e["data"] for e in latest["results"]] == [{"changed_fields": ["description"]}]
+    assert [e["data"] for e in latest["results"]] == [{"changed_fields": ["description_en"]}]
 
 
 def test_events_carry_what_a_consumer_needs(api, two_commitments):

@@ -66,7 +66,7 @@ def test_update_names_only_the_fields_that_changed(commitment, officer):
 
     (event,) = events()
     assert event.type == EventType.UPDATED
-    assert event.data == {"changed_fields": ["description"]}
+    assert event.data == {"changed_fields": ["description_en"]}
     assert event.version == 2
 
 

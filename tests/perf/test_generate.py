@@ -31,6 +31,9 @@ def test_generator_writes_the_requested_volumes():
     responsible = Commitment.responsible_users.through.objects
     assert responsible.values("user").distinct().count() > 10
     assert Commitment.objects.filter(responsible_users__isnull=True).exists()
+    # The pages and the API read each language's column: generated records have English text.
+    assert not Commitment.objects.filter(title_en__isnull=True).exists()
+    assert all(c.title and c.description for c in Commitment.objects.all()[:5])
 
 
 @pytest.mark.django_db

@@ -39,6 +39,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin: it patches the translated models and provides TranslationAdmin.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -123,6 +125,16 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Django ships no number and date formats for Kazakh; ours are in tracker/formats/kk/.
 FORMAT_MODULE_PATH = ["tracker.formats"]
+
+# Content in several languages (django-modeltranslation): a commitment's title and description and
+# a meeting's name have a column per language; English, the language the record is kept in, is
+# required and is what a page shows when its language has no text yet. The columns are named by
+# the bare language (title_en), which British English (en-gb, the interface's) resolves to.
+# Sources record their language from the same list.
+CONTENT_LANGUAGES = [("en", "English"), ("ru", "Русский"), ("kk", "Қазақша"), ("ky", "Кыргызча")]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in CONTENT_LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = time_zone("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,284 @@
+"""Content in several languages: a commitment's title and description and a meeting's name exist
+per language, English is the fallback and a page that falls back says so; search finds Russian
+text on both databases; quotes are checked verbatim in any script."""
+
+import unicodedata
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+from django.utils import translation
+
+from commitments import services
+from commitments.models import QUOTE_NOT_IN_SOURCE, Commitment
+from tests.admin_support import change_url, logged_in_staff
+from tests.factories import CommitmentFactory, MeetingFactory, SourceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+FALLBACK_NOTICE = "This commitment has no text in this language yet; it is shown in English."
+
+
+def russian_page(client, commitment):
+    with translation.override("ru"):
+        return client.get(commitment.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ru")
+
+
+def test_a_russian_page_shows_the_russian_title_description_and_meeting(client, kz):
+    meeting = MeetingFactory(name="Council session", name_ru="Заседание совета")
+    commitment = CommitmentFactory(
+        title="Transport corridor",
+        title_ru="Транспортный коридор",
+        description="A corridor.",
+        description_ru="Коридор Алматы – Бишкек.",
+        meeting=meeting,
+    )
+
+    html = russian_page(client, commitment).text
+
+    assert "<h1>Транспортный коридор</h1>" in html
+    assert "Коридор Алматы – Бишкек." in html
+    assert "Заседание совета" in html
+    assert "Transport corridor" not in html
+    assert "translation-fallback" not in html
+
+
+def test_a_page_without_its_language_shows_english_and_says_so(client, kz):
+    meeting = MeetingFactory(name="Council session")
+    commitment = CommitmentFactory(
+        title="Transport corridor", description="A corridor.", meeting=meeting
+    )
+
+    html = russian_page(client, commitment).text
+
+    assert '<h1 lang="en">Transport corridor</h1>' in html
+    assert '<p class="lede" lang="en">A corridor.</p>' in html
+    assert '<span lang="en">Council session</span>' in html
+    assert FALLBACK_NOTICE in html
+    # In English nothing falls back, so nothing is said.
+    assert FALLBACK_NOTICE not in client.get(commitment.get_absolute_url()).text
+
+
+def test_a_missing_russian_description_alone_is_said_too(client, kz):
+    commitment = CommitmentFactory(
+        title="Transport corridor", title_ru="Транспортный коридор", description="A corridor."
+    )
+
+    html = russian_page(client, commitment).text
+
+    assert "<h1>Транспортный коридор</h1>" in html
+    assert "description has no text in this language yet" in html
+
+
+def test_the_list_marks_english_titles_on_a_russian_page(client, kz):
+    CommitmentFactory(title="Solar plants", title_ru="Солнечные электростанции")
+    CommitmentFactory(title="Water monitoring")
+
+    with translation.override("ru"):
+        html = client.get(reverse("public:commitment_list")).text
+
+    assert ">Солнечные электростанции</a>" in html
+    assert ' lang="en">Water monitoring</a>' in html
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def test_the_bare_title_is_the_english_text_whatever_language_is_active(kz):
+    officer = UserFactory(countries=["KZ"])
+    commitment = CommitmentFactory(title="Old", title_ru="Старое")
+
+    with translation.override("ru"):
+        services.commitment_update(
+            commitment=commitment, actor=officer, data={"title": "New", "title_kk": "Жаңа"}
+        )
+
+    stored = Commitment.objects.get(pk=commitment.pk)
+    assert (stored.title_en, stored.title_ru, stored.title_kk) == ("New", "Старое", "Жаңа")
+    # The untranslated column mirrors the English text, for its check constraint and SQL readers.
+    raw = Commitment.objects.rewrite(False).values_list("title", flat=True).get(pk=commitment.pk)
+    assert raw == "New"
+
+
+def test_an_english_title_is_required_even_with_a_russian_one(kz):
+    officer = UserFactory(countries=["KZ"])
+    with pytest.raises(ValidationError) as caught:
+        services.commitment_create(
+            actor=officer,
+            slug="ru-only",
+            title_en="  ",
+            title_ru="Только по-русски",
+            owner_country=kz,
+            category="trade",
+        )
+    assert "title" in caught.value.message_dict
+    assert not Commitment.objects.exists()
+
+
+def test_the_english_text_given_twice_is_refused(kz):
+    officer = UserFactory(countries=["KZ"])
+    commitment = CommitmentFactory(title="Old")
+    with pytest.raises(ValidationError) as caught:
+        services.commitment_update(
+            commitment=commitment, actor=officer, data={"title": "A", "title_en": "B"}
+        )
+    assert "title" in caught.value.message_dict
+    assert Commitment.objects.get(pk=commitment.pk).title_en == "Old"
+
+
+def test_staff_edit_each_language_on_the_change_page(client, kz):
+    from tests.test_admin_change_form import change_form_data, open_change_page
+
+    logged_in_staff(client, "KZ")
+    commitment = CommitmentFactory(title="Transport corridor")
+    page = open_change_page(client, commitment)
+    html = page.text
+    for section in ("Русский", "Қазақша", "Кыргызча"):
+        assert f">{section}<" in html
+    for name in ("title_en", "title_ru", "title_kk", "title_ky", "description_ru"):
+        assert f'name="{name}"' in html
+
+    data = change_form_data(page, title_ru="Транспортный коридор", description_ky="Коридор.")
+    response = client.post(change_url(commitment), data)
+
+    assert response.status_code == 302
+    stored = Commitment.objects.get(pk=commitment.pk)
+    assert (stored.title_en, stored.title_ru, stored.description_ky) == (
+        "Transport corridor",
+        "Транспортный коридор",
+        "Коридор.",
+    )
+    assert stored.version == 2
+
+
+def test_staff_name_a_meeting_in_each_language(client, kz):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:commitments_meeting_add"),
+        {
+            "key": "igc-2025",
+            "name_en": "Council session",
+            "name_ru": "Заседание совета",
+            "name_kk": "",
+            "name_ky": "",
+            "held_on": "2025-02-25",
+            "location": "Astana",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    with translation.override("ru"):
+        assert MeetingFactory._meta.model.objects.get(key="igc-2025").name == "Заседание совета"
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def searched(client, text: str) -> set[str]:
+    page = client.get("/", {"q": text}).context["page_obj"]
+    return {c.slug for c in page.object_list}
+
+
+def test_search_finds_a_commitment_by_its_russian_title_in_any_letter_case(client, kz):
+    CommitmentFactory(
+        slug="corridor", title="Economic corridor", title_ru="Транспортный коридор Алматы – Бишкек"
+    )
+    CommitmentFactory(slug="solar", title="Solar plants", title_ru="Солнечные электростанции")
+
+    if connection.vendor == "sqlite":
+        # A part of a word, lower case against a capital Cyrillic letter.
+        assert searched(client, "трансп") == {"corridor"}
+        assert searched(client, "ТРАНСПОРТНЫЙ бишкек") == {"corridor"}
+    assert searched(client, "Транспортный") == {"corridor"}
+    assert searched(client, "электростанции") == {"solar"}
+
+
+@pytest.mark.services
+def test_postgresql_searches_russian_text_with_the_russian_configuration(client, kz):
+    assert connection.vendor == "postgresql", "run with DATABASE_URL=postgres://..."
+    CommitmentFactory(
+        slug="corridor", title="Economic corridor", title_ru="Транспортный коридор Алматы – Бишкек"
+    )
+    CommitmentFactory(
+        slug="water", title="Water", description_ru="Обмен гидрологической информацией"
+    )
+
+    # Other forms of the words: Russian stemming, not the "simple" configuration's whole words.
+    assert searched(client, "транспортного коридора") == {"corridor"}
+    assert searched(client, "гидрологическая информация") == {"water"}
+    assert searched(client, "коридор -транспортный") == set()
+    # English keeps whole-word matching.
+    assert searched(client, "corridor") == {"corridor"}
+    assert searched(client, "corrid") == set()
+
+
+# --- quotes in any script ---------------------------------------------------------------------
+
+KAZAKH_TEXT = (
+    "Қазақстан мен Қырғызстан өзара тауар айналымын 2030 жылға қарай 3 млрд долларға "
+    "жеткізуді көздейді. Өңірлік ынтымақтастық форумы Тараз қаласында өтті; "
+    "Үкімет басшылары су ресурстарын бірлесіп басқару туралы келісті, һәм ғылыми алмасуды "
+    "ұлғайтуға уағдаласты."
+)
+RUSSIAN_TEXT = (
+    "Стороны договорились о строительстве Камбаратинской ГЭС-1. Премьер-министр "
+    "подчеркнул: «Объём торговли растёт, и мы её увеличим»."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "quote"),
+    [
+        (KAZAKH_TEXT, "kk", "өзара тауар айналымын 2030 жылға қарай 3 млрд долларға"),
+        (KAZAKH_TEXT, "kk", "һәм ғылыми алмасуды ұлғайтуға уағдаласты"),
+        (KAZAKH_TEXT, "kk", "Өңірлік ынтымақтастық форумы"),
+        (RUSSIAN_TEXT, "ru", "«Объём торговли растёт, и мы её увеличим»"),
+    ],
+)
+def test_a_verbatim_quote_in_any_script_is_accepted(kz, text, language, quote):
+    officer = UserFactory(countries=["KZ"])
+    source = SourceFactory(text=text, language=language)
+    evidence = services.evidence_add(
+        commitment=CommitmentFactory(), actor=officer, source=source, quote=quote
+    )
+    assert evidence.quote == quote
+    assert source.get_language_display()
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "өзара тауар  айналымын",  # two spaces where the text has one
+        "Өзара тауар айналымын",  # another letter case
+        "озара тауар айналымын",  # о for ө: a different letter
+        "Қазақстан мен Қырғызстан\nөзара",  # a line break for a space
+    ],
+)
+def test_a_quote_that_differs_from_the_text_is_refused(kz, quote):
+    officer = UserFactory(countries=["KZ"])
+    source = SourceFactory(text=KAZAKH_TEXT, language="kk")
+    with pytest.raises(ValidationError) as caught:
+        services.evidence_add(
+            commitment=CommitmentFactory(), actor=officer, source=source, quote=quote
+        )
+    assert caught.value.message_dict["quote"] == [str(QUOTE_NOT_IN_SOURCE)]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_a_quote_matches_whichever_unicode_form_its_letters_are_typed_in(kz, form):
+    # "й" and "ё" as one code point, or as a letter plus a combining mark (as some keyboards and
+    # PDF copies produce): the same words to a reader, so the same quote.
+    officer = UserFactory(countries=["KZ"])
+    stored = unicodedata.normalize("NFD" if form == "NFC" else "NFC", RUSSIAN_TEXT)
+    source = SourceFactory(text=stored, language="ru")
+    quote = unicodedata.normalize(form, "Объём торговли растёт")
+    assert quote != unicodedata.normalize("NFD" if form == "NFC" else "NFC", quote)
+
+    evidence = services.evidence_add(
+        commitment=CommitmentFactory(), actor=officer, source=source, quote=quote
+    )
+
+    assert evidence.quote == quote  # kept as typed
