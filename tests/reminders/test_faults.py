@@ -47,6 +47,12 @@ def rig(transactional_db, broker_url, tmp_path):
                 smtp_port=sink.port,
                 var_dir=tmp_path,
                 CELERY_VISIBILITY_TIMEOUT="40",
+                # Every task's waits must fit the short visibility timeout, the events' too.
+                EVENTS_WEBHOOK_CONNECT_TIMEOUT="1",
+                EVENTS_WEBHOOK_READ_TIMEOUT="2",
+                EVENTS_WEBHOOK_CLAIM_LEASE="8",
+                EVENTS_DELIVERY_SLICE="5",
+                EVENTS_WEBHOOK_RETRY_BACKOFF_MAX="10",
                 EMAIL_TIMEOUT="2",
                 REMINDER_MAX_RETRIES="30",
                 REMINDER_SEND_TIME_LIMIT="12",
