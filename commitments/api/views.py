@@ -321,8 +321,22 @@ class EvidenceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         summary="Get a source with its full text", responses=serializers.SourceDetailSerializer
     ),
 )
-class SourceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_PATTERN
+
+    @property
+    def parser_classes(self):
+        from rest_framework.parsers import MultiPartParser
+
+        from .parsers import JSONParser
+
+        return [JSONParser, MultiPartParser]
+
+    @extend_schema(summary="Add a source: pasted text, or a .txt/.html/.pdf file (multipart)")
+    def create(self, request, *args, **kwargs):
+        from commitments.ingestion.api import create_source
+
+        return create_source(request)
 
     def get_queryset(self):
         if self.action == "list":
