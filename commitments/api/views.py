@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commitments import access, clock, selectors, services
+from commitments.ingestion.serializers import SourceCreatedSerializer, SourceCreateSerializer
 from commitments.models import Commitment, Country, Evidence, Source, StatusChange
 
 from . import filters, serializers
@@ -332,7 +333,18 @@ class SourceViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMode
 
         return [JSONParser, MultiPartParser]
 
-    @extend_schema(summary="Add a source: pasted text, or a .txt/.html/.pdf file (multipart)")
+    @extend_schema(
+        summary="Add a source: pasted text, or a .txt/.html/.pdf file (multipart)",
+        description=(
+            "The text is stored as extracted and analysed for suggestions. The same text added "
+            "again answers 200 with the existing source."
+        ),
+        request={
+            "application/json": SourceCreateSerializer,
+            "multipart/form-data": SourceCreateSerializer,
+        },
+        responses={201: SourceCreatedSerializer, 200: SourceCreatedSerializer},
+    )
     def create(self, request, *args, **kwargs):
         from commitments.ingestion.api import create_source
 

@@ -4,42 +4,22 @@ sources (pasted text as JSON, or a file as multipart)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
+from ..api.schema import ID_PATTERN
 from ..api.views import ApiViewMixin
-from ..models import Source
 from . import services
 from .models import Suggestion
-
-
-class SuggestionSerializer(serializers.ModelSerializer):
-    commitment = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
-    class Meta:
-        model = Suggestion
-        fields = (
-            "id", "source", "kind", "commitment", "quote", "start", "end", "score", "method",
-            "method_version", "payload", "status", "reason", "reviewed_at",
-        )  # fmt: skip
-
-
-class AcceptSerializer(serializers.Serializer):
-    commitment = serializers.IntegerField(required=False)
-    quote = serializers.CharField(required=False)
-    value = serializers.CharField(required=False)
-    unit = serializers.CharField(required=False)
-    period_start = serializers.DateField(required=False)
-    period_end = serializers.DateField(required=False)
-    title = serializers.CharField(required=False)
-    category = serializers.CharField(required=False)
-
-
-class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+from .serializers import (
+    AcceptSerializer,
+    RejectSerializer,
+    SourceCreateSerializer,
+    SuggestionSerializer,
+)
 
 
 def _as_api_error(error: ValidationError) -> ApiValidationError:
@@ -48,22 +28,32 @@ def _as_api_error(error: ValidationError) -> ApiValidationError:
     return ApiValidationError({"detail": error.messages})
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List the suggestions you may review (filter by source, status)"),
+    retrieve=extend_schema(summary="Get one suggestion"),
+)
 class SuggestionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SuggestionSerializer
     filterset_fields = ("source", "status", "kind")
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
-        queryset = Suggestion.objects.select_related("commitment")
+        queryset = Suggestion.objects.select_related("commitment").order_by("source_id", "pk")
         return services.reviewable(self.request.user, queryset)
 
-    @extend_schema(request=AcceptSerializer, responses=SuggestionSerializer)
+    @extend_schema(
+        summary="Accept a suggestion, as proposed or with changes",
+        request=AcceptSerializer,
+        responses=SuggestionSerializer,
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         suggestion = self.get_object()
         body = AcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         changes = {
-            k: (str(v) if k.startswith("period") else v) for k, v in body.validated_data.items()
+            k: (str(v) if k.startswith("period") or k == "value" else v)
+            for k, v in body.validated_data.items()
         }
         try:
             accepted = services.suggestion_accept(
@@ -73,7 +63,11 @@ class SuggestionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             raise _as_api_error(error) from error
         return Response(SuggestionSerializer(accepted).data)
 
-    @extend_schema(request=RejectSerializer, responses=SuggestionSerializer)
+    @extend_schema(
+        summary="Reject a suggestion with a reason (it is not proposed again)",
+        request=RejectSerializer,
+        responses=SuggestionSerializer,
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         suggestion = self.get_object()
@@ -88,20 +82,6 @@ class SuggestionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return Response(SuggestionSerializer(rejected).data)
 
 
-class SourceCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, allow_blank=True, default="")
-    published_on = serializers.DateField()
-    publisher = serializers.CharField(required=False, allow_blank=True, default="")
-    url = serializers.URLField(required=False, allow_blank=True, default="")
-    language = serializers.ChoiceField(
-        choices=["en", "ru", "kk", "ky"], required=False, allow_blank=True, default=""
-    )
-    text = serializers.CharField(
-        required=False, allow_blank=True, default="", trim_whitespace=False
-    )
-    file = serializers.FileField(required=False)
-
-
 def create_source(request) -> Response:
     body = SourceCreateSerializer(data=request.data)
     body.is_valid(raise_exception=True)
@@ -110,9 +90,14 @@ def create_source(request) -> Response:
     try:
         source, created = services.source_add(
             actor=request.user,
+            title=data.get("title", ""),
+            published_on=data["published_on"],
+            publisher=data.get("publisher", ""),
+            url=data.get("url", ""),
+            language=data.get("language", ""),
+            text=data.get("text", ""),
             file_name=upload.name if upload else "",
             file_data=upload.read() if upload else None,
-            **data,
         )
     except ValidationError as error:
         raise _as_api_error(error) from error
@@ -120,6 +105,3 @@ def create_source(request) -> Response:
         {"id": source.pk, "title": source.title, "language": source.language, "created": created},
         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
     )
-
-
-__all__ = ["Source", "SuggestionViewSet", "create_source"]

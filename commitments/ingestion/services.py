@@ -21,6 +21,7 @@ from .models import Suggestion
 
 REASON_REQUIRED = _("Say why the suggestion is rejected: a reason is required.")
 ALREADY_REVIEWED = _("This suggestion has already been reviewed.")
+NO_SUCH_COMMITMENT = _("No commitment has this id.")
 NEEDS_COMMITMENT = _("Choose the commitment this suggestion is about.")
 
 
@@ -147,7 +148,9 @@ def suggestion_accept(
     if "commitment" in changes and changes["commitment"] is not None:
         commitment = changes.pop("commitment")
         if not isinstance(commitment, Commitment):
-            commitment = Commitment.objects.get(pk=commitment)
+            commitment = Commitment.objects.filter(pk=commitment).first()
+            if commitment is None:
+                raise ValidationError({"commitment": [NO_SUCH_COMMITMENT]})
         suggestion.commitment = commitment
     if changes.get("quote"):
         suggestion.quote = changes.pop("quote")
