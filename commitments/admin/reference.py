@@ -71,6 +71,10 @@ class SourceAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("text", "seed_file", "created_at") if obj is not None else ("created_at",)
 
+    def get_inlines(self, request, obj):
+        # A source being added has no evidence citing it yet.
+        return self.inlines if obj is not None else []
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             from ..ingestion.forms import SourceAddForm

@@ -30,6 +30,14 @@ EVIDENCE_THRESHOLD = 0.6
 FIGURE_THRESHOLD = 0.34
 # A word shared by more commitments than this does not nominate candidates (it still scores).
 CANDIDATE_DF_LIMIT = 300
+# A title's names (Tash-Kumyr, Kambar-Ata) all found, each shared by at most this many
+# commitments, make a match at the threshold even when the title's common words are in another
+# language: "Ферросплавный завод в Таш-Кумыре" names "Launch the Tash-Kumyr ferroalloy plant".
+NAME_DF_LIMIT = 20
+# The two countries' names are in most titles and most articles: never a distinctive name.
+COUNTRY_NAME_KEYS = frozenset(
+    "n:" + name_key(word) for word in ("Kazakhstan", "Kyrgyzstan", "Kirgizia", "Киргизия")
+)
 
 
 @dataclass
@@ -42,6 +50,7 @@ class Entry:
     target_amount: Decimal | None
     target_unit: str
     variants: list[list[frozenset[str]]] = field(default_factory=list)
+    names: list[list[frozenset[str]]] = field(default_factory=list)
     terms: list[list[frozenset[str]]] = field(default_factory=list)
 
 
@@ -66,7 +75,16 @@ def build_index() -> Index:
         entry = Entry(cid, slug, titles[0] or "", category, owner, amount, unit or "")
         for (code, _n), title in zip(settings.CONTENT_LANGUAGES, titles, strict=True):
             if title:
-                entry.variants.append(concepts(_without_numbers(title), code))
+                variant = concepts(_without_numbers(title), code)
+                entry.variants.append(variant)
+                # Names: capitalised words after the first (which is capitalised anyway).
+                names = [
+                    c
+                    for c in variant[1:]
+                    if any(k.startswith("n:") for k in c) and not c & COUNTRY_NAME_KEYS
+                ]
+                if len(names) >= 2:
+                    entry.names.append(names)
         entries[cid] = entry
     for cid, term in MatchTerm.objects.values_list("commitment_id", "term"):
         if cid in entries:
@@ -104,6 +122,14 @@ def _variant_score(index: Index, variant: list[frozenset[str]], keys: set[str]) 
     return matched / total
 
 
+def _names_found(index: Index, names: list[frozenset[str]], keys: set[str]) -> bool:
+    for concept in names:
+        found = [k for k in concept & keys if k.startswith("n:")]
+        if not found or min(len(index.postings.get(k, ())) for k in found) > NAME_DF_LIMIT:
+            return False
+    return True
+
+
 def score_commitments(index: Index, keys: set[str]) -> dict[int, float]:
     """Each nominated commitment's best score over its title languages and match terms."""
     candidates: set[int] = set()
@@ -118,6 +144,10 @@ def score_commitments(index: Index, keys: set[str]) -> dict[int, float]:
         for term in entry.terms:
             if term and all(concept & keys for concept in term):
                 best = max(best, 0.95)
+        if best < EVIDENCE_THRESHOLD and any(
+            _names_found(index, names, keys) for names in entry.names
+        ):
+            best = EVIDENCE_THRESHOLD
         if best > 0:
             scores[cid] = best
     return scores

@@ -17,6 +17,7 @@ class SourceAddForm(forms.ModelForm):
         required=False,
         help_text=_(".txt, .html or .pdf; the text is extracted and stored as it is."),
     )
+    url = forms.URLField(label=_("URL"), required=False, max_length=500, assume_scheme="https")
     language = forms.ChoiceField(
         label=_("language"),
         required=False,
