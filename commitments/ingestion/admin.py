@@ -77,7 +77,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     action_form = SuggestionActionForm
     actions = ["accept_selected", "reject_selected"]
     form = SuggestionForm
-    readonly_fields = ("kind", "in_context", "payload", "score", "method", "status", "reason")
+    readonly_fields = ("kind", "in_context", "payload", "score", "method", "status")
     fields = (
         "kind",
         "in_context",
@@ -96,6 +96,12 @@ class SuggestionAdmin(admin.ModelAdmin):
         "reason",
     )
     raw_id_fields = ("commitment",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The reason is typed when rejecting; once reviewed it is the record of the decision.
+        if obj is not None and obj.status != Suggestion.State.PENDING:
+            return (*self.readonly_fields, "reason")
+        return self.readonly_fields
 
     def get_queryset(self, request):
         return services.reviewable(request.user, super().get_queryset(request))
