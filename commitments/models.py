@@ -176,6 +176,13 @@ class Source(models.Model):
         default=settings.MODELTRANSLATION_DEFAULT_LANGUAGE,
         help_text=_("The language the article is written in; its quotes stay in it."),
     )
+    content_hash = models.CharField(
+        _("content hash"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("SHA-256 of the text: the same text added twice is the same source."),
+    )
     seed_file = models.CharField(
         _("seed file"),
         max_length=200,
@@ -193,6 +200,11 @@ class Source(models.Model):
             models.CheckConstraint(condition=~Q(text=""), name="source_text_not_empty"),
             models.UniqueConstraint(
                 fields=["seed_file"], condition=~Q(seed_file=""), name="source_seed_file_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=~Q(content_hash=""),
+                name="source_content_hash_unique",
             ),
         ]
 
@@ -814,3 +826,4 @@ from .events.models import (  # noqa: E402, F401
     WebhookEndpoint,
     WebhookRedelivery,
 )
+from .ingestion.models import MatchTerm, Suggestion  # noqa: E402, F401

@@ -26,7 +26,9 @@ SECRETARIAT_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "progressobservation": ("view", "add", "change", "delete"),
     "statuschange": ("view",),
     "review": ("view",),
-    "source": ("view",),
+    "source": ("view", "add"),
+    "suggestion": ("view", "change"),
+    "matchterm": ("view", "add", "change", "delete"),
     "country": ("view",),
     "meeting": ("view", "add", "change"),
 }

@@ -71,6 +71,37 @@ class SourceAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("text", "seed_file", "created_at") if obj is not None else ("created_at",)
 
+    def get_inlines(self, request, obj):
+        # A source being added has no evidence citing it yet.
+        return self.inlines if obj is not None else []
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            from ..ingestion.forms import SourceAddForm
+
+            kwargs["form"] = SourceAddForm
+            kwargs["fields"] = None
+            form = super().get_form(request, obj, **kwargs)
+            return type("SourceAddFormFor", (form,), {"request_user": request.user})
+        return super().get_form(request, obj, **kwargs)
+
+    def save_form(self, request, form, change):
+        return form.saved if not change else super().save_form(request, form, change)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("title", "publisher", "published_on", "url", "language", "text", "upload")
+        return super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        # An added source was stored by the ingestion service while validating the form.
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):

@@ -4,6 +4,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from commitments.events import api as events_api
+from commitments.ingestion import api as ingestion_api
 
 from . import views
 from .schema import ID_PATTERN
@@ -24,6 +25,7 @@ router.register(
 )
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("sources", views.SourceViewSet, basename="source")
+router.register("suggestions", ingestion_api.SuggestionViewSet, basename="suggestion")
 router.register("countries", views.CountryViewSet, basename="country")
 router.register("status-changes", views.StatusChangeViewSet, basename="statuschange")
 router.register("webhooks", events_api.WebhookEndpointViewSet, basename="webhook")

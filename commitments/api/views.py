@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commitments import access, clock, selectors, services
+from commitments.ingestion.serializers import SourceCreatedSerializer, SourceCreateSerializer
 from commitments.models import Commitment, Country, Evidence, Source, StatusChange
 
 from . import filters, serializers
@@ -321,8 +322,33 @@ class EvidenceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         summary="Get a source with its full text", responses=serializers.SourceDetailSerializer
     ),
 )
-class SourceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = ID_PATTERN
+
+    @property
+    def parser_classes(self):
+        from rest_framework.parsers import MultiPartParser
+
+        from .parsers import JSONParser
+
+        return [JSONParser, MultiPartParser]
+
+    @extend_schema(
+        summary="Add a source: pasted text, or a .txt/.html/.pdf file (multipart)",
+        description=(
+            "The text is stored as extracted and analysed for suggestions. The same text added "
+            "again answers 200 with the existing source."
+        ),
+        request={
+            "application/json": SourceCreateSerializer,
+            "multipart/form-data": SourceCreateSerializer,
+        },
+        responses={201: SourceCreatedSerializer, 200: SourceCreatedSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        from commitments.ingestion.api import create_source
+
+        return create_source(request)
 
     def get_queryset(self):
         if self.action == "list":

@@ -5,6 +5,7 @@
 - `security`: Content-Security-Policy, Permissions-Policy and production's HTTPS hardening;
 - `celery`: the broker, the beat schedule and the task limits;
 - `events`: the outbox's dispatch and webhook delivery (limits, address safety);
+- `ingestion`: article uploads and their analysis;
 - `api`: Django REST framework and the OpenAPI schema;
 - `benchmark`: the switch that mounts the benchmark's reference views.
 
@@ -17,4 +18,5 @@ from .base import *  # noqa: F403
 from .benchmark import *  # noqa: F403
 from .celery import *  # noqa: F403
 from .events import *  # noqa: F403
+from .ingestion import *  # noqa: F403
 from .security import *  # noqa: F403

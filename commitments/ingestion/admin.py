@@ -1,0 +1,172 @@
+"""The review queue: suggestions by source, the quote highlighted in its context; accept (as is or
+edited) or reject with a reason, one by one or in bulk. Staff see only their countries' work."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import MatchTerm, Suggestion
+
+CONTEXT_CHARS = 300
+
+
+class SuggestionActionForm(ActionForm):
+    reason = forms.CharField(label=_("Reason (to reject)"), required=False)
+
+
+class SuggestionForm(forms.ModelForm):
+    value = forms.DecimalField(label=_("value"), required=False)
+    unit = forms.CharField(label=_("unit"), required=False)
+    period_start = forms.DateField(label=_("period start"), required=False)
+    period_end = forms.DateField(label=_("period end"), required=False)
+    title = forms.CharField(label=_("title"), required=False)
+    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea)
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=[("accept", _("Accept")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = ("commitment", "quote")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("value", "unit", "period_start", "period_end", "title"):
+            self.fields[name].initial = self.instance.payload.get(name)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        actor = self.request.user
+        try:
+            if cleaned["decision"] == "reject":
+                services.suggestion_reject(
+                    suggestion=self.instance, actor=actor, reason=cleaned.get("reason", "")
+                )
+            else:
+                changes = {
+                    name: cleaned.get(name)
+                    for name in ("commitment", "quote", "unit", "title")
+                    if cleaned.get(name)
+                }
+                for name in ("value", "period_start", "period_end"):
+                    if cleaned.get(name) is not None:
+                        changes[name] = str(cleaned[name])
+                services.suggestion_accept(suggestion=self.instance, actor=actor, changes=changes)
+        except PermissionDenied as error:
+            raise ValidationError(str(error)) from error
+        self.instance.refresh_from_db()
+        return cleaned
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    list_display = ("kind", "commitment", "short_quote", "score", "status", "source")
+    list_filter = ("status", "kind", "source")
+    list_select_related = ("commitment", "source")
+    search_fields = ("quote",)
+    action_form = SuggestionActionForm
+    actions = ["accept_selected", "reject_selected"]
+    form = SuggestionForm
+    readonly_fields = ("kind", "in_context", "payload", "score", "method", "status")
+    fields = (
+        "kind",
+        "in_context",
+        "commitment",
+        "quote",
+        "value",
+        "unit",
+        "period_start",
+        "period_end",
+        "title",
+        "payload",
+        "score",
+        "method",
+        "status",
+        "decision",
+        "reason",
+    )
+    raw_id_fields = ("commitment",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The reason is typed when rejecting; once reviewed it is the record of the decision.
+        if obj is not None and obj.status != Suggestion.State.PENDING:
+            return (*self.readonly_fields, "reason")
+        return self.readonly_fields
+
+    def get_queryset(self, request):
+        return services.reviewable(request.user, super().get_queryset(request))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request = request
+        return form
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """The decision was carried out by the services while validating the form."""
+
+    @admin.display(description=_("quote"))
+    def short_quote(self, obj):
+        return obj.quote[:120]
+
+    @admin.display(description=_("in context"))
+    def in_context(self, obj):
+        text = obj.source.text
+        before = text[max(0, obj.start - CONTEXT_CHARS) : obj.start]
+        after = text[obj.end : obj.end + CONTEXT_CHARS]
+        return format_html(
+            '<p class="suggestion-context">…{}<mark>{}</mark>{}…</p>',
+            before,
+            text[obj.start : obj.end],
+            after,
+        )
+
+    def _each(self, request, queryset, decide):
+        done, refused = 0, []
+        for suggestion in queryset.filter(status=Suggestion.State.PENDING):
+            try:
+                decide(suggestion)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                refused.append(
+                    f"#{suggestion.pk}: {'; '.join(getattr(error, 'messages', [str(error)]))}"
+                )
+        self.message_user(request, _("%(n)d suggestion(s) done.") % {"n": done})
+        if refused:
+            self.message_user(request, " ".join(refused), messages.ERROR)
+
+    @admin.action(description=_("Accept the selected suggestions"))
+    def accept_selected(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda s: services.suggestion_accept(suggestion=s, actor=request.user),
+        )
+
+    @admin.action(description=_("Reject the selected suggestions (give a reason)"))
+    def reject_selected(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        self._each(
+            request,
+            queryset,
+            lambda s: services.suggestion_reject(suggestion=s, actor=request.user, reason=reason),
+        )
+
+
+@admin.register(MatchTerm)
+class MatchTermAdmin(admin.ModelAdmin):
+    list_display = ("term", "commitment")
+    search_fields = ("term", "commitment__title")
+    raw_id_fields = ("commitment",)

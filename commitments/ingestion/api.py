@@ -1,0 +1,107 @@
+"""The review queue through the API: list, accept (optionally with changes), reject; and adding
+sources (pasted text as JSON, or a file as multipart)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from ..api.schema import ID_PATTERN
+from ..api.views import ApiViewMixin
+from . import services
+from .models import Suggestion
+from .serializers import (
+    AcceptSerializer,
+    RejectSerializer,
+    SourceCreateSerializer,
+    SuggestionSerializer,
+)
+
+
+def _as_api_error(error: ValidationError) -> ApiValidationError:
+    if hasattr(error, "error_dict"):
+        return ApiValidationError(error.message_dict)
+    return ApiValidationError({"detail": error.messages})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the suggestions you may review (filter by source, status)"),
+    retrieve=extend_schema(summary="Get one suggestion"),
+)
+class SuggestionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = SuggestionSerializer
+    filterset_fields = ("source", "status", "kind")
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self):
+        queryset = Suggestion.objects.select_related("commitment").order_by("source_id", "pk")
+        return services.reviewable(self.request.user, queryset)
+
+    @extend_schema(
+        summary="Accept a suggestion, as proposed or with changes",
+        request=AcceptSerializer,
+        responses=SuggestionSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        suggestion = self.get_object()
+        body = AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changes = {
+            k: (str(v) if k.startswith("period") or k == "value" else v)
+            for k, v in body.validated_data.items()
+        }
+        try:
+            accepted = services.suggestion_accept(
+                suggestion=suggestion, actor=request.user, changes=changes
+            )
+        except ValidationError as error:
+            raise _as_api_error(error) from error
+        return Response(SuggestionSerializer(accepted).data)
+
+    @extend_schema(
+        summary="Reject a suggestion with a reason (it is not proposed again)",
+        request=RejectSerializer,
+        responses=SuggestionSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        suggestion = self.get_object()
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            rejected = services.suggestion_reject(
+                suggestion=suggestion, actor=request.user, reason=body.validated_data["reason"]
+            )
+        except ValidationError as error:
+            raise _as_api_error(error) from error
+        return Response(SuggestionSerializer(rejected).data)
+
+
+def create_source(request) -> Response:
+    body = SourceCreateSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    data = dict(body.validated_data)
+    upload = data.pop("file", None)
+    try:
+        source, created = services.source_add(
+            actor=request.user,
+            title=data.get("title", ""),
+            published_on=data["published_on"],
+            publisher=data.get("publisher", ""),
+            url=data.get("url", ""),
+            language=data.get("language", ""),
+            text=data.get("text", ""),
+            file_name=upload.name if upload else "",
+            file_data=upload.read() if upload else None,
+        )
+    except ValidationError as error:
+        raise _as_api_error(error) from error
+    return Response(
+        {"id": source.pk, "title": source.title, "language": source.language, "created": created},
+        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+    )

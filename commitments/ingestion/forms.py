@@ -1,0 +1,52 @@
+"""The admin's "add a source" form: pasted text or an uploaded file, stored by the service."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Source
+from . import services
+
+
+class SourceAddForm(forms.ModelForm):
+    text = forms.CharField(label=_("text"), widget=forms.Textarea, required=False)
+    upload = forms.FileField(
+        label=_("or upload a file"),
+        required=False,
+        help_text=_(".txt, .html or .pdf; the text is extracted and stored as it is."),
+    )
+    url = forms.URLField(label=_("URL"), required=False, max_length=500, assume_scheme="https")
+    language = forms.ChoiceField(
+        label=_("language"),
+        required=False,
+        choices=[("", _("Detect")), *Source._meta.get_field("language").choices],
+    )
+
+    class Meta:
+        model = Source
+        fields = ("title", "publisher", "published_on", "url", "language", "text")
+
+    def _post_clean(self):
+        """The service validates and saves (or refuses, saving nothing)."""
+        if self.errors:
+            return
+        data = self.cleaned_data
+        upload = data.get("upload")
+        try:
+            self.saved, _created = services.source_add(
+                actor=self.request_user,
+                title=data.get("title", ""),
+                published_on=data["published_on"],
+                publisher=data.get("publisher", ""),
+                url=data.get("url", ""),
+                language=data.get("language", ""),
+                text=data.get("text", ""),
+                file_name=upload.name if upload else "",
+                file_data=upload.read() if upload else None,
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        except PermissionDenied as error:
+            self.add_error(None, str(error))

@@ -1,0 +1,117 @@
+"""What ingestion stores: suggestions awaiting review, and per-commitment match terms."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchTerm(models.Model):
+    """A phrase (a name, a project's short name) that, found in an article, points at a commitment.
+
+    Titles in every language are matched already; these add what titles lack: "Камбар-Ата-1",
+    "CASA-1000", a plant's local name. Staff edit them with the commitment.
+    """
+
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="match_terms",
+    )
+    term = models.CharField(_("term"), max_length=200)
+
+    class Meta:
+        verbose_name = _("match term")
+        verbose_name_plural = _("match terms")
+        ordering = ["commitment_id", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "term"], name="match_term_unique"),
+            models.CheckConstraint(condition=~Q(term=""), name="match_term_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class Suggestion(models.Model):
+    """One proposal read from a source, waiting for a person to accept or reject it."""
+
+    class Kind(models.TextChoices):
+        EVIDENCE = "evidence", _("Evidence")
+        OBSERVATION = "observation", _("Progress figure")
+        COMMITMENT = "commitment", _("New commitment")
+        MEETING = "meeting", _("Meeting")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    source = models.ForeignKey(
+        "commitments.Source",
+        verbose_name=_("source"),
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+    )
+    quote = models.TextField(_("quote"), help_text=_("A whole sentence of the source, verbatim."))
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    score = models.FloatField(_("score"))
+    method = models.CharField(_("method"), max_length=60)
+    method_version = models.CharField(_("method version"), max_length=20)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    # What makes two analyses' proposals the same one: re-analysis skips a fingerprint it has
+    # already proposed, so a rejected suggestion is never proposed again.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["source_id", "start", "id"]
+        indexes = [models.Index(fields=["status", "source"], name="suggestion_status_source")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "fingerprint"], name="suggestion_source_fingerprint_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__lte=models.F("end")), name="suggestion_offsets_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["evidence", "observation", "commitment", "meeting"]),
+                name="suggestion_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "rejected"]),
+                name="suggestion_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.payload.get("title") or (self.commitment.title if self.commitment else "")
+        return f"{self.get_kind_display()}: {target}"[:120]

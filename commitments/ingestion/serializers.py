@@ -1,0 +1,63 @@
+"""The API's ingestion bodies: adding a source, accepting and rejecting a suggestion.
+
+They live apart from the views so that the sources view (in commitments.api) can declare them in
+the schema without importing the ingestion views, which import it."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..api.serializers import StrictSerializer
+from ..models import Category
+from .models import Suggestion
+
+LANGUAGES = ["en", "ru", "kk", "ky"]
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    commitment = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Suggestion
+        fields = (
+            "id", "source", "kind", "commitment", "quote", "start", "end", "score", "method",
+            "method_version", "payload", "status", "reason", "reviewed_at",
+        )  # fmt: skip
+
+
+class AcceptSerializer(StrictSerializer):
+    """Changes the reviewer makes before accepting; all optional (an empty body accepts as is)."""
+
+    commitment = serializers.IntegerField(required=False, min_value=1, max_value=10**18 - 1)
+    quote = serializers.CharField(required=False, max_length=5000)
+    value = serializers.DecimalField(
+        required=False, max_digits=20, decimal_places=2, min_value=0, coerce_to_string=True
+    )
+    unit = serializers.CharField(required=False, max_length=20)
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
+    title = serializers.CharField(required=False, max_length=300)
+    category = serializers.ChoiceField(required=False, choices=Category.choices)
+
+
+class RejectSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class SourceCreateSerializer(StrictSerializer):
+    """Pasted `text` (JSON or multipart) or an uploaded `file` (multipart), not both."""
+
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    published_on = serializers.DateField()
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    language = serializers.ChoiceField(choices=LANGUAGES, required=False, allow_blank=True)
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    file = serializers.FileField(required=False)
+
+
+class SourceCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    language = serializers.CharField()
+    created = serializers.BooleanField(help_text="False when the same text was already a source.")

@@ -1,0 +1,257 @@
+"""Adding sources and reviewing suggestions. Accepting goes through the domain services, with the
+reviewer as actor: the verbatim check, history, the review clock and scoping all apply."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import access, services
+from ..actors import Actor
+from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source
+from .extraction import content_hash, extract
+from .models import Suggestion
+
+REASON_REQUIRED = _("Say why the suggestion is rejected: a reason is required.")
+ALREADY_REVIEWED = _("This suggestion has already been reviewed.")
+NO_SUCH_COMMITMENT = _("No commitment has this id.")
+NEEDS_COMMITMENT = _("Choose the commitment this suggestion is about.")
+
+
+@transaction.atomic
+def source_add(
+    *,
+    actor,
+    title: str,
+    published_on: date,
+    publisher: str = "",
+    url: str = "",
+    language: str = "",
+    text: str = "",
+    file_name: str = "",
+    file_data: bytes | None = None,
+    analyse: bool | None = None,
+) -> tuple[Source, bool]:
+    """Store an article (pasted or uploaded) and start its analysis after commit.
+
+    Returns (source, created); the same text added again returns the existing source."""
+    actor = Actor.of(actor)
+    access.may_edit_any(actor).require()
+    extracted = extract(text=text, file_name=file_name, file_data=file_data, language=language)
+    digest = content_hash(extracted.text)
+    existing = Source.objects.filter(content_hash=digest).first()
+    if existing is not None:
+        return existing, False
+    source = Source(
+        title=(title or "").strip() or extracted.text.split("\n", 1)[0][:500],
+        publisher=publisher,
+        published_on=published_on,
+        url=url,
+        language=extracted.language,
+        text=extracted.text,
+        content_hash=digest,
+    )
+    source.full_clean()
+    source.save()
+    if settings.INGESTION_ANALYSE_ON_SAVE if analyse is None else analyse:
+        from .tasks import analyse_source
+
+        transaction.on_commit(lambda: analyse_source.delay(source.pk))
+    return source, True
+
+
+def _may_review(actor: Actor, suggestion: Suggestion) -> access.Verdict:
+    if suggestion.commitment is not None:
+        return access.may_edit(actor, suggestion.commitment)
+    if suggestion.kind == Suggestion.Kind.COMMITMENT:
+        owner = (suggestion.payload.get("countries") or ["KZ"])[0]
+        verdict = access.may_create(actor, owner)
+        if verdict:
+            return verdict
+        others = suggestion.payload.get("countries") or []
+        codes = access.country_codes_of(actor.user) if actor.user else frozenset()
+        return access.ALLOWED if set(others) & set(codes) else verdict
+    return access.may_edit_any(actor)
+
+
+def may_review(who, suggestion: Suggestion) -> access.Verdict:
+    return _may_review(Actor.of(who), suggestion)
+
+
+def reviewable(who, queryset=None):
+    """The suggestions the actor may review, as one query (staff: their countries' only)."""
+    actor = Actor.of(who)
+    queryset = queryset if queryset is not None else Suggestion.objects.all()
+    if actor.is_system or (actor.user.is_active and actor.user.is_superuser):
+        return queryset
+    codes = access.country_codes_of(actor.user)
+    if not codes:
+        return queryset.none()
+    from django.db.models import Q
+
+    editable = access.editable_commitments(actor).values("pk")
+    return queryset.filter(Q(commitment__in=editable) | Q(commitment__isnull=True))
+
+
+def _decimal(value: Any, field: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, TypeError) as error:
+        raise ValidationError({field: [_("Enter a number.")]}) from error
+
+
+def _date(value: Any, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except (TypeError, ValueError) as error:
+        raise ValidationError({field: [_("Enter a date as YYYY-MM-DD.")]}) from error
+
+
+def _evidence_for(actor, commitment: Commitment, suggestion: Suggestion, quote: str) -> Evidence:
+    existing = Evidence.objects.filter(
+        commitment=commitment, source=suggestion.source, quote=quote
+    ).first()
+    if existing is not None:
+        return existing
+    return services.evidence_add(
+        commitment=commitment,
+        actor=actor,
+        source=suggestion.source,
+        quote=quote,
+        observed_on=suggestion.source.published_on,
+        note=str(_("Accepted from an ingestion suggestion.")),
+    )
+
+
+@transaction.atomic
+def suggestion_accept(
+    *, suggestion: Suggestion, actor, changes: dict[str, Any] | None = None
+) -> Suggestion:
+    """Accept a suggestion, as proposed or with the reviewer's `changes` (quote, commitment,
+    value, unit, period_start, period_end, title, category, ...)."""
+    actor = Actor.of(actor)
+    suggestion = (
+        Suggestion.objects.select_for_update().select_related("source").get(pk=suggestion.pk)
+    )
+    if suggestion.status != Suggestion.State.PENDING:
+        raise ValidationError(ALREADY_REVIEWED)
+    changes = dict(changes or {})
+    if "commitment" in changes and changes["commitment"] is not None:
+        commitment = changes.pop("commitment")
+        if not isinstance(commitment, Commitment):
+            commitment = Commitment.objects.filter(pk=commitment).first()
+            if commitment is None:
+                raise ValidationError({"commitment": [NO_SUCH_COMMITMENT]})
+        suggestion.commitment = commitment
+    if changes.get("quote"):
+        suggestion.quote = changes.pop("quote")
+    payload = {**suggestion.payload, **{k: v for k, v in changes.items() if v not in (None, "")}}
+    _may_review(actor, suggestion).require()
+    kind = suggestion.kind
+    if kind in (Suggestion.Kind.EVIDENCE, Suggestion.Kind.OBSERVATION):
+        if suggestion.commitment is None:
+            raise ValidationError({"commitment": [NEEDS_COMMITMENT]})
+        evidence = _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
+        if kind == Suggestion.Kind.OBSERVATION:
+            services.observation_add(
+                observation=ProgressObservation(
+                    commitment=suggestion.commitment,
+                    evidence=evidence,
+                    value=_decimal(payload.get("value"), "value"),
+                    unit=payload.get("unit") or suggestion.commitment.target_unit,
+                    period_start=_date(payload.get("period_start"), "period_start"),
+                    period_end=_date(payload.get("period_end"), "period_end"),
+                    period_label=(payload.get("period_label") or "")[:100],
+                ),
+                actor=actor,
+            )
+    elif kind == Suggestion.Kind.COMMITMENT:
+        countries = list(payload.get("countries") or ["KZ", "KG"])
+        owner = payload.get("owner") or countries[0]
+        amount = payload.get("target_amount")
+        commitment = services.commitment_create(
+            actor=actor,
+            slug=_unique_slug(payload.get("title") or "commitment"),
+            title=payload.get("title") or suggestion.quote[:300],
+            category=payload.get("category") or "other",
+            owner_country_id=owner,
+            partner_countries=[c for c in countries if c != owner],
+            target_amount=_decimal(amount, "target_amount") if amount else None,
+            target_unit=payload.get("target_unit") or "" if amount else "",
+            target_date=_date(payload["target_date"], "target_date")
+            if payload.get("target_date")
+            else None,
+            announced_on=suggestion.source.published_on,
+        )
+        suggestion.commitment = commitment
+        _evidence_for(actor, commitment, suggestion, suggestion.quote)
+    elif kind == Suggestion.Kind.MEETING and not payload.get("meeting"):
+        meeting = Meeting(
+            key=_unique_meeting_key(payload),
+            name_en=payload.get("name") or "Intergovernmental Council meeting",
+            held_on=_date(payload.get("held_on"), "held_on"),
+            location=payload.get("location") or "",
+        )
+        meeting.full_clean()
+        meeting.save()
+        payload["meeting"] = meeting.key
+    if not suggestion.source.contains_quote(suggestion.quote):
+        from ..models import QUOTE_NOT_IN_SOURCE
+
+        raise ValidationError({"quote": [QUOTE_NOT_IN_SOURCE]})
+    suggestion.payload = payload
+    suggestion.status = Suggestion.State.ACCEPTED
+    suggestion.reviewed_by = actor.user
+    suggestion.reviewed_at = timezone.now()
+    suggestion.save()
+    return suggestion
+
+
+def _unique_slug(title: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(title)[:100] or "commitment"
+    slug, n = base, 1
+    while Commitment.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _unique_meeting_key(payload: dict[str, Any]) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(f"{payload.get('name', 'meeting')} {payload.get('held_on', '')}")[:70]
+    key, n = base or "meeting", 1
+    while Meeting.objects.filter(key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+@transaction.atomic
+def suggestion_reject(*, suggestion: Suggestion, actor, reason: str) -> Suggestion:
+    """Reject with a reason; the suggestion stays, so re-analysis does not propose it again."""
+    actor = Actor.of(actor)
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != Suggestion.State.PENDING:
+        raise ValidationError(ALREADY_REVIEWED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [REASON_REQUIRED]})
+    _may_review(actor, suggestion).require()
+    suggestion.status = Suggestion.State.REJECTED
+    suggestion.reason = reason
+    suggestion.reviewed_by = actor.user
+    suggestion.reviewed_at = timezone.now()
+    suggestion.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+    return suggestion

@@ -1,0 +1,342 @@
+# ruff: noqa: E501  (example sentences read best one per line)
+"""Each extractor in English and Russian on a small record built here (no seed data), and
+scoping of the review queue in the API and admin."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from commitments.ingestion import services
+from commitments.ingestion.analysis import Analysis, build_index
+from commitments.ingestion.models import MatchTerm, Suggestion
+from commitments.models import Evidence, ProgressObservation
+from tests.admin_support import logged_in_staff
+from tests.api.conftest import client_for
+from tests.factories import (
+    CommitmentFactory,
+    EvidenceFactory,
+    MeetingFactory,
+    SourceFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED = dt.date(2025, 11, 20)
+
+
+@pytest.fixture
+def plant():
+    """A Kyrgyz commitment titled in English only."""
+    return CommitmentFactory(
+        slug="tash-kumyr-plant",
+        title_en="Launch the Tash-Kumyr ferroalloy plant",
+        title_ru="",
+        owner_country__code="KG",
+        category="industry",
+    )
+
+
+@pytest.fixture
+def trade():
+    return CommitmentFactory(
+        slug="trade-2bn",
+        title_en="Raise bilateral trade turnover to 2 billion dollars",
+        title_ru="Довести двусторонний товарооборот до 2 млрд долларов",
+        category="trade",
+        target_amount=Decimal("2000000000"),
+        target_unit="USD",
+        partners=["KG"],
+    )
+
+
+@pytest.fixture
+def unrelated():
+    return [
+        CommitmentFactory(slug="school", title_en="Open a Kazakh-language school in Osh"),
+        CommitmentFactory(slug="fund", title_en="Open a joint investment fund in Bishkek"),
+    ]
+
+
+def run(text, language):
+    source = SourceFactory(text=text, language=language, published_on=PUBLISHED)
+    return source, Analysis(source, build_index()).run()
+
+
+def by_kind(proposals, kind):
+    return [p for p in proposals if p.kind == kind]
+
+
+def evidence_slugs(proposals, *commitments):
+    ids = {c.pk: c.slug for c in commitments}
+    return {ids.get(p.commitment_id, p.commitment_id) for p in by_kind(proposals, "evidence")}
+
+
+# --- Evidence -------------------------------------------------------------------------------------
+
+
+def test_english_article_finds_english_title(plant, trade, unrelated):
+    _, found = run(
+        "Officials visited Bishkek on Monday. Work at the Tash-Kumyr ferroalloy plant resumed after "
+        "the investors paid for new furnaces. Nothing else was decided.",
+        "en",
+    )
+    assert evidence_slugs(found, plant, trade, *unrelated) == {"tash-kumyr-plant"}
+
+
+def test_russian_article_finds_english_title_by_transliteration(plant, trade, unrelated):
+    source, found = run(
+        "Министры встретились в Бишкеке. Ферросплавный завод в Таш-Кумыре выйдет на проектную мощность в следующем году. Остальные вопросы отложены.",
+        "ru",
+    )
+    assert evidence_slugs(found, plant, trade, *unrelated) == {"tash-kumyr-plant"}
+    (evidence,) = by_kind(found, "evidence")
+    assert "Таш-Кумыре" in evidence.sentence.text
+    assert source.text[evidence.sentence.start : evidence.sentence.end] == evidence.sentence.text
+
+
+def test_russian_article_finds_commitment_through_its_russian_translation(plant, trade, unrelated):
+    _, found = run(
+        "Стороны обсудили, как довести двусторонний товарооборот до двух миллиардов долларов. Других решений не было.",
+        "ru",
+    )
+    assert evidence_slugs(found, plant, trade, *unrelated) == {"trade-2bn"}
+
+
+def test_a_match_term_staff_added_points_at_its_commitment(plant, unrelated):
+    MatchTerm.objects.create(commitment=plant, term="ТКФЗ")
+    _, found = run("Руководство ТКФЗ отчиталось о запуске второй печи.", "ru")
+    assert evidence_slugs(found, plant, *unrelated) == {"tash-kumyr-plant"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The weather in the capital was mild and the markets were calm.", "en"),
+        ("Погода в столице была тёплой, рынки работали спокойно.", "ru"),
+    ],
+)
+def test_an_article_about_nothing_in_the_record_suggests_nothing(
+    plant, trade, unrelated, text, language
+):
+    _, found = run(text, language)
+    assert found == []
+
+
+# --- Figures --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value", "period"),
+    [
+        ("Bilateral trade turnover reached 1.3 billion U.S. dollars in 2022.", "en", "1300000000.00", ("2022-01-01", "2022-12-31")),
+        ("Двусторонний товарооборот за восемь месяцев составил $1,4 млрд.", "ru", "1400000000.00", ("2025-01-01", "2025-08-31")),
+    ],
+)  # fmt: skip
+def test_a_figure_becomes_an_observation_of_the_target(
+    trade, unrelated, text, language, value, period
+):
+    _, found = run(text, language)
+    (observation,) = by_kind(found, "observation")
+    assert observation.commitment_id == trade.pk
+    assert observation.payload["value"] == value
+    assert (observation.payload["period_start"], observation.payload["period_end"]) == period
+    assert observation.payload["unit"] == "USD"
+    assert observation.payload["conflicts_with"] == []
+
+
+def test_a_different_figure_for_the_same_period_is_flagged(trade):
+    evidence = EvidenceFactory(commitment=trade)
+    held = ProgressObservation.objects.create(
+        commitment=trade, evidence=evidence, value=Decimal("1250000000"), unit="USD",
+        period_start=dt.date(2022, 1, 1), period_end=dt.date(2022, 12, 31),
+    )  # fmt: skip
+    _, found = run("Bilateral trade turnover reached 1.3 billion U.S. dollars in 2022.", "en")
+    (observation,) = by_kind(found, "observation")
+    assert observation.payload["conflicts_with"] == [
+        {"observation": held.pk, "value": "1250000000.00", "unit": "USD"}
+    ]
+    held.refresh_from_db()
+    assert held.value == Decimal("1250000000")  # never replaced
+
+
+def test_a_target_is_not_proposed_as_an_observation(trade):
+    _, found = run("Стороны намерены довести товарооборот до 3 млрд долларов к 2030 году.", "ru")
+    assert by_kind(found, "observation") == []
+
+
+# --- New commitments ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "category", "countries"),
+    [
+        ("Kazakhstan and Kyrgyzstan agreed to build a new railway line between Balykchy and the Kazakh border by 2028.", "en", "border_transport", ["KZ", "KG"]),
+        ("Казахстан и Кыргызстан планируют построить совместный оптово-распределительный центр для сельскохозяйственной продукции.", "ru", "agriculture", ["KZ", "KG"]),
+    ],
+)  # fmt: skip
+def test_an_announcement_the_record_lacks_is_a_new_commitment(
+    plant, trade, text, language, category, countries
+):
+    _, found = run(text, language)
+    (proposal,) = by_kind(found, "commitment")
+    assert proposal.payload["category"] == category
+    assert proposal.payload["countries"] == countries
+    assert len(proposal.payload["title"]) >= 12
+
+
+def test_an_announcement_of_a_known_commitment_is_evidence_not_new(plant):
+    _, found = run(
+        "The parties agreed to launch the Tash-Kumyr ferroalloy plant next spring.", "en"
+    )
+    assert by_kind(found, "commitment") == []
+    assert [p.commitment_id for p in by_kind(found, "evidence")] == [plant.pk]
+
+
+# --- Meetings -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "The 13th meeting of the Intergovernmental Council was held in Astana on 18 November.",
+            "en",
+        ),
+        ("18 ноября в Астане прошло 13-е заседание Межправительственного совета.", "ru"),
+    ],
+)
+def test_the_meeting_reported_is_linked_when_known(text, language):
+    known = MeetingFactory(
+        key="igc-13", name="13th meeting of the Intergovernmental Council",
+        held_on=dt.date(2025, 11, 18), location="Astana",
+    )  # fmt: skip
+    _, found = run(text, language)
+    (meeting,) = by_kind(found, "meeting")
+    assert meeting.payload["meeting"] == known.key
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "The 13th meeting of the Intergovernmental Council was held in Astana on 18 November.",
+            "en",
+        ),
+        ("18 ноября в Астане прошло 13-е заседание Межправительственного совета.", "ru"),
+    ],
+)
+def test_an_unknown_meeting_is_proposed_with_place_and_date(text, language):
+    MeetingFactory(key="igc-12", held_on=dt.date(2024, 12, 5), location="Bishkek")
+    _, found = run(text, language)
+    (meeting,) = by_kind(found, "meeting")
+    assert meeting.payload["meeting"] is None
+    assert meeting.payload["location"] == "Astana"
+    assert meeting.payload["held_on"] == "2025-11-18"
+    assert meeting.payload["name"] == "13th meeting of the Intergovernmental Council"
+
+
+# --- Scoping --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kz_only_suggestion():
+    commitment = CommitmentFactory(
+        slug="kz-road", title_en="Repair the Almaty ring road section", owner_country__code="KZ"
+    )
+    source = SourceFactory(text="The Almaty ring road section was repaired in October.")
+    return Suggestion.objects.create(
+        source=source, kind="evidence", commitment=commitment, quote=source.text, start=0,
+        end=len(source.text), score=0.9, method="keyword-index", method_version="1.0",
+        fingerprint="kz-road",
+    )  # fmt: skip
+
+
+def test_kg_staff_cannot_accept_a_kz_only_suggestion_through_the_api(kz_only_suggestion):
+    kg = client_for(UserFactory(username="kg-staff", countries=["KG"]))
+    url = f"/api/v1/suggestions/{kz_only_suggestion.pk}/"
+    assert kg.post(url + "accept/", {}, format="json").status_code in (403, 404)
+    assert kg.post(url + "reject/", {"reason": "no"}, format="json").status_code in (403, 404)
+    kz_only_suggestion.refresh_from_db()
+    assert kz_only_suggestion.status == "pending"
+    assert not Evidence.objects.exists()
+    kz = client_for(UserFactory(username="kz-staff", countries=["KZ"]))
+    assert kz.post(url + "accept/", {}, format="json").status_code == 200
+    assert Evidence.objects.get().commitment == kz_only_suggestion.commitment
+
+
+def test_kg_staff_cannot_accept_a_kz_only_suggestion_in_admin(client, kz_only_suggestion):
+    logged_in_staff(client, "KG", username="kg-staff")
+    url = f"/admin/commitments/suggestion/{kz_only_suggestion.pk}/change/"
+    # Not in a KG member's queue: the change page redirects to the admin index ("not found").
+    response = client.post(url, {"quote": kz_only_suggestion.quote, "decision": "accept"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    response = client.post(
+        "/admin/commitments/suggestion/",
+        {"action": "accept_selected", "_selected_action": [kz_only_suggestion.pk]},
+    )
+    assert response.status_code == 302
+    kz_only_suggestion.refresh_from_db()
+    assert kz_only_suggestion.status == "pending"
+    assert not Evidence.objects.exists()
+
+
+def test_the_service_refuses_an_outsider(kz_only_suggestion):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.suggestion_accept(
+            suggestion=kz_only_suggestion, actor=UserFactory(username="kg2", countries=["KG"])
+        )
+    assert not Evidence.objects.exists()
+
+
+def test_accepting_with_an_unknown_commitment_is_a_400(kz_only_suggestion):
+    kz = client_for(UserFactory(username="kz-staff", countries=["KZ"]))
+    response = kz.post(
+        f"/api/v1/suggestions/{kz_only_suggestion.pk}/accept/",
+        {"commitment": 999999},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "commitment" in response.json()["errors"]
+
+
+# --- Adding a source in admin ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("empty.txt", b" \n "), ("program.exe", b"MZ\x90\x00"), ("binary.txt", b"\x00\xff\x00\xfe"),
+     ("fake.pdf", b"%PDF-1.4 truncated"), ("big.txt", b"word " * (1024 * 1024 + 1))],
+)  # fmt: skip
+def test_admin_refuses_a_bad_file_and_saves_nothing(client, settings, name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from commitments.models import Source
+
+    settings.INGESTION_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+    logged_in_staff(client, "KZ", username="kz-staff")
+    response = client.post(
+        "/admin/commitments/source/add/",
+        {"title": "An article", "published_on": "2025-11-20", "upload": SimpleUploadedFile(name, data)},
+    )  # fmt: skip
+    assert response.status_code == 200  # the form again, with its error
+    assert response.context["adminform"].form.non_field_errors()
+    assert not Source.objects.exists()
+
+
+def test_admin_staff_adds_a_pasted_article(client, plant):
+    from commitments.models import Source
+
+    logged_in_staff(client, "KG", username="kg-staff")
+    response = client.post(
+        "/admin/commitments/source/add/",
+        {"title": "Plant news", "published_on": "2025-11-20",
+         "text": "Work at the Tash-Kumyr ferroalloy plant resumed after a pause of two months."},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    source = Source.objects.get()
+    assert source.language == "en"
+    assert source.text.startswith("Work at the Tash-Kumyr")
