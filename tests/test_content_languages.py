@@ -18,6 +18,14 @@ from tests.factories import CommitmentFactory, MeetingFactory, SourceFactory, Us
 pytestmark = pytest.mark.django_db
 
 FALLBACK_NOTICE = "This commitment has no text in this language yet; it is shown in English."
+DESCRIPTION_NOTICE = (
+    "This commitment's description has no text in this language yet; it is shown in English."
+)
+
+
+def in_russian(message: str) -> str:
+    with translation.override("ru"):
+        return translation.gettext(message)
 
 
 def russian_page(client, commitment):
@@ -55,7 +63,7 @@ def test_a_page_without_its_language_shows_english_and_says_so(client, kz):
     assert '<h1 lang="en">Transport corridor</h1>' in html
     assert '<p class="lede" lang="en">A corridor.</p>' in html
     assert '<span lang="en">Council session</span>' in html
-    assert FALLBACK_NOTICE in html
+    assert in_russian(FALLBACK_NOTICE) in html
     # In English nothing falls back, so nothing is said.
     assert FALLBACK_NOTICE not in client.get(commitment.get_absolute_url()).text
 
@@ -68,7 +76,8 @@ def test_a_missing_russian_description_alone_is_said_too(client, kz):
     html = russian_page(client, commitment).text
 
     assert "<h1>Транспортный коридор</h1>" in html
-    assert "description has no text in this language yet" in html
+    assert in_russian(DESCRIPTION_NOTICE) in html
+    assert in_russian(FALLBACK_NOTICE) not in html
 
 
 def test_the_list_marks_english_titles_on_a_russian_page(client, kz):

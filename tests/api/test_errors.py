@@ -125,7 +125,7 @@ def test_wrong_method_is_405(api, kz):
     commitment = CommitmentFactory()
     assert_problem(api.delete("/api/v1/commitments/"), 405)
     assert_problem(api.get(f"/api/v1/commitments/{commitment.pk}/transitions/"), 405)
-    assert_problem(api.post("/api/v1/sources/", {}), 405)
+    assert_problem(api.post("/api/v1/countries/", {}), 405)
 
 
 def test_unacceptable_accept_header_is_406(api, db):
