@@ -9,12 +9,14 @@ from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from . import fields, rules, translation
+from . import fields, progress, rules, translation
 from .models import (
     Commitment,
     CommitmentQuerySet,
     Country,
     Evidence,
+    InstrumentParty,
+    PartyPosition,
     ProgressObservation,
     StatusChange,
 )
@@ -333,4 +335,105 @@ def with_api_relations(
     evidence = Evidence.objects.filter(commitment_id__in=by_id).order_by("observed_on", "id")
     for item in evidence.values(*API_EVIDENCE_COLUMNS):
         by_id[item["commitment_id"]]["evidence"].append(item)
+    with_party_accounts(by_id)
     return rows
+
+
+def _amount(value) -> str | None:
+    return None if value is None else format(value, ".2f")
+
+
+def with_party_accounts(by_id: dict[int, dict]) -> None:
+    """Give each row (by commitment id; it has `status`, `instrument_type`, `target_amount`,
+    `target_date` and `partner_codes`) its `party_positions`, `instrument_parties`,
+    `suggested_status` and `progress_series`: three queries for the whole page."""
+    for row in by_id.values():
+        row["party_positions"] = []
+        row["instrument_parties"] = []
+        row["points"] = []
+    positions = PartyPosition.objects.filter(commitment_id__in=by_id).order_by("country_id")
+    for p in positions.values(
+        "commitment_id", "country_id", "status", "source_id", "reported_on", "note"
+    ):
+        by_id[p.pop("commitment_id")]["party_positions"].append(p)
+    parties = InstrumentParty.objects.filter(commitment_id__in=by_id).order_by("country_id")
+    for p in parties.values(
+        "commitment_id", "country_id", *rules.INSTRUMENT_STEPS, "evidence_id", "note"
+    ):
+        by_id[p.pop("commitment_id")]["instrument_parties"].append(p)
+    observations = ProgressObservation.objects.filter(commitment_id__in=by_id).values_list(
+        "commitment_id",
+        "value",
+        "period_start",
+        "period_end",
+        "reported_by_id",
+        "evidence__source_id",
+    )
+    for commitment_id, value, start, end, reporter, source_id in observations:
+        by_id[commitment_id]["points"].append(
+            progress.Point(value, start, end, progress.series_key(reporter, source_id))
+        )
+    for row in by_id.values():
+        row["suggested_status"] = rules.suggested_status(
+            row["status"],
+            row["instrument_type"],
+            row["instrument_parties"],
+            1 + len(row["partner_codes"]),
+        )
+        assessments = progress.assess(
+            row.pop("points"), target=row["target_amount"], target_date=row["target_date"]
+        )
+        row["progress_series"] = [
+            {
+                "reported_by": a.reporter or None,
+                "source": a.source_id,
+                "progress": a.progress.value,
+                "figures": a.points,
+                "latest": _amount(a.latest),
+                "observed_rate": _amount(a.observed_rate),
+                "needed_rate": _amount(a.needed_rate),
+            }
+            for a in assessments
+        ]
+
+
+# --- Progress, deadlines and the parties ----------------------------------------------------------
+
+
+def commitment_progress(commitment: Commitment) -> str:
+    """The commitment's overall progress from its stored observations (one query); the services
+    store it on the commitment whenever an observation or the target changes."""
+    observations = ProgressObservation.objects.filter(commitment=commitment).select_related(
+        "evidence"
+    )
+    return progress.overall(
+        progress.assess(
+            progress.points_of(observations),
+            target=commitment.target_amount,
+            target_date=commitment.target_date,
+        )
+    )
+
+
+def progress_assessments(commitment: Commitment) -> list[progress.Assessment]:
+    """Per series (party or source), from observations already loaded with the commitment."""
+    return progress.assess(
+        progress.points_of(commitment.observations.all()),
+        target=commitment.target_amount,
+        target_date=commitment.target_date,
+    )
+
+
+def instrument_suggestion(commitment: Commitment) -> str:
+    """The status a legal instrument's per-party dates suggest (rules.suggested_status), from the
+    instrument parties and partner countries already loaded with the commitment."""
+    parties = [
+        {step: getattr(row, step) for step in rules.INSTRUMENT_STEPS}
+        for row in commitment.instrument_parties.all()
+    ]
+    return rules.suggested_status(
+        commitment.status,
+        commitment.instrument_type,
+        parties,
+        1 + len(commitment.partner_countries.all()),
+    )
