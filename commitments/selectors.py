@@ -19,6 +19,7 @@ from .models import (
     PartyPosition,
     ProgressObservation,
     StatusChange,
+    TargetDateChange,
 )
 from .rules import Status
 from .search import search_commitments
@@ -35,6 +36,9 @@ def public_commitment_list(
     category: str = "",
     stale: bool | None = None,
     search: str = "",
+    progress: str = "",
+    slipped: bool | None = None,
+    diverging: bool = False,
 ) -> CommitmentQuerySet:
     """Commitments for the public list: owner and partners loaded, `stale` annotated, filtered.
 
@@ -57,6 +61,14 @@ def public_commitment_list(
         queryset = queryset.stale(now)
     elif stale is False:
         queryset = queryset.not_stale(now)
+    if progress:
+        queryset = queryset.filter(progress=progress)
+    if slipped is True:
+        queryset = queryset.slipped()
+    elif slipped is False:
+        queryset = queryset.filter(postponements=0)
+    if diverging:
+        queryset = queryset.filter(positions_diverge=True)
     queryset = search_commitments(queryset, search)
     return queryset.order_by("-updated_at", "-id")
 
@@ -74,9 +86,23 @@ def public_commitment_detail(*, slug: str, now: datetime | None = None) -> Commi
             Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at", "id")),
             Prefetch(
                 "observations",
-                queryset=ProgressObservation.objects.select_related("evidence__source").order_by(
-                    "period_start", "period_end", "id"
+                queryset=ProgressObservation.objects.select_related(
+                    "evidence__source", "reported_by"
+                ).order_by("period_start", "period_end", "id"),
+            ),
+            Prefetch(
+                "target_date_changes",
+                queryset=TargetDateChange.objects.select_related("source").order_by(
+                    "changed_at", "id"
                 ),
+            ),
+            Prefetch(
+                "party_positions",
+                queryset=PartyPosition.objects.select_related("country", "source"),
+            ),
+            Prefetch(
+                "instrument_parties",
+                queryset=InstrumentParty.objects.select_related("country", "evidence__source"),
             ),
         )
         .with_is_stale(now or timezone.now())
@@ -186,6 +212,18 @@ def targets_due(*, today: date, days: int = 365) -> CommitmentQuerySet:
         .filter(target_date__gte=today, target_date__lte=today + timedelta(days=days))
         .select_related("owner_country")
         .order_by("target_date", "title")
+    )
+
+
+def diverging_commitments(*, limit: int = 20) -> CommitmentQuerySet:
+    """Commitments whose party countries report different statuses, with those positions."""
+    return (
+        Commitment.objects.filter(positions_diverge=True)
+        .select_related("owner_country")
+        .prefetch_related(
+            Prefetch("party_positions", queryset=PartyPosition.objects.select_related("country"))
+        )
+        .order_by("-updated_at", "-id")[:limit]
     )
 
 
