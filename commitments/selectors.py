@@ -238,6 +238,19 @@ def latest_status_changes(*, country: str = "", limit: int | None = 10):
     return queryset[:limit] if limit else queryset
 
 
+def latest_target_date_changes(*, country: str = "", limit: int | None = 10):
+    """The most recent moves of target dates (newest first), with their commitments loaded."""
+    queryset = TargetDateChange.objects.select_related(
+        "commitment", "commitment__owner_country", "source"
+    )
+    if country:
+        queryset = queryset.filter(
+            commitment__in=Commitment.objects.involving([country]).values("pk")
+        )
+    queryset = queryset.order_by("-changed_at", "-id")
+    return queryset[:limit] if limit else queryset
+
+
 def commitments_with_target_dates(*, country: str = "") -> CommitmentQuerySet:
     """Commitments that have a target date, for the calendar feed."""
     queryset = Commitment.objects.filter(target_date__isnull=False).select_related("owner_country")
