@@ -246,7 +246,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         serializer = serializers.PartyPositionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        access.may_record_for_party(request.user, commitment, data["country"]).require()
+        access.may_record_for_party(request.user, commitment, data["country"].code).require()
         version = expected_version(request, commitment)
         services.party_position_record(
             commitment=commitment, actor=request.user, expected_version=version, **data
@@ -278,7 +278,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         serializer = serializers.InstrumentDatesWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        access.may_record_for_party(request.user, commitment, data["country"]).require()
+        access.may_record_for_party(request.user, commitment, data["country"].code).require()
         version = expected_version(request, commitment)
         services.instrument_dates_record(
             commitment=commitment, actor=request.user, expected_version=version, **data
