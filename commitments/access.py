@@ -52,6 +52,9 @@ OWNER_MUST_STAY_YOURS = _(
     "The owner must remain one of your countries; ask a superuser to hand it to another country."
 )
 DELETE_SUPERUSERS_ONLY = _("Only superusers may delete commitments.")
+OWN_COUNTRY_ACCOUNT_ONLY = _(
+    "You may record only your own country's account: its position and its instrument dates."
+)
 
 
 def owner_listed_as_partner(code: str) -> Promise:
@@ -172,6 +175,18 @@ def may_add_evidence(who: ActorLike, commitment: Commitment) -> Verdict:
 
 def may_mark_reviewed(who: ActorLike, commitment: Commitment) -> Verdict:
     return _involved(Actor.of(who), commitment)
+
+
+def may_record_for_party(who: ActorLike, commitment: Commitment, country_code: str) -> Verdict:
+    """Record a party country's own position or its dates on a legal instrument: that country's
+    staff speak for it, not the other party's (a superuser or a system actor for any)."""
+    actor = Actor.of(who)
+    verdict = _involved(actor, commitment)
+    if not verdict or actor.is_system or actor.user.is_superuser:
+        return verdict
+    if country_code in country_codes_of(actor.user):
+        return ALLOWED
+    return Verdict(OWN_COUNTRY_ACCOUNT_ONLY)
 
 
 def may_delete(who: ActorLike, commitment: Commitment) -> Verdict:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .actors import SYSTEM_ACTOR_MAX_LENGTH, SystemActor
+from .progress import Progress
 from .rules import Status
 
 http_url_validator = URLValidator(schemes=["http", "https"])
@@ -100,6 +101,13 @@ def normalized_text(text: str) -> str:
     """Text in Unicode's composed form (NFC): "й" typed as one code point or as "и" + breve
     compare equal. Nothing else changes: whitespace, letter case and punctuation stay as given."""
     return unicodedata.normalize("NFC", text)
+
+
+class InstrumentType(models.TextChoices):
+    AGREEMENT = "agreement", _("Agreement")
+    TREATY = "treaty", _("Treaty")
+    PROTOCOL = "protocol", _("Protocol")
+    MEMORANDUM = "memorandum", _("Memorandum")
 
 
 class Category(models.TextChoices):
@@ -220,6 +228,10 @@ class Source(models.Model):
 
 
 class CommitmentQuerySet(models.QuerySet["Commitment"]):
+    def slipped(self) -> CommitmentQuerySet:
+        """Commitments whose target date was moved later at least once."""
+        return self.filter(postponements__gt=0)
+
     def stale(self, now: datetime | None = None) -> CommitmentQuerySet:
         return self.filter(rules.stale_condition(now or timezone.now()))
 
@@ -280,6 +292,40 @@ class Commitment(SourceLanguageColumns, models.Model):
         help_text=_("Quantitative target, e.g. 2000000000 with unit USD."),
     )
     target_unit = models.CharField(_("target unit"), max_length=20, blank=True)
+    original_target_date = models.DateField(
+        _("original target date"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The first target date recorded; kept when the target date moves."),
+    )
+    postponements = models.PositiveSmallIntegerField(
+        _("postponements"),
+        default=0,
+        editable=False,
+        help_text=_("How many times the target date was moved later."),
+    )
+    progress = models.CharField(
+        _("progress"),
+        max_length=20,
+        choices=Progress.choices,
+        default=Progress.NOT_ENOUGH_DATA,
+        editable=False,
+        help_text=_("Of the quantitative target, from the observations (least favourable party)."),
+    )
+    positions_diverge = models.BooleanField(
+        _("parties' positions diverge"),
+        default=False,
+        editable=False,
+        help_text=_("The party countries report different statuses."),
+    )
+    instrument_type = models.CharField(
+        _("instrument type"),
+        max_length=20,
+        choices=InstrumentType.choices,
+        blank=True,
+        help_text=_("For a legal instrument: agreement, treaty, protocol or memorandum."),
+    )
     announced_on = models.DateField(_("announced on"), null=True, blank=True)
     meeting = models.ForeignKey(
         Meeting,
@@ -343,6 +389,13 @@ class Commitment(SourceLanguageColumns, models.Model):
             models.CheckConstraint(
                 condition=Q(target_amount__isnull=True) | Q(target_amount__gte=0),
                 name="commitment_target_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__in=Progress.values), name="commitment_progress_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(instrument_type="") | Q(instrument_type__in=InstrumentType.values),
+                name="commitment_instrument_type_valid",
             ),
         ]
 
@@ -556,6 +609,15 @@ class ProgressObservation(models.Model):
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     period_label = models.CharField(_("period label"), max_length=100, blank=True)
+    reported_by = models.ForeignKey(
+        Country,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The party country whose figure this is, when the source says so."),
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -583,6 +645,177 @@ class ProgressObservation(models.Model):
             and self.evidence.commitment_id != self.commitment_id
         ):
             raise ValidationError({"evidence": _("Choose evidence of this same commitment.")})
+
+
+class TargetDateChange(RecordedActorMixin, models.Model):
+    """One move of a commitment's target date: from what, to what, who, when, why, on what source.
+
+    Written only by the services (commitment_update); never edited through a UI.
+    """
+
+    actor_field = "changed_by"
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="target_date_changes",
+    )
+    old_date = models.DateField(_("old target date"), null=True, blank=True)
+    new_date = models.DateField(_("new target date"), null=True, blank=True)
+    is_postponement = models.BooleanField(_("postponement"), default=False)
+    reason = models.TextField(_("reason"))
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_by_system = system_actor_field()
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("target date change")
+        verbose_name_plural = _("target date changes")
+        ordering = ["changed_at", "id"]
+        constraints = [one_actor_at_most("changed_by", "target_date_change_one_actor")]
+
+    def __str__(self) -> str:
+        return f"{self.old_date or '∅'} → {self.new_date or '∅'}"
+
+
+class PartyPosition(RecordedActorMixin, models.Model):
+    """A party country's own account of a commitment's status, as its government reports it."""
+
+    actor_field = "recorded_by"
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="party_positions",
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status as reported"), max_length=20, choices=Status.choices)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reported_on = models.DateField(_("reported on"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by_system = system_actor_field()
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("party position")
+        verbose_name_plural = _("party positions")
+        ordering = ["country_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "country"], name="party_position_once_per_country"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="party_position_status_valid"
+            ),
+            one_actor_at_most("recorded_by", "party_position_one_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}: {self.get_status_display()}"
+
+
+class InstrumentParty(RecordedActorMixin, models.Model):
+    """A party's steps on a legal instrument: signature, ratification (or approval), entry into
+    force, with the evidence that reports them."""
+
+    actor_field = "recorded_by"
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="instrument_parties",
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    ratified_on = models.DateField(_("ratified or approved on"), null=True, blank=True)
+    in_force_on = models.DateField(_("in force on"), null=True, blank=True)
+    evidence = models.ForeignKey(
+        Evidence,
+        verbose_name=_("evidence"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by_system = system_actor_field()
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("instrument dates of a party")
+        verbose_name_plural = _("instrument dates per party")
+        ordering = ["country_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "country"], name="instrument_party_once_per_country"
+            ),
+            one_actor_at_most("recorded_by", "instrument_party_one_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}: {self.signed_on or '–'} / {self.ratified_on or '–'} / " + (
+            f"{self.in_force_on or '–'}"
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.ratified_on and self.signed_on and self.ratified_on < self.signed_on:
+            errors["ratified_on"] = _("Ratification cannot come before signature.")
+        if self.in_force_on and self.signed_on and self.in_force_on < self.signed_on:
+            errors["in_force_on"] = _("Entry into force cannot come before signature.")
+        if (
+            self.evidence_id
+            and self.commitment_id
+            and self.evidence.commitment_id != (self.commitment_id)
+        ):
+            errors["evidence"] = _("Choose evidence of this same commitment.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class CountryMembership(models.Model):

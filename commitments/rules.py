@@ -120,3 +120,35 @@ def stale_condition(now: datetime, prefix: str = "") -> Q:
     for cutoff, statuses in by_cutoff.items():
         condition |= Q(**{f"{prefix}status__in": statuses, f"{prefix}last_reviewed_at__lt": cutoff})
     return condition
+
+
+# --- Legal instruments ----------------------------------------------------------------------------
+# The steps of an agreement, treaty, protocol or memorandum, per party. A status move that follows
+# from them is only proposed (staff confirm it with a note): the record may know more than the
+# dates, e.g. that an agreement in force is already being implemented.
+
+INSTRUMENT_STEPS: tuple[str, ...] = ("signed_on", "ratified_on", "in_force_on")
+
+
+def suggested_status(
+    status: str, instrument_type: str, parties: list[dict[str, object]], party_count: int
+) -> str:
+    """The status the instrument's per-party dates suggest, or "" when they suggest no move.
+
+    `parties` holds each recorded party's dates (keys INSTRUMENT_STEPS); `party_count` is how many
+    parties the commitment has (owner and partners). Signed by every party: agreed. In force for
+    every party: in progress. Only moves the transition rules allow are proposed.
+    """
+    if not instrument_type or party_count == 0 or len(parties) < party_count:
+        return ""
+    if all(p.get("in_force_on") for p in parties):
+        proposal = Status.IN_PROGRESS
+    elif all(p.get("signed_on") for p in parties):
+        proposal = Status.AGREED
+    else:
+        return ""
+    if proposal == status:
+        return ""
+    if proposal == Status.IN_PROGRESS and status == Status.ANNOUNCED:
+        return Status.AGREED  # one step at a time, as the transitions allow
+    return proposal if proposal in allowed_transitions(status) else ""

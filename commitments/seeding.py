@@ -30,13 +30,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import rules, translation
+from . import rules, selectors, translation
 from .actors import Actor, SystemActor
 from .models import (
     Category,
     Commitment,
     Country,
     Evidence,
+    InstrumentParty,
+    InstrumentType,
     Meeting,
     ProgressObservation,
     Source,
@@ -199,6 +201,15 @@ class _CommitmentSeed:
     history: list[_HistoryStep]
     evidence: list[_EvidenceSeed]
     observations: list[_ObservationSeed]
+    instrument_parties: list[_InstrumentPartySeed] = field(default_factory=list)
+
+
+@dataclass
+class _InstrumentPartySeed:
+    entry: _Entry
+    country: str
+    evidence: _EvidenceSeed
+    dates: dict[str, Any]
 
 
 @dataclass
@@ -347,15 +358,52 @@ class _Reader:
             "target_unit": entry.str("target_unit", required=False),
             "announced_on": entry.date("announced_on", required=False),
             "notes": entry.str("notes", required=False),
+            "instrument_type": entry.str("instrument_type", required=False),
         }
+        if fields["instrument_type"] not in ("", *InstrumentType.values):
+            entry.fail(
+                f"unknown instrument_type '{fields['instrument_type']}' "
+                f"(valid: {', '.join(InstrumentType.values)})"
+            )
+        parties = [
+            self.instrument_party(
+                _Entry(self.file, f"{entry.where}.instrument_parties[{j}]", raw), owner, partners
+            )
+            for j, raw in enumerate(entry.list("instrument_parties"))
+        ]
+        if parties and not fields["instrument_type"]:
+            entry.fail("instrument_parties need an instrument_type")
         evidence = [self.evidence(e) for e in evidence_entries]
         observations = [
             self.observation(_Entry(self.file, f"{entry.where}.observations[{j}]", raw))
             for j, raw in enumerate(entry.list("observations"))
         ]
         return _CommitmentSeed(
-            entry, key, owner, partners, meeting or None, fields, history, evidence, observations
+            entry,
+            key,
+            owner,
+            partners,
+            meeting or None,
+            fields,
+            history,
+            evidence,
+            observations,
+            parties,
         )
+
+    def instrument_party(
+        self, entry: _Entry, owner: str, partners: list[str]
+    ) -> _InstrumentPartySeed:
+        country = self.country_code(entry, entry.str("country"))
+        if country not in (owner, *partners):
+            entry.fail(f"{country} is not a party of this commitment")
+        dates = {
+            "signed_on": entry.date("signed_on", required=False),
+            "ratified_on": entry.date("ratified_on", required=False),
+            "in_force_on": entry.date("in_force_on", required=False),
+            "note": entry.str("note", required=False),
+        }
+        return _InstrumentPartySeed(entry, country, self.evidence(entry), dates)
 
     def history(self, entry: _Entry, status: str) -> list[_HistoryStep]:
         steps: list[_HistoryStep] = []
@@ -406,10 +454,12 @@ class _Reader:
         start, end = entry.date("period_start"), entry.date("period_end")
         if start > end:
             entry.fail("period_start is after period_end")
+        reported_by = entry.str("reported_by", required=False)
         defaults = {
             "unit": entry.str("unit"),
             "period_label": entry.str("period_label", required=False),
             "note": entry.str("note", required=False),
+            "reported_by_id": self.country_code(entry, reported_by) if reported_by else None,
         }
         return _ObservationSeed(entry, evidence, value, start, end, defaults)
 
@@ -494,8 +544,21 @@ class _Writer:
             )
         self.report.count("commitments", created)
         evidence = [self.evidence(e, commitment) for e in seed.evidence]
+        if not created and seed.fields["instrument_type"] and not commitment.instrument_type:
+            Commitment.objects.filter(pk=commitment.pk).update(
+                instrument_type=seed.fields["instrument_type"],
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+            )
         for observation in seed.observations:
             self.observation(observation, commitment)
+        for party in seed.instrument_parties:
+            self.instrument_party(party, commitment)
+        progress = selectors.commitment_progress(commitment)
+        if progress != Commitment.objects.values_list("progress", flat=True).get(pk=commitment.pk):
+            Commitment.objects.filter(pk=commitment.pk).update(
+                progress=progress, version=F("version") + 1, updated_at=timezone.now()
+            )
         if created:
             # The record was last reviewed when its latest evidence appeared, so staleness reflects
             # how long the public record has been silent, not when the seeds were loaded.
@@ -507,6 +570,7 @@ class _Writer:
     def new_commitment(self, seed: _CommitmentSeed) -> Commitment:
         commitment = Commitment(
             slug=seed.key,
+            original_target_date=seed.fields["target_date"],
             owner_country=self.countries[seed.owner],
             meeting=self.meetings[seed.meeting] if seed.meeting else None,
             **seed.fields,
@@ -562,7 +626,7 @@ class _Writer:
 
     def observation(self, seed: _ObservationSeed, commitment: Commitment) -> None:
         evidence = self.evidence(seed.evidence, commitment)
-        _, created = ProgressObservation.objects.get_or_create(
+        observation, created = ProgressObservation.objects.get_or_create(
             commitment=commitment,
             evidence=evidence,
             period_start=seed.period_start,
@@ -570,7 +634,20 @@ class _Writer:
             value=seed.value,
             defaults=seed.defaults,
         )
+        reported_by = seed.defaults["reported_by_id"]
+        if not created and reported_by and observation.reported_by_id is None:
+            # Filled where staff left it empty, as translations are; never overwritten.
+            ProgressObservation.objects.filter(pk=observation.pk).update(reported_by_id=reported_by)
         self.report.count("observations", created)
+
+    def instrument_party(self, seed: _InstrumentPartySeed, commitment: Commitment) -> None:
+        evidence = self.evidence(seed.evidence, commitment)
+        _, created = InstrumentParty.objects.get_or_create(
+            commitment=commitment,
+            country_id=seed.country,
+            defaults={**seed.dates, "evidence": evidence, **ACTOR.history("recorded_by")},
+        )
+        self.report.count("instrument dates", created)
 
 
 def _describe(exc: ValidationError) -> str:

@@ -9,14 +9,17 @@ from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from . import fields, rules, translation
+from . import fields, progress, rules, translation
 from .models import (
     Commitment,
     CommitmentQuerySet,
     Country,
     Evidence,
+    InstrumentParty,
+    PartyPosition,
     ProgressObservation,
     StatusChange,
+    TargetDateChange,
 )
 from .rules import Status
 from .search import search_commitments
@@ -33,6 +36,9 @@ def public_commitment_list(
     category: str = "",
     stale: bool | None = None,
     search: str = "",
+    progress: str = "",
+    slipped: bool | None = None,
+    diverging: bool = False,
 ) -> CommitmentQuerySet:
     """Commitments for the public list: owner and partners loaded, `stale` annotated, filtered.
 
@@ -55,6 +61,14 @@ def public_commitment_list(
         queryset = queryset.stale(now)
     elif stale is False:
         queryset = queryset.not_stale(now)
+    if progress:
+        queryset = queryset.filter(progress=progress)
+    if slipped is True:
+        queryset = queryset.slipped()
+    elif slipped is False:
+        queryset = queryset.filter(postponements=0)
+    if diverging:
+        queryset = queryset.filter(positions_diverge=True)
     queryset = search_commitments(queryset, search)
     return queryset.order_by("-updated_at", "-id")
 
@@ -72,9 +86,23 @@ def public_commitment_detail(*, slug: str, now: datetime | None = None) -> Commi
             Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at", "id")),
             Prefetch(
                 "observations",
-                queryset=ProgressObservation.objects.select_related("evidence__source").order_by(
-                    "period_start", "period_end", "id"
+                queryset=ProgressObservation.objects.select_related(
+                    "evidence__source", "reported_by"
+                ).order_by("period_start", "period_end", "id"),
+            ),
+            Prefetch(
+                "target_date_changes",
+                queryset=TargetDateChange.objects.select_related("source").order_by(
+                    "changed_at", "id"
                 ),
+            ),
+            Prefetch(
+                "party_positions",
+                queryset=PartyPosition.objects.select_related("country", "source"),
+            ),
+            Prefetch(
+                "instrument_parties",
+                queryset=InstrumentParty.objects.select_related("country", "evidence__source"),
             ),
         )
         .with_is_stale(now or timezone.now())
@@ -187,9 +215,34 @@ def targets_due(*, today: date, days: int = 365) -> CommitmentQuerySet:
     )
 
 
+def diverging_commitments(*, limit: int = 20) -> CommitmentQuerySet:
+    """Commitments whose party countries report different statuses, with those positions."""
+    return (
+        Commitment.objects.filter(positions_diverge=True)
+        .select_related("owner_country")
+        .prefetch_related(
+            Prefetch("party_positions", queryset=PartyPosition.objects.select_related("country"))
+        )
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
 def latest_status_changes(*, country: str = "", limit: int | None = 10):
     """The most recent status changes (newest first), with their commitments loaded."""
     queryset = StatusChange.objects.select_related("commitment", "commitment__owner_country")
+    if country:
+        queryset = queryset.filter(
+            commitment__in=Commitment.objects.involving([country]).values("pk")
+        )
+    queryset = queryset.order_by("-changed_at", "-id")
+    return queryset[:limit] if limit else queryset
+
+
+def latest_target_date_changes(*, country: str = "", limit: int | None = 10):
+    """The most recent moves of target dates (newest first), with their commitments loaded."""
+    queryset = TargetDateChange.objects.select_related(
+        "commitment", "commitment__owner_country", "source"
+    )
     if country:
         queryset = queryset.filter(
             commitment__in=Commitment.objects.involving([country]).values("pk")
@@ -333,4 +386,105 @@ def with_api_relations(
     evidence = Evidence.objects.filter(commitment_id__in=by_id).order_by("observed_on", "id")
     for item in evidence.values(*API_EVIDENCE_COLUMNS):
         by_id[item["commitment_id"]]["evidence"].append(item)
+    with_party_accounts(by_id)
     return rows
+
+
+def _amount(value) -> str | None:
+    return None if value is None else format(value, ".2f")
+
+
+def with_party_accounts(by_id: dict[int, dict]) -> None:
+    """Give each row (by commitment id; it has `status`, `instrument_type`, `target_amount`,
+    `target_date` and `partner_codes`) its `party_positions`, `instrument_parties`,
+    `suggested_status` and `progress_series`: three queries for the whole page."""
+    for row in by_id.values():
+        row["party_positions"] = []
+        row["instrument_parties"] = []
+        row["points"] = []
+    positions = PartyPosition.objects.filter(commitment_id__in=by_id).order_by("country_id")
+    for p in positions.values(
+        "commitment_id", "country_id", "status", "source_id", "reported_on", "note"
+    ):
+        by_id[p.pop("commitment_id")]["party_positions"].append(p)
+    parties = InstrumentParty.objects.filter(commitment_id__in=by_id).order_by("country_id")
+    for p in parties.values(
+        "commitment_id", "country_id", *rules.INSTRUMENT_STEPS, "evidence_id", "note"
+    ):
+        by_id[p.pop("commitment_id")]["instrument_parties"].append(p)
+    observations = ProgressObservation.objects.filter(commitment_id__in=by_id).values_list(
+        "commitment_id",
+        "value",
+        "period_start",
+        "period_end",
+        "reported_by_id",
+        "evidence__source_id",
+    )
+    for commitment_id, value, start, end, reporter, source_id in observations:
+        by_id[commitment_id]["points"].append(
+            progress.Point(value, start, end, progress.series_key(reporter, source_id))
+        )
+    for row in by_id.values():
+        row["suggested_status"] = rules.suggested_status(
+            row["status"],
+            row["instrument_type"],
+            row["instrument_parties"],
+            1 + len(row["partner_codes"]),
+        )
+        assessments = progress.assess(
+            row.pop("points"), target=row["target_amount"], target_date=row["target_date"]
+        )
+        row["progress_series"] = [
+            {
+                "reported_by": a.reporter or None,
+                "source": a.source_id,
+                "progress": a.progress.value,
+                "figures": a.points,
+                "latest": _amount(a.latest),
+                "observed_rate": _amount(a.observed_rate),
+                "needed_rate": _amount(a.needed_rate),
+            }
+            for a in assessments
+        ]
+
+
+# --- Progress, deadlines and the parties ----------------------------------------------------------
+
+
+def commitment_progress(commitment: Commitment) -> str:
+    """The commitment's overall progress from its stored observations (one query); the services
+    store it on the commitment whenever an observation or the target changes."""
+    observations = ProgressObservation.objects.filter(commitment=commitment).select_related(
+        "evidence"
+    )
+    return progress.overall(
+        progress.assess(
+            progress.points_of(observations),
+            target=commitment.target_amount,
+            target_date=commitment.target_date,
+        )
+    )
+
+
+def progress_assessments(commitment: Commitment) -> list[progress.Assessment]:
+    """Per series (party or source), from observations already loaded with the commitment."""
+    return progress.assess(
+        progress.points_of(commitment.observations.all()),
+        target=commitment.target_amount,
+        target_date=commitment.target_date,
+    )
+
+
+def instrument_suggestion(commitment: Commitment) -> str:
+    """The status a legal instrument's per-party dates suggest (rules.suggested_status), from the
+    instrument parties and partner countries already loaded with the commitment."""
+    parties = [
+        {step: getattr(row, step) for step in rules.INSTRUMENT_STEPS}
+        for row in commitment.instrument_parties.all()
+    ]
+    return rules.suggested_status(
+        commitment.status,
+        commitment.instrument_type,
+        parties,
+        1 + len(commitment.partner_countries.all()),
+    )

@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import access, rules
+from . import access, rules, selectors
 from .access import EditNotAllowed  # noqa: F401 (callers catch services.EditNotAllowed)
 from .actors import Actor
 from .events import outbox
@@ -31,10 +31,13 @@ from .models import (
     Commitment,
     Country,
     Evidence,
+    InstrumentParty,
+    PartyPosition,
     ProgressObservation,
     Review,
     Source,
     StatusChange,
+    TargetDateChange,
 )
 
 if TYPE_CHECKING:
@@ -51,6 +54,11 @@ STATUS_NEEDS_A_CHANGE = _("Change the status through a status change, with a not
 UNKNOWN_FIELD = _("Unknown field.")
 GIVEN_TWICE = _("Give the English text once: as {name} or as {column}, not both.")
 RECORDED = _("Commitment recorded.")
+REASON_REQUIRED = _(
+    "Say why the target date moves (e.g. the source that reports the new date): a note is required."
+)
+NOT_A_PARTY = _("This country is neither the owner nor a partner of the commitment.")
+NOT_AN_INSTRUMENT = _("Give the commitment an instrument type before recording its dates.")
 
 
 def version_conflict(current_version: int) -> Promise:
@@ -133,6 +141,7 @@ def commitment_create(
     now = now or timezone.now()
     _refuse_unknown(fields, {*EDITABLE_FIELDS, *SOURCE_ALIASES, "status"})
     commitment = Commitment(last_reviewed_at=now, **_source_columns(fields))
+    commitment.original_target_date = commitment.target_date
     access.may_create(actor, commitment.owner_country_id).require()
     partner_codes = [_code(c) for c in partner_countries]
     _check_countries(commitment.owner_country_id, partner_codes)
@@ -165,8 +174,16 @@ def commitment_update(
     actor: ActorLike,
     data: dict[str, Any],
     expected_version: int | None = None,
+    target_date_reason: str = "",
+    target_date_source: Source | None = None,
+    now: datetime | None = None,
 ) -> Commitment:
     """Change descriptive fields; status changes go through commitment_change_status.
+
+    Moving a target date that was set needs `target_date_reason`: the move is recorded
+    (TargetDateChange: old and new date, who, when, why, source), the first date is kept as
+    `original_target_date`, and a later date counts as a postponement. Setting a first date needs
+    no reason.
 
     A translated field is written per language (`title_ru`); its bare name (`title`) is the
     English text, whatever language is active.
@@ -193,10 +210,16 @@ def commitment_update(
         if owner_code != locked.owner_country_id or set(partner_codes) != current_partners:
             access.may_change_countries(actor, locked, owner_code).require()
         _check_countries(owner_code, partner_codes)
+    old_date = locked.target_date
     for name, value in data.items():
         if name not in EDITABLE_RELATIONS:
             setattr(locked, name, value)
     locked.full_clean()
+    date_change = _target_date_change(
+        locked, old_date, actor, target_date_reason, target_date_source, now or timezone.now()
+    )
+    if {"target_date", "target_amount"} & set(data):
+        locked.progress = selectors.commitment_progress(locked)
     locked.version += 1
     locked.save()
     if partners is not None:
@@ -204,14 +227,72 @@ def commitment_update(
     if "responsible_users" in data:
         locked.responsible_users.set(list(data["responsible_users"]))
     changed = [name for name in data if _comparable(locked, name) != before[name]]
+    event_partners = partner_codes if partners is not None else current_partners
+    if event_partners is None:
+        event_partners = list(locked.partner_countries.values_list("code", flat=True))
     outbox.record(
         EventType.UPDATED,
         locked,
         actor,
-        partners=partner_codes if partners is not None else current_partners,
+        partners=event_partners,
         data={"changed_fields": changed},
     )
+    if date_change is not None:
+        outbox.record(
+            EventType.TARGET_DATE_CHANGED,
+            locked,
+            actor,
+            partners=event_partners,
+            data={
+                "old_date": _iso(date_change.old_date),
+                "new_date": _iso(date_change.new_date),
+                "postponement": date_change.is_postponement,
+                "postponements": locked.postponements,
+                "original_target_date": _iso(locked.original_target_date),
+                "reason": date_change.reason,
+                "source_id": date_change.source_id,
+            },
+        )
     return locked
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _target_date_change(
+    locked: Commitment,
+    old_date: date | None,
+    actor: Actor,
+    reason: str,
+    source: Source | None,
+    now: datetime,
+) -> TargetDateChange | None:
+    """Record a move of a set target date (on `locked`, not yet saved); None when none moved."""
+    new_date = locked.target_date
+    if new_date == old_date:
+        return None
+    if old_date is None and locked.original_target_date is None:
+        locked.original_target_date = new_date  # the first date: nothing moved
+        return None
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"target_date_reason": [REASON_REQUIRED]})
+    if locked.original_target_date is None:
+        locked.original_target_date = old_date
+    postponed = old_date is not None and new_date is not None and new_date > old_date
+    if postponed:
+        locked.postponements += 1
+    return TargetDateChange.objects.create(
+        commitment=locked,
+        old_date=old_date,
+        new_date=new_date,
+        is_postponement=postponed,
+        reason=reason,
+        source=source,
+        changed_at=now,
+        **actor.history("changed_by"),
+    )
 
 
 def _comparable(commitment: Commitment, name: str) -> Any:
@@ -341,8 +422,9 @@ def observation_add(*, observation: ProgressObservation, actor: ActorLike) -> Pr
     observation.commitment = locked
     observation.full_clean()
     observation.save()
+    locked.progress = selectors.commitment_progress(locked)
     locked.version += 1
-    locked.save(update_fields=["version", "updated_at"])
+    locked.save(update_fields=["progress", "version", "updated_at"])
     outbox.record(
         EventType.OBSERVATION_ADDED,
         locked,
@@ -353,9 +435,136 @@ def observation_add(*, observation: ProgressObservation, actor: ActorLike) -> Pr
             "unit": observation.unit,
             "period_start": observation.period_start.isoformat(),
             "period_end": observation.period_end.isoformat(),
+            "reported_by": observation.reported_by_id,
+            "progress": locked.progress,
         },
     )
     return observation
+
+
+def _party_codes(commitment: Commitment) -> list[str]:
+    return [commitment.owner_country_id, *commitment.partner_countries.values_list("pk", flat=True)]
+
+
+def _require_party(code: str, parties: list[str]) -> None:
+    if code not in parties:
+        raise ValidationError({"country": [NOT_A_PARTY]})
+
+
+@transaction.atomic
+def party_position_record(
+    *,
+    commitment: Commitment,
+    actor: ActorLike,
+    country: Country | str,
+    status: str,
+    reported_on: date,
+    source: Source | None = None,
+    note: str = "",
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> PartyPosition:
+    """Record (or replace) a party country's own account of the status, as its government
+    reports it, and flag the commitment when the parties' accounts differ."""
+    actor = Actor.of(actor)
+    code = _code(country)
+    access.may_record_for_party(actor, commitment, code).require()
+    locked = _lock(commitment, expected_version)
+    parties = _party_codes(locked)
+    _require_party(code, parties)
+    position = PartyPosition.objects.filter(commitment=locked, country_id=code).first()
+    position = position or PartyPosition(commitment=locked, country_id=code)
+    old_status = position.status
+    position.status = status
+    position.reported_on = reported_on
+    position.source = source
+    position.note = (note or "").strip()
+    position.recorded_at = now or timezone.now()
+    for name, value in actor.history("recorded_by").items():
+        setattr(position, name, value)
+    position.full_clean(validate_unique=False)
+    position.save()
+    statuses = set(PartyPosition.objects.filter(commitment=locked).values_list("status", flat=True))
+    locked.positions_diverge = len(statuses) > 1
+    locked.version += 1
+    locked.save(update_fields=["positions_diverge", "version", "updated_at"])
+    _refresh_caller_copy(commitment, locked)
+    outbox.record(
+        EventType.PARTY_POSITION_RECORDED,
+        locked,
+        actor,
+        partners=[c for c in parties if c != locked.owner_country_id],
+        data={
+            "country": code,
+            "old_status": old_status,
+            "status": status,
+            "reported_on": reported_on.isoformat(),
+            "source_id": position.source_id,
+            "positions_diverge": locked.positions_diverge,
+        },
+    )
+    return position
+
+
+@transaction.atomic
+def instrument_dates_record(
+    *,
+    commitment: Commitment,
+    actor: ActorLike,
+    country: Country | str,
+    signed_on: date | None = None,
+    ratified_on: date | None = None,
+    in_force_on: date | None = None,
+    evidence: Evidence | None = None,
+    note: str = "",
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> InstrumentParty:
+    """Record (or replace) one party's signature, ratification and entry-into-force dates of a
+    legal instrument. A status move they suggest (rules.suggested_status) is proposed, never made.
+    """
+    actor = Actor.of(actor)
+    code = _code(country)
+    access.may_record_for_party(actor, commitment, code).require()
+    locked = _lock(commitment, expected_version)
+    if not locked.instrument_type:
+        raise ValidationError({"instrument_type": [NOT_AN_INSTRUMENT]})
+    parties = _party_codes(locked)
+    _require_party(code, parties)
+    row = InstrumentParty.objects.filter(commitment=locked, country_id=code).first()
+    row = row or InstrumentParty(commitment=locked, country_id=code)
+    row.signed_on, row.ratified_on, row.in_force_on = signed_on, ratified_on, in_force_on
+    row.evidence = evidence
+    row.note = (note or "").strip()
+    row.recorded_at = now or timezone.now()
+    for name, value in actor.history("recorded_by").items():
+        setattr(row, name, value)
+    row.full_clean(validate_unique=False)
+    row.save()
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    _refresh_caller_copy(commitment, locked)
+    recorded = list(
+        InstrumentParty.objects.filter(commitment=locked).values(*rules.INSTRUMENT_STEPS)
+    )
+    suggestion = rules.suggested_status(
+        locked.status, locked.instrument_type, recorded, len(parties)
+    )
+    outbox.record(
+        EventType.INSTRUMENT_DATES_RECORDED,
+        locked,
+        actor,
+        partners=[c for c in parties if c != locked.owner_country_id],
+        data={
+            "country": code,
+            "signed_on": _iso(signed_on),
+            "ratified_on": _iso(ratified_on),
+            "in_force_on": _iso(in_force_on),
+            "evidence_id": row.evidence_id,
+            "suggested_status": suggestion,
+        },
+    )
+    return row
 
 
 @transaction.atomic

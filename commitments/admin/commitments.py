@@ -15,9 +15,18 @@ from modeltranslation.admin import TranslationAdmin
 
 from .. import access, fields, selectors
 from ..models import Commitment
+from ..rules import Status
 from . import actions
 from .forms import CommitmentAdminForm
-from .inlines import EvidenceInline, ProgressObservationInline, ReviewInline, StatusChangeInline
+from .inlines import (
+    EvidenceInline,
+    InstrumentPartyInline,
+    PartyPositionInline,
+    ProgressObservationInline,
+    ReviewInline,
+    StatusChangeInline,
+    TargetDateChangeInline,
+)
 from .saving import ServiceBackedSaving
 
 INTERNAL_NOTES_HELP = _(
@@ -52,6 +61,21 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SlippedFilter(admin.SimpleListFilter):
+    title = _("target date")
+    parameter_name = "slipped"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Postponed")), ("no", _("Never postponed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.slipped()
+        if self.value() == "no":
+            return queryset.filter(postponements=0)
+        return queryset
+
+
 class CountryScopedPermissions:
     """A ModelAdmin mixin: the model permission AND the country rule of `access`."""
 
@@ -81,6 +105,9 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, Translation
         "status",
         "category",
         "target_date",
+        "postponed",
+        "progress",
+        "diverging",
         "last_reviewed_at",
         "stale_marker",
     )
@@ -90,6 +117,10 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, Translation
         ("partner_countries", admin.RelatedFieldListFilter),
         "category",
         StaleFilter,
+        "progress",
+        SlippedFilter,
+        "positions_diverge",
+        "instrument_type",
     )
     # Every language's text, whatever language the admin is shown in.
     search_fields = (
@@ -128,6 +159,24 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, Translation
             )
         return ""
 
+    @admin.display(description=_("Postponed"), ordering="postponements")
+    def postponed(self, obj):
+        if not obj.postponements:
+            return ""
+        return format_html(
+            '<span class="postponed" title="{}">{}×</span>',
+            _("originally %(date)s") % {"date": obj.original_target_date},
+            obj.postponements,
+        )
+
+    @admin.display(description=_("Parties"), boolean=False, ordering="positions_diverge")
+    def diverging(self, obj):
+        return (
+            format_html('<span class="diverging">{}</span>', _("differ"))
+            if obj.positions_diverge
+            else ""
+        )
+
     def get_actions(self, request):
         found = super().get_actions(request)
         found.pop("delete_selected", None)  # deleting goes through services, one at a time
@@ -138,7 +187,10 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, Translation
     def get_inlines(self, request, obj):
         if obj is None:
             return [EvidenceInline]
-        return [EvidenceInline, ProgressObservationInline, StatusChangeInline, ReviewInline]
+        inlines = [EvidenceInline, ProgressObservationInline, PartyPositionInline]
+        if obj.instrument_type:
+            inlines.append(InstrumentPartyInline)
+        return [*inlines, StatusChangeInline, TargetDateChangeInline, ReviewInline]
 
     def get_fieldsets(self, request, obj=None):
         described = {"fields": fields.ADMIN_LINES}
@@ -148,12 +200,24 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, Translation
                 *translation_sections(),
                 (_("Status"), {"fields": ("status", "status_note")}),
             ]
-        status_fields = ("current_status",)
-        if self.has_change_permission(request, obj):
+        status_fields = ("current_status", "suggested_status")
+        editable = self.has_change_permission(request, obj)
+        if editable:
             status_fields += ("new_status", "status_note", "expected_version")
+        moving = (
+            [
+                (
+                    _("Moving the target date"),
+                    {"fields": ("target_date_reason", "target_date_source")},
+                )
+            ]
+            if editable
+            else []
+        )
         return [
             (_("Status"), {"fields": status_fields}),
             (None, described),
+            *moving,
             *translation_sections(),
             (_("Record"), {"fields": fields.ADMIN_RECORD}),
         ]
@@ -161,7 +225,7 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, Translation
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("current_status", *fields.ADMIN_RECORD)
+        return ("current_status", "suggested_status", *fields.ADMIN_RECORD)
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": (fields.SOURCE_ALIASES["title"],)} if obj is None else {}
@@ -175,6 +239,17 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, Translation
         if db_field.name == "notes":
             kwargs["help_text"] = INTERNAL_NOTES_HELP
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("Suggested by the instrument's dates"))
+    def suggested_status(self, obj):
+        suggestion = selectors.instrument_suggestion(obj)
+        if not suggestion:
+            return "—"
+        return format_html(
+            '<strong class="suggested-status">{}</strong> <span class="help">({})</span>',
+            Status(suggestion).label,
+            _("a proposal: move the status yourself, with a note, if the record agrees"),
+        )
 
     @admin.display(description=_("Current status"))
     def current_status(self, obj):

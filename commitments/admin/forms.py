@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .. import access, rules, services
-from ..models import Commitment
+from ..models import Commitment, Source
 from ..rules import Status
 
 DESCRIPTIVE_FIELDS = services.EDITABLE_FIELDS
@@ -57,6 +57,17 @@ class CommitmentAdminForm(forms.ModelForm):
         help_text=_("Why the status changes (required with a new status)."),
     )
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    target_date_reason = forms.CharField(
+        required=False,
+        label=_("Why the target date moves"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when a set target date changes; kept in the record of its moves."),
+    )
+    target_date_source = forms.ModelChoiceField(
+        queryset=Source.objects.defer("text"),
+        required=False,
+        label=_("Source of the new target date"),
+    )
 
     class Meta:
         model = Commitment
@@ -94,6 +105,13 @@ class CommitmentAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("new_status") and not (cleaned.get("status_note") or "").strip():
             self.add_error("status_note", services.NOTE_REQUIRED)
+        if (
+            self.instance.pk is not None
+            and "target_date" in self.changed_data
+            and self.initial.get("target_date") is not None
+            and not (cleaned.get("target_date_reason") or "").strip()
+        ):
+            self.add_error("target_date_reason", services.REASON_REQUIRED)
         self._check_countries(cleaned)
         return cleaned
 

@@ -9,7 +9,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .. import access
-from ..models import Evidence, ProgressObservation, Review, StatusChange
+from ..models import (
+    Country,
+    Evidence,
+    InstrumentParty,
+    PartyPosition,
+    ProgressObservation,
+    Review,
+    Source,
+    StatusChange,
+    TargetDateChange,
+)
 from .read_only import ReadOnlyInlineMixin
 
 PUBLIC_NOTE_HELP = _("Public: shown with this evidence on the commitment's public page.")
@@ -67,6 +77,7 @@ class ProgressObservationInline(ScopedInlineMixin, admin.TabularInline):
         "period_start",
         "period_end",
         "period_label",
+        "reported_by",
         "evidence",
         "note",
     )
@@ -117,3 +128,99 @@ class ReviewInline(ReadOnlyInlineMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewed_by")
+
+
+class TargetDateChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = TargetDateChange
+    verbose_name_plural = _(
+        "target date changes (recorded when the target date moves; never edited)"
+    )
+    fields = (
+        "changed_at",
+        "old_date",
+        "new_date",
+        "is_postponement",
+        "actor_name",
+        "reason",
+        "source",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by", "source")
+
+
+class PartyFormSetChecks:
+    """Refuses, as a form error on the row, a row this user may not record for its country."""
+
+    user = None
+    commitment = None
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.has_changed() or form.cleaned_data.get("DELETE"):
+                continue
+            country = form.cleaned_data.get("country")
+            if country is None:
+                continue
+            verdict = access.may_record_for_party(self.user, self.commitment, country.code)
+            if not verdict:
+                form.add_error("country", verdict.refusal)
+
+
+class PartyInlineMixin(ScopedInlineMixin):
+    """A party's own account (position, instrument dates): saved through its service, and
+    offered only for the user's own countries among the commitment's parties
+    (`access.may_record_for_party`); other rows are shown read-only."""
+
+    extra = 0
+    can_delete = False
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        fields = formset.form.base_fields
+        if obj is not None and "country" in fields:
+            # The commitment's parties; which of them this user speaks for is checked per row
+            # that changes (an unchanged row of the other party is left alone).
+            parties = [obj.owner_country_id, *(c.code for c in obj.partner_countries.all())]
+            fields["country"].queryset = Country.objects.filter(code__in=parties)
+            formset = type(
+                formset.__name__,
+                (PartyFormSetChecks, formset),
+                {"user": request.user, "commitment": obj},
+            )
+        if "source" in fields:
+            fields["source"].queryset = Source.objects.defer("text")
+        if "evidence" in fields:
+            fields["evidence"].queryset = (
+                Evidence.objects.filter(commitment=obj).select_related("source")
+                if obj is not None
+                else Evidence.objects.none()
+            )
+        return formset
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+
+class PartyPositionInline(PartyInlineMixin, admin.TabularInline):
+    model = PartyPosition
+    verbose_name_plural = _("each party's own account of the status")
+    fields = ("country", "status", "reported_on", "source", "note")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("country", "source")
+
+
+class InstrumentPartyInline(PartyInlineMixin, admin.TabularInline):
+    model = InstrumentParty
+    verbose_name_plural = _("signature, ratification and entry into force, per party")
+    fields = ("country", "signed_on", "ratified_on", "in_force_on", "evidence", "note")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("country", "evidence__source")

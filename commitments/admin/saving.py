@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 
 from .. import services
-from ..models import Commitment, Evidence, ProgressObservation
+from ..models import Commitment, Evidence, InstrumentParty, PartyPosition, ProgressObservation
 from .forms import DESCRIPTIVE_FIELDS, SAVED_MEANWHILE
 
 
@@ -68,6 +68,8 @@ class ServiceBackedSaving:
                 actor=request.user,
                 data={name: data[name] for name in changed},
                 expected_version=expected,
+                target_date_reason=data.get("target_date_reason") or "",
+                target_date_source=data.get("target_date_source"),
             )
             expected = None if expected is None else expected + 1
         if data.get("new_status"):
@@ -87,6 +89,9 @@ class ServiceBackedSaving:
     def save_formset(self, request, form, formset, change):
         if formset.model is ProgressObservation:
             self._save_observations(request, formset)
+            return
+        if formset.model in (PartyPosition, InstrumentParty):
+            self._save_party_accounts(request, form.instance, formset)
             return
         if formset.model is not Evidence:
             formset.save()
@@ -118,6 +123,39 @@ class ServiceBackedSaving:
             services.observation_add(observation=observation, actor=request.user)
             for observation in formset.new_objects
         ]
+
+    def _save_party_accounts(self, request, commitment, formset) -> None:
+        # Each new or changed row is recorded by its service (scoping, version, event); the
+        # service replaces the country's earlier row.
+        rows = formset.save(commit=False)
+        saved = []
+        for row in rows:
+            if isinstance(row, PartyPosition):
+                saved.append(
+                    services.party_position_record(
+                        commitment=commitment,
+                        actor=request.user,
+                        country=row.country_id,
+                        status=row.status,
+                        reported_on=row.reported_on,
+                        source=row.source,
+                        note=row.note,
+                    )
+                )
+            else:
+                saved.append(
+                    services.instrument_dates_record(
+                        commitment=commitment,
+                        actor=request.user,
+                        country=row.country_id,
+                        signed_on=row.signed_on,
+                        ratified_on=row.ratified_on,
+                        in_force_on=row.in_force_on,
+                        evidence=row.evidence,
+                        note=row.note,
+                    )
+                )
+        formset.new_objects, formset.changed_objects = saved, []
 
     def delete_model(self, request, obj):
         services.commitment_delete(commitment=obj, actor=request.user)

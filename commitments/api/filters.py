@@ -14,7 +14,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from commitments import rules
-from commitments.models import Category, Commitment, Evidence, StatusChange, iso_alpha2_validator
+from commitments.models import (
+    Category,
+    Commitment,
+    Evidence,
+    InstrumentType,
+    StatusChange,
+    iso_alpha2_validator,
+)
+from commitments.progress import Progress
 from commitments.search import search_commitments
 
 from .pagination import Key
@@ -128,6 +136,22 @@ class CommitmentFilter(FilterSet):
     target_date_before = filters.DateFilter(
         field_name="target_date", lookup_expr="lte", help_text="Target date on or before."
     )
+    progress = filters.MultipleChoiceFilter(
+        choices=Progress.choices,
+        distinct=False,
+        help_text="Progress of the quantitative target; repeat for several.",
+    )
+    slipped = BooleanFilter(
+        method="filter_slipped", help_text="true: the target date was postponed at least once."
+    )
+    diverging = BooleanFilter(
+        field_name="positions_diverge",
+        method="filter_diverging",
+        help_text="true: the party countries report different statuses.",
+    )
+    instrument_type = filters.MultipleChoiceFilter(
+        choices=InstrumentType.choices, distinct=False, help_text="Repeat for several."
+    )
     updated_since = SafeIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time."
     )
@@ -180,6 +204,12 @@ class CommitmentFilter(FilterSet):
 
     def filter_stale(self, queryset, name, value):
         return queryset.stale(self.now) if value == "true" else queryset.not_stale(self.now)
+
+    def filter_slipped(self, queryset, name, value):
+        return queryset.slipped() if value == "true" else queryset.exclude(postponements__gt=0)
+
+    def filter_diverging(self, queryset, name, value):
+        return queryset.filter(positions_diverge=value == "true")
 
     def filter_search(self, queryset, name, value):
         return search_commitments(queryset, value)

@@ -24,8 +24,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commitments import fields as commitment_fields
-from commitments import rules, translation
-from commitments.models import Category, Commitment, Country, Source, http_url_validator
+from commitments import rules, selectors, translation
+from commitments.models import (
+    Category,
+    Commitment,
+    Country,
+    Evidence,
+    InstrumentType,
+    Source,
+    http_url_validator,
+)
+from commitments.progress import Progress
 
 MAX_ID = 2**63 - 1
 TRANSLATIONS_ALL = "all"
@@ -219,6 +228,33 @@ def _evidence_list(links: Links) -> Callable[[list[dict]], list[dict]]:
     return lambda rows: [evidence_row_data(e, links) for e in rows]
 
 
+def _positions(rows: list[dict]) -> list[dict]:
+    return [
+        {
+            "country": p["country_id"],
+            "status": p["status"],
+            "source": p["source_id"],
+            "reported_on": _date(p["reported_on"]),
+            "note": p["note"],
+        }
+        for p in rows
+    ]
+
+
+def _instrument_parties(rows: list[dict]) -> list[dict]:
+    return [
+        {
+            "country": p["country_id"],
+            "signed_on": _date(p["signed_on"]),
+            "ratified_on": _date(p["ratified_on"]),
+            "in_force_on": _date(p["in_force_on"]),
+            "evidence": p["evidence_id"],
+            "note": p["note"],
+        }
+        for p in rows
+    ]
+
+
 _API_EXTRAS: tuple[tuple[str, str, str, Format], ...] = (
     # (after, key, column, format)
     ("id", "url", "id", _route("commitment")),
@@ -227,6 +263,10 @@ _API_EXTRAS: tuple[tuple[str, str, str, Format], ...] = (
     ("description", "translations", "translations", None),
     ("status", "allowed_transitions", "status", _static(_allowed)),
     ("last_reviewed_at", "is_stale", "stale", None),
+    ("progress", "progress_series", "progress_series", None),
+    ("positions_diverge", "party_positions", "party_positions", _static(_positions)),
+    ("instrument_type", "instrument_parties", "instrument_parties", _static(_instrument_parties)),
+    ("instrument_type", "suggested_status", "suggested_status", None),
     ("", "evidence", "evidence", _evidence_list),
     ("", "evidence_url", "id", _route("commitment_evidence")),
     ("", "history_url", "id", _route("commitment_history")),
@@ -268,6 +308,37 @@ _READ_COLUMNS = itemgetter(*(column for _, column, _ in _OUTPUTS))
 _FORMATS = tuple((key, format_) for key, _, format_ in _OUTPUTS if format_ is not None)
 
 
+class ProgressSeriesSerializer(serializers.Serializer):
+    reported_by = serializers.CharField(allow_null=True, help_text="The party's ISO code.")
+    source = serializers.IntegerField(allow_null=True, help_text="Without a party: the source.")
+    progress = serializers.ChoiceField(choices=Progress.choices)
+    figures = serializers.IntegerField(help_text="Comparable figures the assessment used.")
+    latest = serializers.DecimalField(max_digits=22, decimal_places=2, allow_null=True)
+    observed_rate = serializers.DecimalField(
+        max_digits=22, decimal_places=2, allow_null=True, help_text="Per year."
+    )
+    needed_rate = serializers.DecimalField(
+        max_digits=22, decimal_places=2, allow_null=True, help_text="Per year."
+    )
+
+
+class PartyPositionSerializer(serializers.Serializer):
+    country = serializers.CharField()
+    status = serializers.ChoiceField(choices=rules.Status.choices)
+    source = serializers.IntegerField(allow_null=True)
+    reported_on = serializers.DateField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class InstrumentPartySerializer(serializers.Serializer):
+    country = serializers.CharField()
+    signed_on = serializers.DateField(allow_null=True)
+    ratified_on = serializers.DateField(allow_null=True)
+    in_force_on = serializers.DateField(allow_null=True)
+    evidence = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+
+
 # Documents the commitment in the schema (from the model's fields and these); commitment_row_data
 # writes it.
 class CommitmentSerializer(serializers.ModelSerializer):
@@ -297,6 +368,28 @@ class CommitmentSerializer(serializers.ModelSerializer):
         ),
     )
     is_stale = serializers.BooleanField(read_only=True)
+    instrument_type = serializers.ChoiceField(
+        choices=InstrumentType.choices, allow_blank=True, read_only=True
+    )
+    progress_series = ProgressSeriesSerializer(
+        many=True,
+        read_only=True,
+        help_text=(
+            "The progress method per series of figures: one per party country that reported "
+            "them, else one per source (see the README)."
+        ),
+    )
+    party_positions = PartyPositionSerializer(many=True, read_only=True)
+    instrument_parties = InstrumentPartySerializer(many=True, read_only=True)
+    suggested_status = serializers.ChoiceField(
+        choices=rules.Status.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=(
+            "The status a legal instrument's per-party dates suggest; a proposal, made only by "
+            "a status change with a note. Empty when they suggest no move."
+        ),
+    )
     evidence = EvidenceSerializer(many=True, read_only=True)
     evidence_url = serializers.URLField(read_only=True)
     history_url = serializers.URLField(read_only=True)
@@ -326,6 +419,7 @@ def commitment_data(c: Commitment, links: Links) -> dict:
     row["stale"] = c.stale
     row["partner_codes"] = [country.code for country in c.partner_list]
     row["evidence"] = [_evidence_columns(e) for e in c.evidence_list]
+    selectors.with_party_accounts({row["id"]: row})
     return commitment_row_data(row, links)
 
 
@@ -479,6 +573,7 @@ def _empty_values() -> dict:
         "target_unit": "",
         "announced_on": None,
         "notes": "",
+        "instrument_type": "",
     }
 
 
@@ -531,6 +626,9 @@ class CommitmentWriteSerializer(_TranslationsWrite):
     target_unit = TextField(max_length=20, required=False, allow_blank=True)
     announced_on = serializers.DateField(required=False, allow_null=True)
     notes = TextField(required=False, allow_blank=True)
+    instrument_type = serializers.ChoiceField(
+        choices=InstrumentType.choices, required=False, allow_blank=True
+    )
 
     def validate(self, attrs):
         if self.partial:
@@ -548,6 +646,30 @@ class CommitmentCreateSerializer(CommitmentWriteSerializer):
 
 
 class CommitmentUpdateSerializer(CommitmentWriteSerializer):
+    target_date_reason = TextField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="Why the target date moves; required when a set target date changes.",
+    )
+    target_date_source = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        help_text="The source that reports the new target date.",
+    )
+
+    def validate_target_date_source(self, value):
+        return _source_or_error(value)
+
+    def validate(self, attrs):
+        # Not fields of the commitment: PUT's empty values must not be mixed with them.
+        extra = {
+            k: attrs.pop(k) for k in ("target_date_reason", "target_date_source") if k in attrs
+        }
+        return {**super().validate(attrs), **extra}
+
     def to_internal_value(self, data):
         if isinstance(data, Mapping) and "status" in data:
             raise serializers.ValidationError(
@@ -593,14 +715,54 @@ class EvidenceWriteSerializer(StrictSerializer):
     observed_on = serializers.DateField(required=False, help_text="Default: today.")
 
     def validate_source(self, value):
+        return _source_or_error(value)
+
+
+def _source_or_error(value: int | None) -> Source | None:
+    if value is None:
+        return None
+    source = Source.objects.filter(pk=value).first()
+    if source is None:
+        raise serializers.ValidationError(_("There is no source with id %(id)s.") % {"id": value})
+    return source
+
+
+class PartyPositionWriteSerializer(StrictSerializer):
+    country = CountryCodeField(help_text="The party country whose account this is.")
+    status = serializers.ChoiceField(
+        choices=rules.Status.choices, help_text="The status as that government reports it."
+    )
+    reported_on = serializers.DateField()
+    source = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True
+    )
+    note = TextField(required=False, allow_blank=True, max_length=5000)
+
+    def validate_source(self, value):
+        return _source_or_error(value)
+
+
+class InstrumentDatesWriteSerializer(StrictSerializer):
+    country = CountryCodeField(help_text="The party country whose dates these are.")
+    signed_on = serializers.DateField(required=False, allow_null=True)
+    ratified_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Ratification or approval."
+    )
+    in_force_on = serializers.DateField(required=False, allow_null=True)
+    evidence = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True
+    )
+    note = TextField(required=False, allow_blank=True, max_length=5000)
+
+    def validate_evidence(self, value):
         if value is None:
             return None
-        source = Source.objects.filter(pk=value).first()
-        if source is None:
+        evidence = Evidence.objects.filter(pk=value).first()
+        if evidence is None:
             raise serializers.ValidationError(
-                _("There is no source with id %(id)s.") % {"id": value}
+                _("There is no evidence with id %(id)s.") % {"id": value}
             )
-        return source
+        return evidence
 
 
 def unique_slug(title: str) -> str:

@@ -176,11 +176,14 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         version = expected_version(request, commitment)
         serializer = serializers.CommitmentUpdateSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
         services.commitment_update(
             commitment=commitment,
             actor=request.user,
-            data=dict(serializer.validated_data),
+            data=data,
             expected_version=version,
+            target_date_reason=data.pop("target_date_reason", ""),
+            target_date_source=data.pop("target_date_source", None),
         )
         return self.respond(commitment.pk)
 
@@ -217,6 +220,69 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
             note=serializer.validated_data["note"],
             actor=request.user,
             expected_version=version,
+        )
+        return self.respond(commitment.pk)
+
+    @extend_schema(
+        summary="Record a party country's own position",
+        description=(
+            "The status as that country's government reports it, with its date and source. "
+            "Replaces the country's earlier position; the commitment's `positions_diverge` says "
+            "whether the parties now differ. Staff record only their own country's position."
+        ),
+        request=serializers.PartyPositionWriteSerializer,
+        responses={200: serializers.CommitmentSerializer},
+        parameters=[IF_MATCH, ETAG],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="party-positions",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def party_positions(self, request, pk=None):
+        commitment = self.get_object()
+        serializer = serializers.PartyPositionWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        access.may_record_for_party(request.user, commitment, data["country"].code).require()
+        version = expected_version(request, commitment)
+        services.party_position_record(
+            commitment=commitment, actor=request.user, expected_version=version, **data
+        )
+        return self.respond(commitment.pk)
+
+    @extend_schema(
+        summary="Record a party's dates on a legal instrument",
+        description=(
+            "Signature, ratification (or approval) and entry into force for one party, with "
+            "evidence. Replaces that party's earlier dates. A status move they suggest appears "
+            "as `suggested_status`; it is never made for you. Staff record only their own "
+            "country's dates."
+        ),
+        request=serializers.InstrumentDatesWriteSerializer,
+        responses={200: serializers.CommitmentSerializer},
+        parameters=[IF_MATCH, ETAG],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="instrument-dates",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def instrument_dates(self, request, pk=None):
+        commitment = self.get_object()
+        serializer = serializers.InstrumentDatesWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        access.may_record_for_party(request.user, commitment, data["country"].code).require()
+        version = expected_version(request, commitment)
+        services.instrument_dates_record(
+            commitment=commitment, actor=request.user, expected_version=version, **data
         )
         return self.respond(commitment.pk)
 

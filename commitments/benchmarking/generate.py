@@ -425,6 +425,7 @@ def _commitment_row(
     has_target = i % 4 == 0
     title = f"{rng.choice(_VERBS)} {thing} in {rng.choice(_PLACES)} (no. {cid})"
     description = f"{owner} commits to {thing}; generated record {cid}."
+    target_date = (world.now + timedelta(days=rng.randint(-200, 900))).date() if i % 3 else None
     row = {
         "id": cid,
         "slug": f"{SLUG_PREFIX}{cid}",
@@ -438,9 +439,13 @@ def _commitment_row(
         "owner_country_id": owner,
         "category": category,
         "status": walk[-1],
-        "target_date": (
-            (world.now + timedelta(days=rng.randint(-200, 900))).date() if i % 3 else None
-        ),
+        "target_date": target_date,
+        # None of the generated dates has moved, and no party has given its own account.
+        "original_target_date": target_date,
+        "postponements": 0,
+        "progress": "not_enough_data",
+        "positions_diverge": False,
+        "instrument_type": "",
         "target_amount": rng.randint(1, 2000) * 1_000_000 if has_target else None,
         "target_unit": "USD" if has_target else "",
         "announced_on": created.date(),

@@ -22,6 +22,12 @@ class EventType(models.TextChoices):
     REVIEWED = "commitment.reviewed", _("commitment reviewed")
     EVIDENCE_ADDED = "commitment.evidence_added", _("evidence added")
     OBSERVATION_ADDED = "commitment.observation_added", _("observation added")
+    TARGET_DATE_CHANGED = "commitment.target_date_changed", _("target date changed")
+    PARTY_POSITION_RECORDED = "commitment.party_position_recorded", _("party position recorded")
+    INSTRUMENT_DATES_RECORDED = (
+        "commitment.instrument_dates_recorded",
+        _("instrument dates recorded"),
+    )
     DELETED = "commitment.deleted", _("commitment deleted")
 
 

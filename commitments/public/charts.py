@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..formatting import date_range, format_amount, format_exact, short_date
 from ..models import Commitment, ProgressObservation
+from ..progress import Assessment, Progress
 
 __all__ = ["format_amount", "format_exact", "observation_table", "progress_chart"]
 
@@ -63,6 +64,67 @@ class ObservationRow:
     value_text: str
     exact_text: str
     quote: str
+
+    @property
+    def reporter(self) -> str:
+        """The party country whose figure this is ("" when the source does not say)."""
+        country = self.observation.reported_by
+        return country.name if country is not None else ""
+
+
+@dataclass
+class ProgressLine:
+    """One series' assessment in words: whose figures, the verdict, and the rates behind it."""
+
+    label: str
+    progress: str
+    verdict: str
+    detail: str
+
+    @property
+    def css_class(self) -> str:
+        return f"progress-{self.progress}"
+
+
+def progress_lines(
+    assessments: Sequence[Assessment],
+    countries: dict[str, str],
+    sources: dict[int, str],
+    unit: str,
+) -> list[ProgressLine]:
+    """The assessments (`progress.assess`) as the page and the chart show them."""
+    lines = []
+    for a in assessments:
+        if a.reporter:
+            label = _("%(country)s's figures") % {"country": countries.get(a.reporter, a.reporter)}
+        elif a.source_id is not None:
+            label = _("Figures of %(source)s") % {"source": sources.get(a.source_id, a.source_id)}
+        else:
+            label = _("Figures backed by links")
+        if a.progress == Progress.NOT_ENOUGH_DATA:
+            detail = _(
+                "At least two comparable figures (periods of the same length) and a target "
+                "date are needed; %(count)s comparable figure(s) so far."
+            ) % {"count": a.points}
+        elif a.needed_rate == 0:
+            detail = _("The latest figure, %(latest)s, reaches the target.") % {
+                "latest": format_amount(a.latest, unit)
+            }
+        elif a.needed_rate is None:
+            detail = _("The target date has passed; the latest figure is %(latest)s.") % {
+                "latest": format_amount(a.latest, unit)
+            }
+        else:
+            detail = _(
+                "Latest %(latest)s; changing by %(observed)s a year, %(needed)s a year needed "
+                "to reach the target by its date."
+            ) % {
+                "latest": format_amount(a.latest, unit),
+                "observed": format_amount(a.observed_rate, unit),
+                "needed": format_amount(a.needed_rate, unit),
+            }
+        lines.append(ProgressLine(str(label), a.progress, str(a.progress.label), str(detail)))
+    return lines
 
 
 @dataclass
@@ -217,6 +279,7 @@ class Chart:
     sources: Sequence[SourceRef]
     omitted: int  # observations in another unit than the target's, listed in the table only
     frame: Frame = FRAME
+    progress: Sequence[ProgressLine] = ()
 
 
 def _nice_ceiling(value: float) -> float:
@@ -337,7 +400,9 @@ def _target_marks(commitment: Commitment, axes: Axes) -> TargetMarks:
     return marks
 
 
-def _description(groups: Sequence[PeriodGroup], target: TargetMarks) -> str:
+def _description(
+    groups: Sequence[PeriodGroup], target: TargetMarks, progress: Sequence[ProgressLine] = ()
+) -> str:
     """The chart in words (its SVG `<desc>`), figure by figure with their sources."""
     parts = []
     for group in groups:
@@ -351,13 +416,17 @@ def _description(groups: Sequence[PeriodGroup], target: TargetMarks) -> str:
     return (
         f"{target.label}, {target.date_label.lower()}. "
         + (" ".join(parts) if parts else _("No observations recorded yet."))
+        + "".join(f" {line.label}: {line.verdict}." for line in progress)
         + " "
         + _("The table below gives the same figures with their sources.")
     )
 
 
-def progress_chart(commitment: Commitment, table: ObservationTable) -> Chart | None:
-    """Lay out the chart of `table` against the commitment's target; None without a target."""
+def progress_chart(
+    commitment: Commitment, table: ObservationTable, progress: Sequence[ProgressLine] = ()
+) -> Chart | None:
+    """Lay out the chart of `table` against the commitment's target; None without a target.
+    `progress` (progress_lines) is said under the chart and in its description."""
     if commitment.target_amount is None:
         return None
     groups, omitted = _groups_in_unit(table, commitment.target_unit)
@@ -365,11 +434,12 @@ def progress_chart(commitment: Commitment, table: ObservationTable) -> Chart | N
     target = _target_marks(commitment, axes)
     return Chart(
         title=_("Progress toward the target: %(title)s") % {"title": commitment.title},
-        desc=_description(groups, target),
+        desc=_description(groups, target, progress),
         bars=_bars(groups, axes),
         x_ticks=axes.x_ticks(),
         y_ticks=axes.y_ticks(),
         target=target,
         sources=table.sources,
         omitted=omitted,
+        progress=progress,
     )

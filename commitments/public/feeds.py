@@ -25,8 +25,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..formatting import format_amount
-from ..models import Commitment, Country, StatusChange
+from ..formatting import format_amount, long_date
+from ..models import Commitment, Country, StatusChange, TargetDateChange
 from .access import public_feed
 
 FEED_ITEMS = 50
@@ -77,12 +77,21 @@ class StatusChangeFeed(Feed):
             return reverse("public:status_feed_country", kwargs={"code": country.code})
         return reverse("public:status_feed")
 
-    def items(self, country: Country | None) -> Iterable[StatusChange]:
-        return selectors.latest_status_changes(
-            country=country.code if country else "", limit=FEED_ITEMS
-        )
+    def items(self, country: Country | None) -> Iterable[StatusChange | TargetDateChange]:
+        """Status changes and moves of target dates (postponements), newest first."""
+        code = country.code if country else ""
+        changes = [
+            *selectors.latest_status_changes(country=code, limit=FEED_ITEMS),
+            *selectors.latest_target_date_changes(country=code, limit=FEED_ITEMS),
+        ]
+        changes.sort(key=lambda c: (c.changed_at, isinstance(c, TargetDateChange)), reverse=True)
+        return changes[:FEED_ITEMS]
 
-    def item_title(self, change: StatusChange) -> str:
+    def item_title(self, change: StatusChange | TargetDateChange) -> str:
+        if isinstance(change, TargetDateChange):
+            verb = _("target date postponed") if change.is_postponement else _("target date moved")
+            new = long_date(change.new_date) if change.new_date else _("none")
+            return f"{change.commitment.title}: {verb} ({long_date(change.old_date)} → {new})"
         if change.old_status:
             move = f"{change.get_old_status_display()} → {change.get_new_status_display()}"
         else:
@@ -91,10 +100,24 @@ class StatusChangeFeed(Feed):
 
     def item_description(self, change: StatusChange) -> str:
         """The summary, as HTML (see the module's docstring): the note is escaped, never markup."""
+        if isinstance(change, TargetDateChange):
+            commitment = change.commitment
+            text = _("Postponed %(count)s time(s); originally %(date)s.") % {
+                "count": commitment.postponements,
+                "date": long_date(commitment.original_target_date),
+            }
+            source = (
+                " " + _("Source: %(title)s.") % {"title": change.source.title}
+                if change.source
+                else ""
+            )
+            return escape(f"{text} {change.reason}{source}")
         text = _("Status: %(status)s.") % {"status": change.get_new_status_display()}
         return escape(f"{text} {change.note}" if change.note else text)
 
-    def item_link(self, change: StatusChange) -> str:
+    def item_link(self, change: StatusChange | TargetDateChange) -> str:
+        if isinstance(change, TargetDateChange):
+            return f"{change.commitment.get_absolute_url()}#target-date-change-{change.pk}"
         return f"{change.commitment.get_absolute_url()}#status-change-{change.pk}"
 
     def item_guid(self, change: StatusChange) -> str:
@@ -102,13 +125,13 @@ class StatusChangeFeed(Feed):
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, change: StatusChange) -> dt.datetime:
+    def item_pubdate(self, change: StatusChange | TargetDateChange) -> dt.datetime:
         return change.changed_at
 
-    def item_updateddate(self, change: StatusChange) -> dt.datetime:
+    def item_updateddate(self, change: StatusChange | TargetDateChange) -> dt.datetime:
         return change.changed_at
 
-    def item_categories(self, change: StatusChange) -> tuple[str, ...]:
+    def item_categories(self, change: StatusChange | TargetDateChange) -> tuple[str, ...]:
         return (change.commitment.get_category_display(),)
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Category, Country
+from ..progress import Progress
 from ..rules import Status
 
 
@@ -19,6 +20,19 @@ class CommitmentFilterForm(forms.Form):
         label=_("Category"), required=False, choices=[("", _("Any category")), *Category.choices]
     )
     stale = forms.ChoiceField(label=_("Review"), required=False, choices=STALE_CHOICES)
+    progress = forms.ChoiceField(
+        label=_("Progress"), required=False, choices=[("", _("Any progress")), *Progress.choices]
+    )
+    slipped = forms.ChoiceField(
+        label=_("Target date"),
+        required=False,
+        choices=(("", _("Any")), ("yes", _("Postponed")), ("no", _("Never postponed"))),
+    )
+    diverging = forms.ChoiceField(
+        label=_("Parties' accounts"),
+        required=False,
+        choices=(("", _("Any")), ("yes", _("The parties' accounts differ"))),
+    )
 
     def __init__(self, *args, countries: list[Country], **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,4 +49,7 @@ class CommitmentFilterForm(forms.Form):
             "status": data["status"],
             "category": data["category"],
             "stale": {"yes": True, "no": False}.get(data["stale"]),
+            "progress": data["progress"],
+            "slipped": {"yes": True, "no": False}.get(data["slipped"]),
+            "diverging": data["diverging"] == "yes",
         }

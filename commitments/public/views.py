@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import rules, selectors, translation
 from ..formatting import format_amount, format_exact
@@ -65,6 +66,23 @@ def commitment_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Commitment.DoesNotExist as exc:
         raise Http404(_("No commitment with this address.")) from exc
     table = charts.observation_table(commitment.observations.all())
+    partners = list(commitment.partner_countries.all())
+    countries = {c.code: c.name for c in (commitment.owner_country, *partners)}
+    sources = {
+        o.evidence.source_id: o.evidence.source.title
+        for o in commitment.observations.all()
+        if o.evidence.source_id
+    }
+    progress = (
+        charts.progress_lines(
+            selectors.progress_assessments(commitment), countries, sources, commitment.target_unit
+        )
+        if commitment.target_amount is not None
+        else []
+    )
+    positions = list(commitment.party_positions.all())
+    instrument_parties = list(commitment.instrument_parties.all())
+    suggestion = selectors.instrument_suggestion(commitment)
     return render(
         request,
         "public/commitment_detail.html",
@@ -76,10 +94,16 @@ def commitment_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 commitment.meeting and translation.untranslated(commitment.meeting, ["name"])
             ),
             "source_language": translation.SOURCE_LANGUAGE,
-            "partners": list(commitment.partner_countries.all()),
+            "partners": partners,
             "timeline": selectors.commitment_timeline(commitment),
             "table": table,
-            "chart": charts.progress_chart(commitment, table),
+            "chart": charts.progress_chart(commitment, table, progress),
+            "progress": progress,
+            "postponement": postponement_text(commitment),
+            "date_changes": list(commitment.target_date_changes.all()),
+            "positions": positions,
+            "instrument_parties": instrument_parties,
+            "suggested_status": Status(suggestion).label if suggestion else "",
             "target_text": (
                 format_amount(commitment.target_amount, commitment.target_unit)
                 if commitment.target_amount is not None
@@ -92,6 +116,23 @@ def commitment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         },
     )
+
+
+def postponement_text(commitment: Commitment) -> str:
+    """ "postponed twice, originally 2025": how often the target date slipped, and from when."""
+    count = commitment.postponements
+    if not count or commitment.original_target_date is None:
+        return ""
+    original = commitment.original_target_date.year
+    if count == 1:
+        return _("postponed once, originally %(year)s") % {"year": original}
+    if count == 2:
+        return _("postponed twice, originally %(year)s") % {"year": original}
+    return ngettext(
+        "postponed %(count)s time, originally %(year)s",
+        "postponed %(count)s times, originally %(year)s",
+        count,
+    ) % {"count": count, "year": original}
 
 
 @public_page
@@ -122,6 +163,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "final_statuses": rules.FINAL_STATUSES,
             "rows": rows,
             "targets_due": list(selectors.targets_due(today=today)),
+            "diverging": list(selectors.diverging_commitments()),
             "latest_changes": list(selectors.latest_status_changes(limit=10)),
             "today": today,
             "categories": Category.choices,

@@ -27,6 +27,7 @@ def test_reader_filters_the_list_follows_a_commitment_and_sees_timeline_and_char
 
     expect(page).to_have_url(
         f"{live_server.url}/?q=&country=KG&status=in_progress&category=trade&stale="
+        "&progress=&slipped=&diverging="
     )
     expect(page.get_by_role("status")).to_contain_text("2 commitments match the filters")
     rows = page.locator("table.commitments tbody tr")

@@ -186,7 +186,8 @@ def test_figures_that_differ_within_one_article_are_not_called_a_disagreement_of
 
     row = re.search(r'<tr class="conflict">(.*?)</tr>', html, re.S)[1]
     assert "Reported figures disagree" in row and "within one source" in row
-    assert row.count("[1] Publisher not named") == 2
+    # Source [1] is Interfax (001), which gives Kazakhstan's 2022 figure.
+    assert row.count("[2] Publisher not named") == 2
     assert "ources disagree" not in html  # neither "Sources disagree" nor "(sources disagree)"
     assert "(reported figures disagree, within one source)" in html  # the chart's description
     assert "Reported figures disagree for some periods." in html

@@ -49,20 +49,22 @@ def test_list_costs_four_queries(client, db, django_assert_num_queries, n):
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_detail_costs_five_queries(client, db, django_assert_num_queries, n):
+def test_detail_costs_eight_queries(client, db, django_assert_num_queries, n):
     first = build(n)
     # the commitment with owner and meeting, partners, evidence with sources, status changes,
-    # observations with their evidence and sources
-    with django_assert_num_queries(5):
+    # observations with their evidence, sources and reporting party, target date changes with
+    # their sources, the parties' positions, the parties' instrument dates with their evidence
+    with django_assert_num_queries(8):
         response = client.get(first.get_absolute_url())
     assert len(response.context["timeline"]) == 2 * n + 1
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_dashboard_costs_six_queries(client, db, django_assert_num_queries, n):
+def test_dashboard_costs_seven_queries(client, db, django_assert_num_queries, n):
     build(n)
-    # totals, countries, owned counts, partnered counts, targets due, latest changes
-    with django_assert_num_queries(6):
+    # totals, countries, owned counts, partnered counts, targets due, diverging commitments
+    # (none here; their positions cost one more, see tests/test_parties.py), latest changes
+    with django_assert_num_queries(7):
         response = client.get("/dashboard/")
     assert response.context["totals"]["total"] == n
 
@@ -71,8 +73,8 @@ def test_dashboard_costs_six_queries(client, db, django_assert_num_queries, n):
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        ("/feeds/status-changes.atom", 1),
-        ("/feeds/status-changes/KG.atom", 2),
+        ("/feeds/status-changes.atom", 2),
+        ("/feeds/status-changes/KG.atom", 3),
         ("/feeds/target-dates.ics", 1),
         ("/feeds/target-dates/KG.ics", 2),
     ],
@@ -81,7 +83,8 @@ def test_feeds_cost_a_fixed_number_of_queries(
     client, db, django_assert_num_queries, n, path, queries
 ):
     build(n)
-    # (the country), then the items with their commitments
+    # (the country), then the items with their commitments (Atom: status changes, then moves of
+    # target dates)
     with django_assert_num_queries(queries):
         response = client.get(path)
     assert response.content.count(b"<entry>") + response.content.count(b"BEGIN:VEVENT") >= n
