@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0009_translation_labels'),
+        ('commitments', '0010_progress_parties'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
