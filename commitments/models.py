@@ -103,6 +103,11 @@ def normalized_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def source_content_hash(text: str) -> str:
+    """What makes two sources the same: their normalised text (NFC, outer whitespace trimmed)."""
+    return hashlib.sha256(normalized_text(text).strip().encode("utf-8")).hexdigest()
+
+
 class InstrumentType(models.TextChoices):
     AGREEMENT = "agreement", _("Agreement")
     TREATY = "treaty", _("Treaty")

@@ -43,6 +43,7 @@ from .models import (
     ProgressObservation,
     Source,
     StatusChange,
+    source_content_hash,
 )
 
 SEED_FILE_NAME = "commitments.yaml"
@@ -524,7 +525,14 @@ class _Writer:
         source = Source.objects.filter(seed_file=seed.file).first()
         created = source is None
         if created:
-            source = self.create(seed.entry, Source(seed_file=seed.file, **seed.fields))
+            source = self.create(
+                seed.entry,
+                Source(
+                    seed_file=seed.file,
+                    content_hash=source_content_hash(seed.fields["text"]),
+                    **seed.fields,
+                ),
+            )
         self.sources[seed.file] = source
         self.report.count("sources", created)
 

@@ -5,7 +5,6 @@ The text is stored as extracted and never edited: quotes are checked against it 
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..models import normalized_text
+from ..models import normalized_text, source_content_hash
 
 EMPTY = _("The article is empty: paste its text or upload a file that has some.")
 TOO_LARGE = _("The file is too large (at most %(limit)s MB).")
@@ -32,9 +31,7 @@ class Extracted:
     language: str
 
 
-def content_hash(text: str) -> str:
-    """What makes two sources the same: their normalised text (NFC, outer whitespace trimmed)."""
-    return hashlib.sha256(normalized_text(text).strip().encode("utf-8")).hexdigest()
+content_hash = source_content_hash
 
 
 def detect_language(text: str) -> str:

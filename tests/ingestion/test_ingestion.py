@@ -9,6 +9,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
@@ -184,3 +185,22 @@ def test_api_queue_accept_and_reject_with_scoping(record):
         == 200
     )
     assert kg_only  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_seed_article_added_again_is_the_seed_source(tmp_path):
+    call_command("load_seeds", stdout=StringIO())
+    seed = Source.objects.get(seed_file="000_42bd203fab2b6eb3.txt")
+    out = StringIO()
+
+    call_command(
+        "ingest_article",
+        str(Path(settings.BASE_DIR) / "seeds" / seed.seed_file),
+        "--published-on",
+        seed.published_on.isoformat(),
+        "--json",
+        stdout=out,
+    )
+
+    assert json.loads(out.getvalue())["source"]["id"] == seed.pk
+    assert Source.objects.count() == 5
