@@ -14,12 +14,10 @@ from tests.admin_support import (
     changelist_url,
     staff_user,
 )
-from tests.factories import CommitmentFactory, SourceFactory, UserFactory
+from tests.factories import QUOTE, CommitmentFactory, SourceFactory, UserFactory
 from tests.scoping import countries_of, shared_commitment
 
 pytestmark = pytest.mark.django_db
-
-QUOTE = "agreed to build a trade and logistics complex"
 
 
 @pytest.fixture
