@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.utils import translation
@@ -13,6 +15,19 @@ def kz(db):
 @pytest.fixture
 def kg(db):
     return CountryFactory(code="KG")
+
+
+@pytest.fixture
+def broker_url():
+    """The real-component tiers' Redis broker, emptied before and after the test."""
+    import redis
+
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    assert url.startswith("redis://"), "run this tier with CELERY_BROKER_URL=redis://..."
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
 
 
 @pytest.fixture(autouse=True)

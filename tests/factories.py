@@ -18,6 +18,9 @@ from commitments.models import (
 )
 from commitments.rules import Status
 
+# A quote SourceFactory's text contains, as evidence must (`QUOTE_NOT_IN_SOURCE`).
+QUOTE = "agreed to build a trade and logistics complex"
+
 
 class CountryFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -67,10 +70,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Council meets, article {n}")
     publisher = "Kazinform"
     published_on = dt.date(2024, 12, 5)
-    text = (
-        "The parties agreed to build a trade and logistics complex on the border. "
-        "Trade reached $1.3 billion in 2022."
-    )
+    text = f"The parties {QUOTE} on the border. Trade reached $1.3 billion in 2022."
 
 
 class CommitmentFactory(factory.django.DjangoModelFactory):
@@ -99,7 +99,7 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
 
     commitment = factory.SubFactory(CommitmentFactory)
     source = factory.SubFactory(SourceFactory)
-    quote = "agreed to build a trade and logistics complex"
+    quote = QUOTE
     observed_on = dt.date(2024, 12, 5)
 
 

@@ -19,11 +19,9 @@ from commitments.models import (
 )
 from commitments.rules import Status
 from tests.admin_support import add_inline_row, change_form_data, change_url, logged_in_staff
-from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
+from tests.factories import QUOTE, CommitmentFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
-
-QUOTE = "agreed to build a trade and logistics complex"
 
 
 @pytest.fixture

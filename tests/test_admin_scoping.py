@@ -14,11 +14,10 @@ from tests.admin_support import (
     changelist_url,
     staff_user,
 )
-from tests.factories import CommitmentFactory, CountryFactory, SourceFactory, UserFactory
+from tests.factories import QUOTE, CommitmentFactory, SourceFactory, UserFactory
+from tests.scoping import countries_of, shared_commitment
 
 pytestmark = pytest.mark.django_db
-
-QUOTE = "agreed to build a trade and logistics complex"
 
 
 @pytest.fixture
@@ -114,15 +113,7 @@ def test_staff_cannot_add_a_commitment_for_other_countries(client, kz, kg):
 
 @pytest.fixture
 def shared(kz, kg):
-    """Owned by KG with KZ as its partner; UZ is not involved."""
-    CountryFactory(code="UZ")
-    return CommitmentFactory(owner_country=kg, partners=["KZ"], title="Shared")
-
-
-def countries_of(commitment):
-    commitment.refresh_from_db()
-    partners = sorted(commitment.partner_countries.values_list("code", flat=True))
-    return commitment.owner_country_id, partners, commitment.version
+    return shared_commitment("KG", "KZ")
 
 
 def form_errors(response) -> dict:

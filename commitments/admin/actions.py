@@ -13,7 +13,7 @@ from django.db import models
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import access, fields, selectors, services
@@ -22,6 +22,17 @@ from ..rules import Status
 from .forms import BulkStatusChangeForm, transition_errors
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The status change's report; the number to choose the plural by is the "count" key.
+MOVED = ngettext_lazy(
+    "Moved %(count)d to %(status)s: %(listing)s.",
+    "Moved %(count)d to %(status)s: %(listing)s.",
+    "count",
+)
+REFUSED = ngettext_lazy(
+    "Refused %(count)d (not moved to %(status)s): %(listing)s",
+    "Refused %(count)d (not moved to %(status)s): %(listing)s",
+    "count",
+)
 # How the export prints a relation: countries by their codes, a meeting by its name.
 _RELATION_CELLS: dict[str, Callable[[Commitment], object]] = {
     "owner_country": lambda c: c.owner_country.code,
@@ -139,25 +150,16 @@ def _apply_status_change(modeladmin, request, queryset, *, new_status: str, note
         else:
             moved.append((commitment, old))
     label = Status(new_status).label
-    if moved:
-        listing = "; ".join(
-            gettext("“%(title)s” (from %(old)s)") % {"title": c.title, "old": old}
-            for c, old in moved
-        )
-        message = ngettext(
-            "Moved %(count)d to %(status)s: %(listing)s.",
-            "Moved %(count)d to %(status)s: %(listing)s.",
-            len(moved),
-        ) % {"count": len(moved), "status": label, "listing": listing}
-        modeladmin.message_user(request, message, messages.SUCCESS)
-    if refused:
-        listing = "; ".join(f"“{c.title}”: {reason}" for c, reason in refused)
-        message = ngettext(
-            "Refused %(count)d (not moved to %(status)s): %(listing)s",
-            "Refused %(count)d (not moved to %(status)s): %(listing)s",
-            len(refused),
-        ) % {"count": len(refused), "status": label, "listing": listing}
-        modeladmin.message_user(request, message, messages.ERROR)
+    moved_entries = [
+        gettext("“%(title)s” (from %(old)s)") % {"title": c.title, "old": old} for c, old in moved
+    ]
+    refused_entries = [f"“{c.title}”: {reason}" for c, reason in refused]
+    reports = ((MOVED, moved_entries, messages.SUCCESS), (REFUSED, refused_entries, messages.ERROR))
+    for template, entries, level in reports:
+        if entries:
+            listing = "; ".join(entries)
+            message = template % {"count": len(entries), "status": label, "listing": listing}
+            modeladmin.message_user(request, message, level)
 
 
 def csv_safe(value) -> str:

@@ -23,6 +23,21 @@ RANGE_ORDER = _("The range must end after it starts.")
 RANGE_BOTH = _("Give both ends of the range.")
 
 
+def _report_redelivery(model_admin: admin.ModelAdmin, request, count: int) -> None:
+    """Wake the dispatcher for the queued attempts and tell staff how many there are."""
+    outbox.kick_dispatch()
+    model_admin.message_user(
+        request,
+        ngettext(
+            "%(count)d event queued for redelivery.",
+            "%(count)d events queued for redelivery.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
 class WebhookEndpointForm(forms.ModelForm):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(
@@ -117,17 +132,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
                 countries=obj.countries,
             )
             count = delivery.redeliver(obj, events)
-            outbox.kick_dispatch()
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d event queued for redelivery.",
-                    "%(count)d events queued for redelivery.",
-                    count,
-                )
-                % {"count": count},
-                messages.SUCCESS,
-            )
+            _report_redelivery(self, request, count)
 
     @admin.action(description=_("Re-enable selected endpoints"), permissions=["change"])
     def enable(self, request, queryset):
@@ -183,17 +188,7 @@ class WebhookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         for endpoint in WebhookEndpoint.objects.filter(pk__in={pair[0] for pair in pairs}):
             event_ids = [event for e, event in pairs if e == endpoint.pk]
             count += delivery.redeliver(endpoint, Event.objects.filter(pk__in=event_ids))
-        outbox.kick_dispatch()
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d event queued for redelivery.",
-                "%(count)d events queued for redelivery.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        _report_redelivery(self, request, count)
 
 
 @admin.register(Event)

@@ -6,6 +6,7 @@ from commitments import access
 from commitments.models import Commitment, Evidence, StatusChange
 from tests.api.conftest import client_for
 from tests.factories import CommitmentFactory, CountryFactory
+from tests.scoping import countries_of, shared_commitment
 
 ACTORS = ["anonymous", "reader", "kz_staff", "kg_staff", "superuser"]
 
@@ -89,14 +90,7 @@ def test_write_permission_matrix(request, actor, action, owner, kz, kg):
 
 @pytest.fixture
 def shared(kz, kg):
-    CountryFactory(code="UZ")
-    return CommitmentFactory(owner_country=kz, partners=["KG"], title="Shared")
-
-
-def countries_of(commitment):
-    commitment.refresh_from_db()
-    partners = sorted(commitment.partner_countries.values_list("code", flat=True))
-    return commitment.owner_country_id, partners, commitment.version
+    return shared_commitment("KZ", "KG")
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,6 @@ from collections import defaultdict
 
 import httpx
 import pytest
-import redis
 from django.db import transaction
 
 from commitments import services
@@ -34,16 +33,6 @@ from .test_delivery import readme_verify
 pytestmark = pytest.mark.services
 SECRET = "a-shared-secret-of-32-characters"
 Outcome = WebhookDelivery.Outcome
-
-
-@pytest.fixture
-def broker_url():
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    assert url.startswith("redis://"), "run this tier with CELERY_BROKER_URL=redis://..."
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
 
 
 class Processes:

@@ -94,6 +94,14 @@ def html_lang(content: str) -> str:
     return re.search(r'<html lang="([^"]+)"', content).group(1)
 
 
+def page_in(response, code: str, status: int = 200) -> str:
+    """The page's HTML, once it has answered with `status` in language `code`."""
+    content = response.content.decode()
+    assert response.status_code == status
+    assert html_lang(content) == code
+    return content
+
+
 @pytest.fixture
 def commitment(kz, kg):
     return CommitmentFactory(
@@ -113,10 +121,7 @@ def commitment(kz, kg):
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_public_list_speaks_the_language_of_its_prefix(client, commitment, code):
     expected = EXPECTED[code]
-    response = client.get(f"{expected['prefix']}/")
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert html_lang(content) == code
+    content = page_in(client.get(f"{expected['prefix']}/"), code)
     assert expected["heading"] in content
     assert expected["announced"] in content
     assert expected["category"] in content
@@ -131,10 +136,7 @@ def test_public_list_speaks_the_language_of_its_prefix(client, commitment, code)
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_commitment_page_formats_amounts_and_dates_for_its_language(client, commitment, code):
     expected = EXPECTED[code]
-    response = client.get(f"{expected['prefix']}/commitments/logistics-complex/")
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert html_lang(content) == code
+    content = page_in(client.get(f"{expected['prefix']}/commitments/logistics-complex/"), code)
     assert expected["amount"] in content
     assert expected["date"] in content
     # The chart's coordinates stay numbers an SVG renderer reads, whatever the decimal comma.
@@ -161,10 +163,7 @@ def test_switching_language_keeps_the_page_and_its_query(client, commitment):
 
 
 def test_a_missing_page_in_russian_is_a_russian_404(client, db):
-    response = client.get("/ru/commitments/no-such-thing/")
-    assert response.status_code == 404
-    content = response.content.decode()
-    assert html_lang(content) == "ru"
+    content = page_in(client.get("/ru/commitments/no-such-thing/"), "ru", status=404)
     assert "Страница не найдена" in content
 
 
@@ -175,10 +174,7 @@ def test_a_missing_page_in_russian_is_a_russian_404(client, db):
 def test_admin_follows_the_staff_members_profile_language(client, commitment, code):
     user = logged_in_staff(client, "KZ")
     StaffProfile.objects.create(user=user, language=code)
-    response = client.get(changelist_url(), HTTP_ACCEPT_LANGUAGE="de")
-    content = response.content.decode()
-    assert response.status_code == 200
-    assert html_lang(content) == code
+    content = page_in(client.get(changelist_url(), HTTP_ACCEPT_LANGUAGE="de"), code)
     assert EXPECTED[code]["admin_owner"] in content  # our label
     assert EXPECTED[code]["admin_logout"] in content  # Django's own catalogue
     assert EXPECTED[code]["announced"] in content

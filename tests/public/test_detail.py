@@ -11,6 +11,7 @@ from tests.factories import (
     SourceFactory,
     StatusChangeFactory,
 )
+from tests.public.conftest import page_html
 from tests.public.factories import ObservationFactory
 
 
@@ -35,10 +36,8 @@ def test_page_says_what_was_committed_by_whom_when_and_where(client, db):
         partners=["KG"],
     )
 
-    response = client.get(commitment.get_absolute_url())
+    html = page_html(client.get(commitment.get_absolute_url()))
 
-    html = response.content.decode()
-    assert response.status_code == 200
     assert "<title>Build the Tash-Kumyr ferroalloy plant – " in html
     assert '<meta name="description" content="Agreed: A joint plant in Jalal-Abad region.">' in html
     assert "<dt>Owner</dt><dd>Kazakhstan</dd>" in html

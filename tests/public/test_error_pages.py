@@ -5,12 +5,12 @@ from django.contrib.staticfiles import finders
 from django.test import Client, RequestFactory, override_settings
 from django.views.defaults import server_error
 
+from tests.public.conftest import page_html
+
 
 def test_unknown_address_gets_the_styled_404_page(client, db):
-    response = client.get("/no-such-page/")
+    html = page_html(client.get("/no-such-page/"), 404)
 
-    html = response.content.decode()
-    assert response.status_code == 404
     assert "<title>Page not found – Kazakhstan–Kyrgyzstan commitment tracker</title>" in html
     assert '<link rel="stylesheet" href="/static/public/public.css">' in html
     assert '<a href="/">Search all commitments</a>' in html
@@ -19,10 +19,8 @@ def test_unknown_address_gets_the_styled_404_page(client, db):
 
 def test_500_page_renders_without_request_context_processors_or_database():
     # No `db` fixture: any query here would fail the test.
-    response = server_error(RequestFactory().get("/"))
+    html = page_html(server_error(RequestFactory().get("/")), 500)
 
-    html = response.content.decode()
-    assert response.status_code == 500
     assert "<h1>Something went wrong</h1>" in html
     assert '<link rel="stylesheet" href="/static/public/public.css">' in html
     assert '<a class="site-name" href="/">' in html

@@ -9,6 +9,7 @@ from commitments.models import Category
 from commitments.public.views import PAGE_SIZE
 from commitments.rules import Status
 from tests.factories import CommitmentFactory, CountryFactory
+from tests.public.conftest import page_html
 
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -31,10 +32,8 @@ def test_list_shows_each_commitment_with_status_badge_and_last_review_date(clien
         partners=["KG"],
     )
 
-    response = client.get("/")
+    html = page_html(client.get("/"))
 
-    html = response.content.decode()
-    assert response.status_code == 200
     assert '<span class="badge status-agreed">Agreed</span>' in html
     assert "20 May 2025" in html
     assert 'href="/commitments/commitment-' in html

@@ -1,5 +1,4 @@
 import datetime as dt
-import os
 
 import pytest
 from django.core import mail
@@ -67,16 +66,3 @@ def deliver(recipient_id, period, commitment_ids, *, now=NOW, due_ids=()):
     return deliver_digest(
         Digest(recipient_id, period, tuple(commitment_ids), tuple(due_ids)), now=now
     )
-
-
-@pytest.fixture
-def broker_url():
-    """The real-component tiers' Redis broker, emptied before and after the test."""
-    import redis
-
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    assert url.startswith("redis://"), "run this tier with CELERY_BROKER_URL=redis://..."
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
