@@ -67,8 +67,23 @@ class ApiViewMixin:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List commitments", description="Filter, search and page."),
-    retrieve=extend_schema(summary="Get a commitment", parameters=[ETAG]),
+    list=extend_schema(
+        summary="List commitments",
+        description=(
+            "Filter, search and page. Each item is the commitment without the parties' accounts "
+            "(`progress_series`, `party_positions`, `instrument_parties`, `suggested_status`): "
+            "their summaries (`progress`, `positions_diverge`, `postponements`, "
+            "`original_target_date`, `instrument_type`) are here; the accounts themselves are "
+            "in each commitment's `url`."
+        ),
+        responses=serializers.CommitmentListItemSerializer,
+    ),
+    retrieve=extend_schema(
+        summary="Get a commitment",
+        description="The commitment with its parties' accounts.",
+        responses=serializers.CommitmentSerializer,
+        parameters=[ETAG],
+    ),
     create=extend_schema(
         summary="Create a commitment",
         request=serializers.CommitmentCreateSerializer,
