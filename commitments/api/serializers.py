@@ -460,7 +460,13 @@ def commitment_data(c: Commitment, links: Links) -> dict:
     row["partner_codes"] = [country.code for country in c.partner_list]
     row["evidence"] = [_evidence_columns(e) for e in c.evidence_list]
     selectors.with_party_accounts({row["id"]: row})
-    data = dict(zip(_DETAIL.keys, _DETAIL.read(row), strict=True))
+    return commitment_detail_data(row, links)
+
+
+def commitment_detail_data(r: dict, links: Links) -> dict:
+    """A row from selectors.commitment_api_rows + with_api_relations + with_party_accounts, as
+    one commitment is shown."""
+    data = dict(zip(_DETAIL.keys, _DETAIL.read(r), strict=True))
     for key, format_ in links.commitment_detail_formats:
         data[key] = format_(data[key])
     return data
