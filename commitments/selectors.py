@@ -355,7 +355,8 @@ def with_api_relations(
     has no text; `untranslated` names those, `translations` holds every language's text with
     every_language, else None), `partner_codes` (sorted ISO codes; unless it has them) and
     `evidence` (dicts of API_EVIDENCE_COLUMNS, in observation order): at most two queries for the
-    whole page.
+    whole page. The parties' accounts (`with_party_accounts`) are not read here: the list shows
+    their summaries, stored on the commitment; one commitment shows them in full.
 
     `stale` is the staleness rule applied to the row's own status and review time, which are
     already here: cheaper than building the rule's SQL form into the page's query. The `stale`
@@ -386,7 +387,6 @@ def with_api_relations(
     evidence = Evidence.objects.filter(commitment_id__in=by_id).order_by("observed_on", "id")
     for item in evidence.values(*API_EVIDENCE_COLUMNS):
         by_id[item["commitment_id"]]["evidence"].append(item)
-    with_party_accounts(by_id)
     return rows
 
 
@@ -397,7 +397,8 @@ def _amount(value) -> str | None:
 def with_party_accounts(by_id: dict[int, dict]) -> None:
     """Give each row (by commitment id; it has `status`, `instrument_type`, `target_amount`,
     `target_date` and `partner_codes`) its `party_positions`, `instrument_parties`,
-    `suggested_status` and `progress_series`: three queries for the whole page."""
+    `suggested_status` and `progress_series`: three queries however many rows. The API's detail
+    reads them; its list does not (it shows the summaries stored on the commitment)."""
     for row in by_id.values():
         row["party_positions"] = []
         row["instrument_parties"] = []

@@ -20,7 +20,11 @@ _ETAG = re.compile(r'"(\d{1,18})-(\d{1,18})"')
 
 
 def etag_for(commitment: Commitment) -> str:
-    return f'"{commitment.pk}-{commitment.version}"'
+    return etag(commitment.pk, commitment.version)
+
+
+def etag(pk: int, version: int) -> str:
+    return f'"{pk}-{version}"'
 
 
 def expected_version(request, commitment: Commitment) -> int | None:

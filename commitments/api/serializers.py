@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
 from typing import Any
@@ -99,8 +100,14 @@ class Links:
 
     @cached_property
     def commitment_formats(self) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-        """(key, format) of each formatted key of a commitment, bound to this request."""
-        return tuple((key, make(self)) for key, make in _FORMATS)
+        """(key, format) of each formatted key of a commitment in the list, bound to this
+        request."""
+        return tuple((key, make(self)) for key, make in _LIST.formats)
+
+    @cached_property
+    def commitment_detail_formats(self) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+        """(key, format) of each formatted key of one commitment, bound to this request."""
+        return tuple((key, make(self)) for key, make in _DETAIL.formats)
 
 
 def links_from(context) -> Links:
@@ -302,10 +309,35 @@ def _outputs() -> tuple[tuple[str, str, Format], ...]:
     return tuple(outputs)
 
 
+# What only one commitment shows (its detail, and the answer to each write), not the list: the
+# parties' accounts are read from three more tables (selectors.with_party_accounts), which tripled
+# the list's queries and cost it a third of its throughput. The list shows their stored summaries
+# (`progress`, `positions_diverge`, `postponements`, `original_target_date`, `instrument_type`).
+DETAIL_ONLY: frozenset[str] = frozenset(
+    {"progress_series", "party_positions", "instrument_parties", "suggested_status"}
+)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    keys: tuple[str, ...]
+    read: Callable[[dict], tuple]
+    formats: tuple[tuple[str, Format], ...]
+
+
+def _shape(outputs: tuple[tuple[str, str, Format], ...]) -> _Shape:
+    return _Shape(
+        keys=tuple(key for key, _, _ in outputs),
+        read=itemgetter(*(column for _, column, _ in outputs)),
+        formats=tuple((key, format_) for key, _, format_ in outputs if format_ is not None),
+    )
+
+
 _OUTPUTS = _outputs()
-COMMITMENT_KEYS: tuple[str, ...] = tuple(key for key, _, _ in _OUTPUTS)
-_READ_COLUMNS = itemgetter(*(column for _, column, _ in _OUTPUTS))
-_FORMATS = tuple((key, format_) for key, _, format_ in _OUTPUTS if format_ is not None)
+_DETAIL = _shape(_OUTPUTS)
+_LIST = _shape(tuple(output for output in _OUTPUTS if output[0] not in DETAIL_ONLY))
+COMMITMENT_KEYS: tuple[str, ...] = _DETAIL.keys
+COMMITMENT_LIST_KEYS: tuple[str, ...] = _LIST.keys
 
 
 class ProgressSeriesSerializer(serializers.Serializer):
@@ -339,9 +371,9 @@ class InstrumentPartySerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
-# Documents the commitment in the schema (from the model's fields and these); commitment_row_data
-# writes it.
-class CommitmentSerializer(serializers.ModelSerializer):
+# Document the commitment in the schema (from the model's fields and these): as the list shows it
+# (commitment_row_data writes it) and as one commitment is shown (commitment_data).
+class CommitmentListItemSerializer(serializers.ModelSerializer):
     url = serializers.URLField(read_only=True, help_text="This commitment in the API.")
     owner_country_url = serializers.URLField(read_only=True)
     allowed_transitions = serializers.ListField(
@@ -371,6 +403,24 @@ class CommitmentSerializer(serializers.ModelSerializer):
     instrument_type = serializers.ChoiceField(
         choices=InstrumentType.choices, allow_blank=True, read_only=True
     )
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    evidence_url = serializers.URLField(read_only=True)
+    history_url = serializers.URLField(read_only=True)
+    transitions_url = serializers.URLField(read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = COMMITMENT_LIST_KEYS
+        read_only_fields = commitment_fields.API
+        extra_kwargs = {
+            "owner_country": {"help_text": "ISO 3166-1 alpha-2 code."},
+            "partner_countries": {"help_text": "ISO codes."},
+        }
+
+
+class CommitmentSerializer(CommitmentListItemSerializer):
+    """One commitment: the list's keys and the parties' accounts."""
+
     progress_series = ProgressSeriesSerializer(
         many=True,
         read_only=True,
@@ -390,19 +440,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "a status change with a note. Empty when they suggest no move."
         ),
     )
-    evidence = EvidenceSerializer(many=True, read_only=True)
-    evidence_url = serializers.URLField(read_only=True)
-    history_url = serializers.URLField(read_only=True)
-    transitions_url = serializers.URLField(read_only=True)
 
-    class Meta:
-        model = Commitment
+    class Meta(CommitmentListItemSerializer.Meta):
         fields = COMMITMENT_KEYS
-        read_only_fields = commitment_fields.API
-        extra_kwargs = {
-            "owner_country": {"help_text": "ISO 3166-1 alpha-2 code."},
-            "partner_countries": {"help_text": "ISO codes."},
-        }
 
     def to_representation(self, commitment):
         return commitment_data(commitment, links_from(self.context))
@@ -420,12 +460,21 @@ def commitment_data(c: Commitment, links: Links) -> dict:
     row["partner_codes"] = [country.code for country in c.partner_list]
     row["evidence"] = [_evidence_columns(e) for e in c.evidence_list]
     selectors.with_party_accounts({row["id"]: row})
-    return commitment_row_data(row, links)
+    return commitment_detail_data(row, links)
+
+
+def commitment_detail_data(r: dict, links: Links) -> dict:
+    """A row from selectors.commitment_api_rows + with_api_relations + with_party_accounts, as
+    one commitment is shown."""
+    data = dict(zip(_DETAIL.keys, _DETAIL.read(r), strict=True))
+    for key, format_ in links.commitment_detail_formats:
+        data[key] = format_(data[key])
+    return data
 
 
 def commitment_row_data(r: dict, links: Links) -> dict:
-    """A row from selectors.commitment_api_rows + with_api_relations, as the API shows it."""
-    data = dict(zip(COMMITMENT_KEYS, _READ_COLUMNS(r), strict=True))
+    """A row from selectors.commitment_api_rows + with_api_relations, as the list shows it."""
+    data = dict(zip(_LIST.keys, _LIST.read(r), strict=True))
     for key, format_ in links.commitment_formats:
         data[key] = format_(data[key])
     return data

@@ -29,7 +29,7 @@ from commitments.ingestion.serializers import SourceCreatedSerializer, SourceCre
 from commitments.models import Commitment, Country, Evidence, Source, StatusChange
 
 from . import filters, serializers
-from .conditional import etag_for, expected_version
+from .conditional import etag, etag_for, expected_version
 from .pagination import Key, KeysetPagination
 from .schema import ID_PATTERN
 
@@ -67,8 +67,23 @@ class ApiViewMixin:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List commitments", description="Filter, search and page."),
-    retrieve=extend_schema(summary="Get a commitment", parameters=[ETAG]),
+    list=extend_schema(
+        summary="List commitments",
+        description=(
+            "Filter, search and page. Each item is the commitment without the parties' accounts "
+            "(`progress_series`, `party_positions`, `instrument_parties`, `suggested_status`): "
+            "their summaries (`progress`, `positions_diverge`, `postponements`, "
+            "`original_target_date`, `instrument_type`) are here; the accounts themselves are "
+            "in each commitment's `url`."
+        ),
+        responses=serializers.CommitmentListItemSerializer,
+    ),
+    retrieve=extend_schema(
+        summary="Get a commitment",
+        description="The commitment with its parties' accounts.",
+        responses=serializers.CommitmentSerializer,
+        parameters=[ETAG],
+    ),
     create=extend_schema(
         summary="Create a commitment",
         request=serializers.CommitmentCreateSerializer,
@@ -116,10 +131,22 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         name = request.query_params.get("ordering") or filters.DEFAULT_COMMITMENT_ORDERING
         return name, filters.COMMITMENT_ORDERINGS[name]
 
-    def respond(self, commitment_id: int, status_code: int = 200) -> Response:
-        commitment = self.get_queryset().get(pk=commitment_id)
-        data = serializers.commitment_data(commitment, self.links())
-        headers = {"ETag": etag_for(commitment)}
+    def respond(self, commitment_id: int, status_code: int = 200, rows=None) -> Response:
+        """One commitment as the detail shows it, read as the list reads its rows (on
+        PostgreSQL the partner codes come with the row), then the parties' accounts."""
+        links = self.links()
+        language, every = links.language, links.every_language
+        if rows is None:
+            rows = selectors.commitment_api_rows(language, every_language=every)
+        found = list(rows.filter(pk=commitment_id))
+        if not found:
+            raise NotFound()
+        row = selectors.with_api_relations(
+            found, now=self.now, language=language, every_language=every
+        )[0]
+        selectors.with_party_accounts({row["id"]: row})
+        data = serializers.commitment_detail_data(row, links)
+        headers = {"ETag": etag(row["id"], row["version"])}
         if status_code == 201:
             headers["Location"] = data["url"]
         return Response(data, status=status_code, headers=headers)
@@ -153,9 +180,9 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         )
 
     def retrieve(self, request, pk=None):
-        commitment = self.get_object()
-        data = serializers.commitment_data(commitment, self.links())
-        return Response(data, headers={"ETag": etag_for(commitment)})
+        links = self.links()
+        rows = selectors.commitment_api_rows(links.language, every_language=links.every_language)
+        return self.respond(int(pk), rows=self.filter_queryset(rows))
 
     def create(self, request):
         access.may_edit_any(request.user).require()

@@ -47,8 +47,10 @@ BARE_FLAT_LIST = "/bench/bare-flat/commitments/"
 
 # Queries per request on PostgreSQL, committed: the benchmark fails when a change makes them grow.
 # List: the token; the page with its partner codes; the page's evidence. Detail: the token; the
-# commitment; its partners; its evidence.
-QUERY_BUDGET = {"our_list": 3, "our_detail": 4}
+# commitment with its partner codes; its evidence; and, since issue 17, the parties' accounts,
+# which only the detail shows: their positions, their dates on legal instruments and the progress
+# figures (three tables, a query each; the list shows the summaries stored on the commitment).
+QUERY_BUDGET = {"our_list": 3, "our_detail": 6}
 
 
 @dataclass(frozen=True)
