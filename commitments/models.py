@@ -49,6 +49,47 @@ def system_actor_field() -> models.CharField:
     )
 
 
+def actor_user_field(verbose_name: str) -> models.ForeignKey:
+    """The user who wrote a history row; kept (as NULL) when that user is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
+def commitment_field(related_name: str) -> models.ForeignKey:
+    """The commitment a dependent row belongs to; deleted with it."""
+    return models.ForeignKey(
+        "Commitment",
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name=related_name,
+    )
+
+
+def optional_source_field(related_name: str = "+") -> models.ForeignKey:
+    """The source a row cites, if any; a cited source cannot be deleted."""
+    return models.ForeignKey(
+        "Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+def party_country_field() -> models.ForeignKey:
+    """The party country a per-country row speaks for."""
+    return models.ForeignKey(
+        "Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+
+
 def one_actor_at_most(user_field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{user_field}__isnull": True}) | Q(**{f"{user_field}_system": ""}),
@@ -445,31 +486,15 @@ class Evidence(RecordedActorMixin, models.Model):
 
     actor_field = "added_by"
 
-    commitment = models.ForeignKey(
-        Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="evidence"
-    )
-    source = models.ForeignKey(
-        Source,
-        verbose_name=_("source"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="evidence",
-    )
+    commitment = commitment_field(related_name="evidence")
+    source = optional_source_field(related_name="evidence")
     quote = models.TextField(
         _("quote"), blank=True, help_text=_("Copied verbatim from the source's text.")
     )
     url = models.URLField(_("URL"), max_length=500, blank=True, validators=[http_url_validator])
     note = models.TextField(_("note"), blank=True)
     observed_on = models.DateField(_("observed on"), default=timezone.localdate)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("added by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    added_by = actor_user_field(_("added by"))
     added_by_system = system_actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -518,12 +543,7 @@ class StatusChange(RecordedActorMixin, models.Model):
 
     actor_field = "changed_by"
 
-    commitment = models.ForeignKey(
-        Commitment,
-        verbose_name=_("commitment"),
-        on_delete=models.CASCADE,
-        related_name="status_changes",
-    )
+    commitment = commitment_field(related_name="status_changes")
     old_status = models.CharField(
         _("old status"),
         max_length=20,
@@ -532,14 +552,7 @@ class StatusChange(RecordedActorMixin, models.Model):
         help_text=_("Empty when the record began."),
     )
     new_status = models.CharField(_("new status"), max_length=20, choices=Status.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    changed_by = actor_user_field(_("changed by"))
     changed_by_system = system_actor_field()
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
     note = models.TextField(_("note"), blank=True)
@@ -569,17 +582,8 @@ class Review(RecordedActorMixin, models.Model):
 
     actor_field = "reviewed_by"
 
-    commitment = models.ForeignKey(
-        Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="reviews"
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    commitment = commitment_field(related_name="reviews")
+    reviewed_by = actor_user_field(_("reviewed by"))
     reviewed_by_system = system_actor_field()
     reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
@@ -600,12 +604,7 @@ class ProgressObservation(models.Model):
     Two sources may report different values for the same period: both rows are kept.
     """
 
-    commitment = models.ForeignKey(
-        Commitment,
-        verbose_name=_("commitment"),
-        on_delete=models.CASCADE,
-        related_name="observations",
-    )
+    commitment = commitment_field(related_name="observations")
     evidence = models.ForeignKey(
         Evidence, verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="observations"
     )
@@ -660,32 +659,13 @@ class TargetDateChange(RecordedActorMixin, models.Model):
 
     actor_field = "changed_by"
 
-    commitment = models.ForeignKey(
-        Commitment,
-        verbose_name=_("commitment"),
-        on_delete=models.CASCADE,
-        related_name="target_date_changes",
-    )
+    commitment = commitment_field(related_name="target_date_changes")
     old_date = models.DateField(_("old target date"), null=True, blank=True)
     new_date = models.DateField(_("new target date"), null=True, blank=True)
     is_postponement = models.BooleanField(_("postponement"), default=False)
     reason = models.TextField(_("reason"))
-    source = models.ForeignKey(
-        Source,
-        verbose_name=_("source"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    source = optional_source_field(related_name="+")
+    changed_by = actor_user_field(_("changed by"))
     changed_by_system = system_actor_field()
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
 
@@ -704,34 +684,13 @@ class PartyPosition(RecordedActorMixin, models.Model):
 
     actor_field = "recorded_by"
 
-    commitment = models.ForeignKey(
-        Commitment,
-        verbose_name=_("commitment"),
-        on_delete=models.CASCADE,
-        related_name="party_positions",
-    )
-    country = models.ForeignKey(
-        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
-    )
+    commitment = commitment_field(related_name="party_positions")
+    country = party_country_field()
     status = models.CharField(_("status as reported"), max_length=20, choices=Status.choices)
-    source = models.ForeignKey(
-        Source,
-        verbose_name=_("source"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    source = optional_source_field(related_name="+")
     reported_on = models.DateField(_("reported on"))
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = actor_user_field(_("recorded by"))
     recorded_by_system = system_actor_field()
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
@@ -759,15 +718,8 @@ class InstrumentParty(RecordedActorMixin, models.Model):
 
     actor_field = "recorded_by"
 
-    commitment = models.ForeignKey(
-        Commitment,
-        verbose_name=_("commitment"),
-        on_delete=models.CASCADE,
-        related_name="instrument_parties",
-    )
-    country = models.ForeignKey(
-        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
-    )
+    commitment = commitment_field(related_name="instrument_parties")
+    country = party_country_field()
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     ratified_on = models.DateField(_("ratified or approved on"), null=True, blank=True)
     in_force_on = models.DateField(_("in force on"), null=True, blank=True)
@@ -780,14 +732,7 @@ class InstrumentParty(RecordedActorMixin, models.Model):
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = actor_user_field(_("recorded by"))
     recorded_by_system = system_actor_field()
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 

@@ -451,6 +451,31 @@ def _require_party(code: str, parties: list[str]) -> None:
         raise ValidationError({"country": [NOT_A_PARTY]})
 
 
+def _party_row(model: type[PartyPosition | InstrumentParty], commitment: Commitment, code: str):
+    """The country's row on this commitment (one per country), or a new unsaved one."""
+    row = model.objects.filter(commitment=commitment, country_id=code).first()
+    return row or model(commitment=commitment, country_id=code)
+
+
+def _save_party_row(
+    row: PartyPosition | InstrumentParty,
+    *,
+    actor: Actor,
+    note: str,
+    now: datetime | None,
+    **values: Any,
+) -> None:
+    """Replace a party's row with what it now reports, recording who and when."""
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.note = (note or "").strip()
+    row.recorded_at = now or timezone.now()
+    for name, value in actor.history("recorded_by").items():
+        setattr(row, name, value)
+    row.full_clean(validate_unique=False)
+    row.save()
+
+
 @transaction.atomic
 def party_position_record(
     *,
@@ -472,18 +497,17 @@ def party_position_record(
     locked = _lock(commitment, expected_version)
     parties = _party_codes(locked)
     _require_party(code, parties)
-    position = PartyPosition.objects.filter(commitment=locked, country_id=code).first()
-    position = position or PartyPosition(commitment=locked, country_id=code)
+    position = _party_row(PartyPosition, locked, code)
     old_status = position.status
-    position.status = status
-    position.reported_on = reported_on
-    position.source = source
-    position.note = (note or "").strip()
-    position.recorded_at = now or timezone.now()
-    for name, value in actor.history("recorded_by").items():
-        setattr(position, name, value)
-    position.full_clean(validate_unique=False)
-    position.save()
+    _save_party_row(
+        position,
+        actor=actor,
+        note=note,
+        now=now,
+        status=status,
+        reported_on=reported_on,
+        source=source,
+    )
     statuses = set(PartyPosition.objects.filter(commitment=locked).values_list("status", flat=True))
     locked.positions_diverge = len(statuses) > 1
     locked.version += 1
@@ -531,16 +555,17 @@ def instrument_dates_record(
         raise ValidationError({"instrument_type": [NOT_AN_INSTRUMENT]})
     parties = _party_codes(locked)
     _require_party(code, parties)
-    row = InstrumentParty.objects.filter(commitment=locked, country_id=code).first()
-    row = row or InstrumentParty(commitment=locked, country_id=code)
-    row.signed_on, row.ratified_on, row.in_force_on = signed_on, ratified_on, in_force_on
-    row.evidence = evidence
-    row.note = (note or "").strip()
-    row.recorded_at = now or timezone.now()
-    for name, value in actor.history("recorded_by").items():
-        setattr(row, name, value)
-    row.full_clean(validate_unique=False)
-    row.save()
+    row = _party_row(InstrumentParty, locked, code)
+    _save_party_row(
+        row,
+        actor=actor,
+        note=note,
+        now=now,
+        signed_on=signed_on,
+        ratified_on=ratified_on,
+        in_force_on=in_force_on,
+        evidence=evidence,
+    )
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
     _refresh_caller_copy(commitment, locked)

@@ -14,6 +14,16 @@ from .. import services
 from ..models import Commitment, Evidence, InstrumentParty, PartyPosition, ProgressObservation
 from .forms import DESCRIPTIVE_FIELDS, SAVED_MEANWHILE
 
+# The service recording each per-party row, and the fields it takes besides country and note;
+# looked up on `services` by name when called, as the admin called it before.
+PARTY_ACCOUNT_SERVICES: dict[type, tuple[str, tuple[str, ...]]] = {
+    PartyPosition: ("party_position_record", ("status", "reported_on", "source")),
+    InstrumentParty: (
+        "instrument_dates_record",
+        ("signed_on", "ratified_on", "in_force_on", "evidence"),
+    ),
+}
+
 
 class ServiceBackedSaving:
     """A ModelAdmin mixin for Commitment: the admin's save hooks, each calling one service."""
@@ -130,31 +140,16 @@ class ServiceBackedSaving:
         rows = formset.save(commit=False)
         saved = []
         for row in rows:
-            if isinstance(row, PartyPosition):
-                saved.append(
-                    services.party_position_record(
-                        commitment=commitment,
-                        actor=request.user,
-                        country=row.country_id,
-                        status=row.status,
-                        reported_on=row.reported_on,
-                        source=row.source,
-                        note=row.note,
-                    )
+            service, fields = PARTY_ACCOUNT_SERVICES[type(row)]
+            saved.append(
+                getattr(services, service)(
+                    commitment=commitment,
+                    actor=request.user,
+                    country=row.country_id,
+                    note=row.note,
+                    **{name: getattr(row, name) for name in fields},
                 )
-            else:
-                saved.append(
-                    services.instrument_dates_record(
-                        commitment=commitment,
-                        actor=request.user,
-                        country=row.country_id,
-                        signed_on=row.signed_on,
-                        ratified_on=row.ratified_on,
-                        in_force_on=row.in_force_on,
-                        evidence=row.evidence,
-                        note=row.note,
-                    )
-                )
+            )
         formset.new_objects, formset.changed_objects = saved, []
 
     def delete_model(self, request, obj):

@@ -51,6 +51,26 @@ ETAG = OpenApiParameter(
 )
 
 
+def commitment_action_schema(summary: str, description: str, request):
+    """The schema of a POST action on one commitment: guarded by If-Match, answers with the
+    commitment and its new ETag."""
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=request,
+        responses={200: serializers.CommitmentSerializer},
+        parameters=[IF_MATCH, ETAG],
+        filters=False,
+    )
+
+
+def commitment_action(**kwargs):
+    """A POST action on one commitment, answered unpaginated and unfiltered."""
+    return action(
+        detail=True, methods=["post"], pagination_class=None, filter_backends=[], **kwargs
+    )
+
+
 class ApiViewMixin:
     filter_backends = [DjangoFilterBackend]
     pagination_class = KeysetPagination
@@ -223,7 +243,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         services.commitment_delete(commitment=commitment, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(
+    @commitment_action_schema(
         summary="Change a commitment's status",
         description=(
             "Moves the commitment to `status` if the rules allow it, recording the note in its "
@@ -231,11 +251,8 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
             "`allowed_statuses` lists the moves that are allowed. Answers with the commitment."
         ),
         request=serializers.TransitionSerializer,
-        responses={200: serializers.CommitmentSerializer},
-        parameters=[IF_MATCH, ETAG],
-        filters=False,
     )
-    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    @commitment_action()
     def transitions(self, request, pk=None):
         commitment = self.allowed_object(access.may_change_status)
         version = expected_version(request, commitment)
@@ -250,7 +267,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         )
         return self.respond(commitment.pk)
 
-    @extend_schema(
+    @commitment_action_schema(
         summary="Record a party country's own position",
         description=(
             "The status as that country's government reports it, with its date and source. "
@@ -258,30 +275,14 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
             "whether the parties now differ. Staff record only their own country's position."
         ),
         request=serializers.PartyPositionWriteSerializer,
-        responses={200: serializers.CommitmentSerializer},
-        parameters=[IF_MATCH, ETAG],
-        filters=False,
     )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="party-positions",
-        pagination_class=None,
-        filter_backends=[],
-    )
+    @commitment_action(url_path="party-positions")
     def party_positions(self, request, pk=None):
-        commitment = self.get_object()
-        serializer = serializers.PartyPositionWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        access.may_record_for_party(request.user, commitment, data["country"].code).require()
-        version = expected_version(request, commitment)
-        services.party_position_record(
-            commitment=commitment, actor=request.user, expected_version=version, **data
+        return self.record_for_party(
+            request, serializers.PartyPositionWriteSerializer, services.party_position_record
         )
-        return self.respond(commitment.pk)
 
-    @extend_schema(
+    @commitment_action_schema(
         summary="Record a party's dates on a legal instrument",
         description=(
             "Signature, ratification (or approval) and entry into force for one party, with "
@@ -290,27 +291,23 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
             "country's dates."
         ),
         request=serializers.InstrumentDatesWriteSerializer,
-        responses={200: serializers.CommitmentSerializer},
-        parameters=[IF_MATCH, ETAG],
-        filters=False,
     )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="instrument-dates",
-        pagination_class=None,
-        filter_backends=[],
-    )
+    @commitment_action(url_path="instrument-dates")
     def instrument_dates(self, request, pk=None):
+        return self.record_for_party(
+            request, serializers.InstrumentDatesWriteSerializer, services.instrument_dates_record
+        )
+
+    def record_for_party(self, request, serializer_class, record) -> Response:
+        """A write one party country makes about the commitment: validate, check that the user
+        may speak for that country, then record it against the version the client last saw."""
         commitment = self.get_object()
-        serializer = serializers.InstrumentDatesWriteSerializer(data=request.data)
+        serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         access.may_record_for_party(request.user, commitment, data["country"].code).require()
         version = expected_version(request, commitment)
-        services.instrument_dates_record(
-            commitment=commitment, actor=request.user, expected_version=version, **data
-        )
+        record(commitment=commitment, actor=request.user, expected_version=version, **data)
         return self.respond(commitment.pk)
 
 

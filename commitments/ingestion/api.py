@@ -88,16 +88,8 @@ def create_source(request) -> Response:
     data = dict(body.validated_data)
     upload = data.pop("file", None)
     try:
-        source, created = services.source_add(
-            actor=request.user,
-            title=data.get("title", ""),
-            published_on=data["published_on"],
-            publisher=data.get("publisher", ""),
-            url=data.get("url", ""),
-            language=data.get("language", ""),
-            text=data.get("text", ""),
-            file_name=upload.name if upload else "",
-            file_data=upload.read() if upload else None,
+        source, created = services.source_add_from_input(
+            actor=request.user, data=data, upload=upload
         )
     except ValidationError as error:
         raise _as_api_error(error) from error

@@ -33,18 +33,9 @@ class SourceAddForm(forms.ModelForm):
         if self.errors:
             return
         data = self.cleaned_data
-        upload = data.get("upload")
         try:
-            self.saved, _created = services.source_add(
-                actor=self.request_user,
-                title=data.get("title", ""),
-                published_on=data["published_on"],
-                publisher=data.get("publisher", ""),
-                url=data.get("url", ""),
-                language=data.get("language", ""),
-                text=data.get("text", ""),
-                file_name=upload.name if upload else "",
-                file_data=upload.read() if upload else None,
+            self.saved, _created = services.source_add_from_input(
+                actor=self.request_user, data=data, upload=data.get("upload")
             )
         except ValidationError as error:
             self.add_error(None, error)

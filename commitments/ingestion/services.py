@@ -67,6 +67,22 @@ def source_add(
     return source, True
 
 
+def source_add_from_input(*, actor, data: dict[str, Any], upload=None) -> tuple[Source, bool]:
+    """source_add from what the admin form and the API accept: validated fields by name and an
+    optional uploaded file (read here, so both edges store it the same way)."""
+    return source_add(
+        actor=actor,
+        title=data.get("title", ""),
+        published_on=data["published_on"],
+        publisher=data.get("publisher", ""),
+        url=data.get("url", ""),
+        language=data.get("language", ""),
+        text=data.get("text", ""),
+        file_name=upload.name if upload else "",
+        file_data=upload.read() if upload else None,
+    )
+
+
 def _may_review(actor: Actor, suggestion: Suggestion) -> access.Verdict:
     if suggestion.commitment is not None:
         return access.may_edit(actor, suggestion.commitment)
