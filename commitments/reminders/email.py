@@ -16,8 +16,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from ..clock import calendar_days_between
+from ..formatting import long_date
 from ..languages import recipient_language
 from ..models import Commitment
 from .planning import reminder_today
@@ -37,30 +39,39 @@ def _edit_url_pattern(site_url: str) -> str:
     return site_url + reverse("admin:commitments_commitment_change", args=[_SENTINEL])
 
 
+# Each line's words are put together once here, in the recipient's language, and shown by both
+# bodies: rendering them in the templates, per line and per body, was most of a 10,000-digest run.
 def _stale_item(c: Commitment, now: datetime) -> dict:
+    # Calendar days in the recipient's time zone: what their calendar says, not 24-hour blocks
+    # (reviewed 23:30 yesterday is "1 day ago" at 08:00 today).
+    days = calendar_days_between(c.last_reviewed_at, now, settings.REMINDER_TIMEZONE)
     return {
         "title": c.title,
         "status": c.get_status_display(),
         "owner_country": c.owner_country_id,
-        # Calendar days in the recipient's time zone: what their calendar says, not 24-hour
-        # blocks (reviewed 23:30 yesterday is "1 day ago" at 08:00 today).
-        "days_since_review": calendar_days_between(
-            c.last_reviewed_at, now, settings.REMINDER_TIMEZONE
-        ),
-        "last_reviewed_at": c.last_reviewed_at,
+        "days_since_review": days,
+        "since_review": ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days},
+        "last_reviewed": long_date(c.last_reviewed_at),
         "edit_url": edit_url(c.pk),
     }
 
 
 def _due_item(c: Commitment, now: datetime) -> dict:
     days = (c.target_date - reminder_today(now)).days
+    if days < 0:
+        when = ngettext("%(days)s day overdue", "%(days)s days overdue", -days) % {"days": -days}
+    elif days > 0:
+        when = ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days}
+    else:
+        when = gettext("today")
     return {
         "title": c.title,
         "status": c.get_status_display(),
         "owner_country": c.owner_country_id,
-        "target_date": c.target_date,
+        "target_date": long_date(c.target_date),
         "days_left": max(days, 0),
         "days_overdue": max(-days, 0),
+        "when": when,
         "edit_url": edit_url(c.pk),
     }
 
