@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -76,7 +76,25 @@ class VersionConflict(Exception):
         super().__init__(version_conflict(current_version))
 
 
+# The advisory lock's class: any constant no other lock in the project uses.
+_COMMITMENT_LOCK_CLASS = 7401
+
+
 def _lock(commitment: Commitment, expected_version: int | None) -> Commitment:
+    """The commitment's row, locked for this transaction, at the version the caller expects.
+
+    On PostgreSQL the event feed is in transaction-id order, so two writers of one commitment
+    must get their transaction ids in the order they hold its lock. A row lock cannot promise
+    that: taking it assigns the id first, and two writers can get their ids in one order and the
+    lock in the other (version 5 would then reach the feed before version 4). An advisory lock
+    assigns no id: the second writer waits there, id-less, until the first has committed.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [_COMMITMENT_LOCK_CLASS, commitment.pk & 0x7FFFFFFF],
+            )
     locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if expected_version is not None and locked.version != expected_version:
         raise VersionConflict(locked.version)
