@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..models import normalized_text, source_content_hash
+from ..models import normalized_text
 
 EMPTY = _("The article is empty: paste its text or upload a file that has some.")
 TOO_LARGE = _("The file is too large (at most %(limit)s MB).")
@@ -29,9 +29,6 @@ EXTENSIONS = (".txt", ".html", ".htm", ".pdf")
 class Extracted:
     text: str
     language: str
-
-
-content_hash = source_content_hash
 
 
 def detect_language(text: str) -> str:

@@ -17,9 +17,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from ..models import Commitment, Source
+from ..models import Commitment, Source, source_content_hash
 from .analysis import analyse
-from .extraction import content_hash
 
 ARTICLES = Path(settings.BASE_DIR) / "tests" / "ingestion" / "articles"
 
@@ -66,7 +65,7 @@ def measure_analysis(*, words: int = 5000, language: str = "ru") -> Measurement:
                 published_on=date(2025, 11, 20),
                 language=language,
                 text=text,
-                content_hash=content_hash(text),
+                content_hash=source_content_hash(text),
             )
             commitments = Commitment.objects.count()
             with CaptureQueriesContext(connection) as queries:

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, services
 from ..actors import Actor
-from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source
-from .extraction import content_hash, extract
+from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
+from .extraction import extract
 from .models import Suggestion
 
 REASON_REQUIRED = _("Say why the suggestion is rejected: a reason is required.")
@@ -45,7 +45,7 @@ def source_add(
     actor = Actor.of(actor)
     access.may_edit_any(actor).require()
     extracted = extract(text=text, file_name=file_name, file_data=file_data, language=language)
-    digest = content_hash(extracted.text)
+    digest = source_content_hash(extracted.text)
     existing = Source.objects.filter(content_hash=digest).first()
     if existing is not None:
         return existing, False
