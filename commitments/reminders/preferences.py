@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.urls import reverse
 
 from ..models import ReminderPreference
+from .links import absolute_url
 from .planning import reminder_today
 
 UNSUBSCRIBE_SALT = "commitments.reminders.unsubscribe"
@@ -34,9 +33,7 @@ def user_id_from_token(token: str) -> int:
 
 
 def unsubscribe_url(user_id: int) -> str:
-    return settings.SITE_URL + reverse(
-        "reminders:unsubscribe", kwargs={"token": unsubscribe_token(user_id)}
-    )
+    return absolute_url("reminders:unsubscribe", unsubscribe_token(user_id))
 
 
 @transaction.atomic
