@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
-from ..clock import calendar_days_between
+from ..clock import local_date
 from ..formatting import long_date
 from ..languages import recipient_language
 from ..models import Commitment
@@ -31,49 +34,112 @@ def edit_url(commitment_id: int) -> str:
     return absolute_url("admin:commitments_commitment_change", commitment_id)
 
 
+@dataclass(frozen=True)
+class DigestLine:
+    """One commitment of a digest as each body shows it: a numbered block of the plain-text body
+    and a row of the HTML body's table."""
+
+    text: str
+    html: SafeString
+
+
+# The lines are laid out here rather than in the templates, which keep everything else: with
+# ten lines a digest, template variables per line (seventeen of them, each resolved, localised
+# and escaped) were half of a 10,000-digest run; a format string costs a fraction of that. The
+# words are the same msgids as before, and those of a language and value (a status, a date,
+# "3 days ago") are translated once per run rather than once per line.
+_TEXT_STALE = (
+    "{number}. {title}\n"
+    "   {status_label}: {status} ({country})\n"
+    "   {when_label}: {when} ({detail})\n"
+    "   {edit_label}: {url}\n"
+)
+_TEXT_DUE = (
+    "{number}. {title}\n"
+    "   {status_label}: {status} ({country})\n"
+    "   {when_label}: {when}, {detail}\n"
+    "   {edit_label}: {url}\n"
+)
+_HTML_ROW = (
+    "<tr>\n"
+    "        <td>{title} <small>({country})</small></td>\n"
+    "        <td>{status}</td>\n"
+    "        <td>{when}<br><small>{detail}</small></td>\n"
+    '        <td><a href="{url}">{edit_label}</a></td>\n'
+    "      </tr>"
+)
+
+
 @functools.lru_cache(maxsize=8)
 def _status_labels(language: str) -> dict[str, str]:
     # get_status_display() translates every choice to find one (make_hashable casts each lazy
-    # label): eight catalogue lookups a line, most of the gettext calls of a 10,000-digest run.
+    # label): eight catalogue lookups a line.
     with translation.override(language):
         return {value: str(label) for value, label in Status.choices}
 
 
-# Each line's words are put together once here, in the recipient's language, and shown by both
-# bodies: rendering them in the templates, per line and per body, was most of a 10,000-digest run.
-def _stale_item(c: Commitment, now: datetime, status_labels: dict[str, str]) -> dict:
-    # Calendar days in the recipient's time zone: what their calendar says, not 24-hour blocks
-    # (reviewed 23:30 yesterday is "1 day ago" at 08:00 today).
-    days = calendar_days_between(c.last_reviewed_at, now, settings.REMINDER_TIMEZONE)
-    return {
-        "title": c.title,
-        "status": status_labels[c.status],
-        "owner_country": c.owner_country_id,
-        "days_since_review": days,
-        "since_review": ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days},
-        "last_reviewed": long_date(c.last_reviewed_at),
-        "edit_url": edit_url(c.pk),
-    }
+@functools.lru_cache(maxsize=4096)
+def _long_day(day: date, language: str) -> str:
+    with translation.override(language):
+        return long_date(day)
 
 
-def _due_item(c: Commitment, now: datetime, status_labels: dict[str, str]) -> dict:
-    days = (c.target_date - reminder_today(now)).days
-    if days < 0:
-        when = ngettext("%(days)s day overdue", "%(days)s days overdue", -days) % {"days": -days}
-    elif days > 0:
-        when = ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days}
-    else:
-        when = gettext("today")
-    return {
-        "title": c.title,
-        "status": status_labels[c.status],
-        "owner_country": c.owner_country_id,
-        "target_date": long_date(c.target_date),
-        "days_left": max(days, 0),
-        "days_overdue": max(-days, 0),
-        "when": when,
-        "edit_url": edit_url(c.pk),
+@functools.lru_cache(maxsize=4096)
+def _days_ago(days: int, language: str) -> str:
+    with translation.override(language):
+        return ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days}
+
+
+@functools.lru_cache(maxsize=4096)
+def _due_in(days: int, language: str) -> str:
+    with translation.override(language):
+        if days < 0:
+            return ngettext("%(days)s day overdue", "%(days)s days overdue", -days) % {
+                "days": -days
+            }
+        if days > 0:
+            return ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days}
+        return gettext("today")
+
+
+def _lines(commitments: Sequence[Commitment], now: datetime, *, due: bool) -> list[DigestLine]:
+    """The stale commitments' lines (since when unreviewed), or with `due` the due ones' (the
+    target date and how far off it is), in the active language."""
+    language = translation.get_language()
+    status_labels = _status_labels(language)
+    # Calendar days in the reminder time zone: what the recipient's calendar says, not 24-hour
+    # blocks (reviewed 23:30 yesterday is "1 day ago" at 08:00 today).
+    today = reminder_today(now)
+    words = {
+        "status_label": gettext("Status"),
+        "when_label": gettext("Target date") if due else gettext("Last reviewed"),
+        "edit_label": gettext("Edit"),
     }
+    lines = []
+    for number, c in enumerate(commitments, start=1):
+        if due:
+            when = _long_day(c.target_date, language)
+            detail = _due_in((c.target_date - today).days, language)
+        else:
+            reviewed = local_date(c.last_reviewed_at, settings.REMINDER_TIMEZONE)
+            when = _days_ago(max((today - reviewed).days, 0), language)
+            detail = _long_day(reviewed, language)
+        values = {
+            **words,
+            "title": c.title,
+            "status": status_labels[c.status],
+            "country": c.owner_country_id,
+            "when": when,
+            "detail": detail,
+            "url": edit_url(c.pk),
+        }
+        lines.append(
+            DigestLine(
+                text=(_TEXT_DUE if due else _TEXT_STALE).format(number=number, **values),
+                html=format_html(_HTML_ROW, **values),
+            )
+        )
+    return lines
 
 
 def build_digest_email(
@@ -98,9 +164,8 @@ def _digest_email(
     now: datetime,
     due: Sequence[Commitment],
 ) -> EmailMultiAlternatives:
-    status_labels = _status_labels(translation.get_language())
-    items = [_stale_item(c, now, status_labels) for c in commitments]
-    due_items = [_due_item(c, now, status_labels) for c in due]
+    items = _lines(commitments, now, due=False)
+    due_items = _lines(due, now, due=True)
     unsubscribe = unsubscribe_url(user.pk)
     context = {
         "user": user,
