@@ -333,21 +333,6 @@ class _World:
     evidence_per: int
 
 
-def _check_counts(
-    *,
-    commitments: int,
-    evidence_per: int,
-    history_per: int,
-    users: int,
-    sources: int,
-    stale_share: float,
-) -> None:
-    if commitments < 0 or evidence_per < 0 or history_per < 1 or users < 0 or sources < 1:
-        raise ValueError("counts must be non-negative, with at least one history row and source")
-    if not 0.0 <= stale_share <= 1.0:
-        raise ValueError("stale_share must be between 0 and 1")
-
-
 def _ensure_countries() -> tuple[list[str], list[int]]:
     """The owner countries (created when missing) and their weights."""
     for code, name, _ in COUNTRIES:
@@ -579,14 +564,10 @@ def generate(
     long (the first row records its creation, `'' -> announced`; an `announced` commitment has only
     that one). With `flush`, everything generated or seeded before is deleted first.
     """
-    _check_counts(
-        commitments=commitments,
-        evidence_per=evidence_per,
-        history_per=history_per,
-        users=users,
-        sources=sources,
-        stale_share=stale_share,
-    )
+    if commitments < 0 or evidence_per < 0 or history_per < 1 or users < 0 or sources < 1:
+        raise ValueError("counts must be non-negative, with at least one history row and source")
+    if not 0.0 <= stale_share <= 1.0:
+        raise ValueError("stale_share must be between 0 and 1")
     started = time.perf_counter()
     now = now or timezone.now()
     rng = random.Random(seed)  # noqa: S311 (test data, not secrets)

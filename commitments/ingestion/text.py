@@ -55,10 +55,16 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
-class Sentence:
+class Span:
+    """A piece of a text, `text[start:end]`: a sentence or a word."""
+
     start: int
     end: int
     text: str
+
+
+Sentence = Span
+Word = Span
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -467,13 +473,6 @@ STOPWORDS = frozenset(
         "жыл",
     ]
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    start: int
-    end: int
-    text: str
 
 
 def words(text: str) -> list[Word]:

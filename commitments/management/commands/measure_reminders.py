@@ -1,13 +1,10 @@
 """Measure the reminder job: wall time, queries and peak memory for N stale commitments."""
 
-import json
-
-from django.core.management.base import BaseCommand
-
+from commitments.management.measurement import MeasurementCommand
 from commitments.reminders.measurement import measure_existing_data, measure_reminder_job
 
 
-class Command(BaseCommand):
+class Command(MeasurementCommand):
     help = (
         "Bulk-create stale commitments across recipients, run the reminder job once in this "
         "process with the locmem email backend, and report wall time, query count and peak "
@@ -31,24 +28,22 @@ class Command(BaseCommand):
             help="Peak memory as resident-memory growth, so the wall time is taken without "
             "tracemalloc (which slows the job about fourfold).",
         )
-        parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+        super().add_arguments(parser)
 
-    def handle(self, *args, commitments, recipients, batch_size, keep, **options):
-        if options["existing"]:
-            m = measure_existing_data(batch_size=batch_size, trace_memory=not options["rss"])
-        else:
-            m = measure_reminder_job(
-                commitments=commitments,
-                recipients=recipients,
-                batch_size=batch_size,
-                keep=keep,
-                trace_memory=not options["rss"],
-            )
-        if options["json"]:
-            self.stdout.write(json.dumps(m.as_dict()))
-            return
+    def measure(self, *, commitments, recipients, batch_size, keep, existing, rss, **options):
+        if existing:
+            return measure_existing_data(batch_size=batch_size, trace_memory=not rss)
+        return measure_reminder_job(
+            commitments=commitments,
+            recipients=recipients,
+            batch_size=batch_size,
+            keep=keep,
+            trace_memory=not rss,
+        )
+
+    def describe(self, m):
         memory = "tracemalloc" if m.memory_measure == "tracemalloc" else "resident memory growth"
-        self.stdout.write(
+        return (
             f"{m.commitments} stale commitments across {m.recipients} recipients "
             f"(batch size {m.batch_size}): {m.digests} digests, {m.emails_sent} emails\n"
             f"wall time: {m.wall_seconds:.2f} s"
