@@ -101,7 +101,11 @@ def _lock(commitment: Commitment, expected_version: int | None) -> Commitment:
     return locked
 
 
-def _refresh_caller_copy(commitment: Commitment, locked: Commitment) -> None:
+def _save_next_version(locked: Commitment, commitment: Commitment, *changed: str) -> None:
+    """Save `locked` (its `changed` fields) as the commitment's next version, and show what the
+    interfaces read back (status, review time, version) on the caller's copy too."""
+    locked.version += 1
+    locked.save(update_fields=[*changed, "version", "updated_at"])
     for field in ("status", "last_reviewed_at", "version", "updated_at"):
         setattr(commitment, field, getattr(locked, field))
 
@@ -352,9 +356,7 @@ def commitment_change_status(
     )
     locked.status = new_status
     locked.last_reviewed_at = now
-    locked.version += 1
-    locked.save(update_fields=["status", "last_reviewed_at", "version", "updated_at"])
-    _refresh_caller_copy(commitment, locked)
+    _save_next_version(locked, commitment, "status", "last_reviewed_at")
     outbox.record(
         EventType.STATUS_CHANGED,
         locked,
@@ -380,9 +382,7 @@ def commitment_mark_reviewed(
         **actor.history("reviewed_by"),
     )
     locked.last_reviewed_at = now
-    locked.version += 1
-    locked.save(update_fields=["last_reviewed_at", "version", "updated_at"])
-    _refresh_caller_copy(commitment, locked)
+    _save_next_version(locked, commitment, "last_reviewed_at")
     outbox.record(EventType.REVIEWED, locked, actor, data={"review_id": review.pk})
     return review
 
@@ -417,9 +417,7 @@ def evidence_add(
     evidence.full_clean()
     evidence.save()
     locked.last_reviewed_at = now
-    locked.version += 1
-    locked.save(update_fields=["last_reviewed_at", "version", "updated_at"])
-    _refresh_caller_copy(commitment, locked)
+    _save_next_version(locked, commitment, "last_reviewed_at")
     outbox.record(
         EventType.EVIDENCE_ADDED,
         locked,
@@ -441,8 +439,7 @@ def observation_add(*, observation: ProgressObservation, actor: ActorLike) -> Pr
     observation.full_clean()
     observation.save()
     locked.progress = selectors.commitment_progress(locked)
-    locked.version += 1
-    locked.save(update_fields=["progress", "version", "updated_at"])
+    _save_next_version(locked, commitment, "progress")
     outbox.record(
         EventType.OBSERVATION_ADDED,
         locked,
@@ -528,9 +525,7 @@ def party_position_record(
     )
     statuses = set(PartyPosition.objects.filter(commitment=locked).values_list("status", flat=True))
     locked.positions_diverge = len(statuses) > 1
-    locked.version += 1
-    locked.save(update_fields=["positions_diverge", "version", "updated_at"])
-    _refresh_caller_copy(commitment, locked)
+    _save_next_version(locked, commitment, "positions_diverge")
     outbox.record(
         EventType.PARTY_POSITION_RECORDED,
         locked,
@@ -584,9 +579,7 @@ def instrument_dates_record(
         in_force_on=in_force_on,
         evidence=evidence,
     )
-    locked.version += 1
-    locked.save(update_fields=["version", "updated_at"])
-    _refresh_caller_copy(commitment, locked)
+    _save_next_version(locked, commitment)
     recorded = list(
         InstrumentParty.objects.filter(commitment=locked).values(*rules.INSTRUMENT_STEPS)
     )

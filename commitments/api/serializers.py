@@ -21,8 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from commitments import fields as commitment_fields
 from commitments import rules, selectors, translation
@@ -595,6 +597,27 @@ class CountryCodeField(serializers.CharField):
         return country
 
 
+class RowIdField(serializers.IntegerField):
+    """An optional id of a `model` row, returned as the row; an unknown id says `not_found`."""
+
+    def __init__(self, model: type[models.Model], not_found: str, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, required=False, allow_null=True, **kwargs)
+        self.model = model
+        self.not_found = not_found
+
+    def run_validation(self, data=empty):
+        pk = super().run_validation(data)  # checked against min_value and max_value first
+        if pk is None:
+            return None
+        row = self.model.objects.filter(pk=pk).first()
+        if row is None:
+            raise serializers.ValidationError(self.not_found % {"id": pk})
+        return row
+
+
+NO_SUCH_SOURCE = gettext_lazy("There is no source with id %(id)s.")
+
+
 @extend_schema_field(
     {
         "type": "string",
@@ -701,16 +724,9 @@ class CommitmentUpdateSerializer(CommitmentWriteSerializer):
         max_length=5000,
         help_text="Why the target date moves; required when a set target date changes.",
     )
-    target_date_source = serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_ID,
-        required=False,
-        allow_null=True,
-        help_text="The source that reports the new target date.",
+    target_date_source = RowIdField(
+        Source, NO_SUCH_SOURCE, help_text="The source that reports the new target date."
     )
-
-    def validate_target_date_source(self, value):
-        return _source_or_error(value)
 
     def validate(self, attrs):
         # Not fields of the commitment: PUT's empty values must not be mixed with them.
@@ -740,13 +756,7 @@ class TransitionSerializer(StrictSerializer):
 
 
 class EvidenceWriteSerializer(StrictSerializer):
-    source = serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_ID,
-        required=False,
-        allow_null=True,
-        help_text="A source id; required with a quote.",
-    )
+    source = RowIdField(Source, NO_SUCH_SOURCE, help_text="A source id; required with a quote.")
     quote = TextField(
         required=False,
         allow_blank=True,
@@ -763,18 +773,6 @@ class EvidenceWriteSerializer(StrictSerializer):
     note = TextField(required=False, allow_blank=True)
     observed_on = serializers.DateField(required=False, help_text="Default: today.")
 
-    def validate_source(self, value):
-        return _source_or_error(value)
-
-
-def _source_or_error(value: int | None) -> Source | None:
-    if value is None:
-        return None
-    source = Source.objects.filter(pk=value).first()
-    if source is None:
-        raise serializers.ValidationError(_("There is no source with id %(id)s.") % {"id": value})
-    return source
-
 
 class PartyPositionWriteSerializer(StrictSerializer):
     country = CountryCodeField(help_text="The party country whose account this is.")
@@ -782,13 +780,8 @@ class PartyPositionWriteSerializer(StrictSerializer):
         choices=rules.Status.choices, help_text="The status as that government reports it."
     )
     reported_on = serializers.DateField()
-    source = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False, allow_null=True
-    )
+    source = RowIdField(Source, NO_SUCH_SOURCE)
     note = TextField(required=False, allow_blank=True, max_length=5000)
-
-    def validate_source(self, value):
-        return _source_or_error(value)
 
 
 class InstrumentDatesWriteSerializer(StrictSerializer):
@@ -798,20 +791,8 @@ class InstrumentDatesWriteSerializer(StrictSerializer):
         required=False, allow_null=True, help_text="Ratification or approval."
     )
     in_force_on = serializers.DateField(required=False, allow_null=True)
-    evidence = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False, allow_null=True
-    )
+    evidence = RowIdField(Evidence, gettext_lazy("There is no evidence with id %(id)s."))
     note = TextField(required=False, allow_blank=True, max_length=5000)
-
-    def validate_evidence(self, value):
-        if value is None:
-            return None
-        evidence = Evidence.objects.filter(pk=value).first()
-        if evidence is None:
-            raise serializers.ValidationError(
-                _("There is no evidence with id %(id)s.") % {"id": value}
-            )
-        return evidence
 
 
 def unique_slug(title: str) -> str:
