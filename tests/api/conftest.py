@@ -34,16 +34,6 @@ def reader(db):
 
 
 @pytest.fixture
-def kz_staff(kz):
-    return UserFactory(username="kz-officer", countries=["KZ"])
-
-
-@pytest.fixture
-def kg_staff(kg):
-    return UserFactory(username="kg-officer", countries=["KG"])
-
-
-@pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_superuser=True)
 
