@@ -18,6 +18,13 @@ def kg(db):
 
 
 @pytest.fixture
+def reader(db):
+    """A user with no country and no staff status: through an API token, reads everything and
+    changes nothing."""
+    return UserFactory(username="reader", is_staff=False)
+
+
+@pytest.fixture
 def kz_officer(kz):
     """A staff member of Kazakhstan, without the secretariat group."""
     return UserFactory(username="kz-officer", countries=["KZ"])
