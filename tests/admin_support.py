@@ -33,6 +33,10 @@ def change_url(commitment) -> str:
     return reverse("admin:commitments_commitment_change", args=[commitment.pk])
 
 
+def add_url() -> str:
+    return reverse("admin:commitments_commitment_add")
+
+
 def _as_post_value(value):
     if value is None:
         return ""
@@ -71,6 +75,11 @@ def change_form_data(response, **overrides) -> dict:
             _form_values(form, data)
     data.update(overrides)
     return data
+
+
+def add_form_data(client, **overrides) -> dict:
+    """`change_form_data` from the commitment add page `client` opens."""
+    return change_form_data(client.get(add_url()), **overrides)
 
 
 def add_inline_row(data: dict, prefix: str, **fields) -> dict:

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from tests.factories import CountryFactory
+from tests.factories import CountryFactory, UserFactory
 
 
 @pytest.fixture
@@ -15,6 +15,24 @@ def kz(db):
 @pytest.fixture
 def kg(db):
     return CountryFactory(code="KG")
+
+
+@pytest.fixture
+def reader(db):
+    """A user with no country and no staff status: through an API token, reads everything and
+    changes nothing."""
+    return UserFactory(username="reader", is_staff=False)
+
+
+@pytest.fixture
+def kz_officer(kz):
+    """A staff member of Kazakhstan, without the secretariat group."""
+    return UserFactory(username="kz-officer", countries=["KZ"])
+
+
+@pytest.fixture
+def kg_officer(kg):
+    return UserFactory(username="kg-officer", countries=["KG"])
 
 
 @pytest.fixture

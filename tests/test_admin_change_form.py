@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -18,7 +17,14 @@ from commitments.models import (
     StatusChange,
 )
 from commitments.rules import Status
-from tests.admin_support import add_inline_row, change_form_data, change_url, logged_in_staff
+from tests.admin_support import (
+    add_form_data,
+    add_inline_row,
+    add_url,
+    change_form_data,
+    change_url,
+    logged_in_staff,
+)
 from tests.factories import QUOTE, CommitmentFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -336,9 +342,8 @@ def test_history_names_who_wrote_each_row_a_user_or_a_system_actor(client, offic
 
 
 def test_adding_a_commitment_goes_through_the_service_and_records_history(client, officer, kg):
-    add_url = reverse("admin:commitments_commitment_add")
-    data = change_form_data(
-        client.get(add_url),
+    data = add_form_data(
+        client,
         title_en="Open the Karasu–Ak-Tilek crossing",
         slug="karasu-crossing",
         owner_country="KZ",
@@ -350,7 +355,7 @@ def test_adding_a_commitment_goes_through_the_service_and_records_history(client
     source = SourceFactory()
     add_inline_row(data, "evidence", source=source.pk, quote=QUOTE, observed_on="2024-12-05")
 
-    response = client.post(add_url, data)
+    response = client.post(add_url(), data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     commitment = Commitment.objects.get(slug="karasu-crossing")

@@ -16,48 +16,43 @@ from tests.api.conftest import client_for
 from tests.factories import CommitmentFactory, SourceFactory, UserFactory
 
 
-@pytest.fixture
-def officer(kz):
-    return UserFactory(username="kz-officer", countries=["KZ"])
-
-
-def postpone_twice(commitment, officer, source=None):
+def postpone_twice(commitment, kz_officer, source=None):
     services.commitment_update(
         commitment=commitment,
-        actor=officer,
+        actor=kz_officer,
         data={"target_date": dt.date(2026, 12, 31)},
         target_date_reason="The ministry says the tender slipped by a year.",
         target_date_source=source,
     )
     return services.commitment_update(
         commitment=commitment,
-        actor=officer,
+        actor=kz_officer,
         data={"target_date": dt.date(2027, 12, 31)},
         target_date_reason="Moved again at the council.",
     )
 
 
 @pytest.fixture
-def slipped(kz, officer):
+def slipped(kz, kz_officer):
     commitment = services.commitment_create(
-        actor=officer,
+        actor=kz_officer,
         slug="checkpoint",
         title="Rebuild the checkpoint",
         owner_country=kz,
         category="border_transport",
         target_date=dt.date(2025, 12, 31),
     )
-    postpone_twice(commitment, officer, SourceFactory(title="Council moves the deadline"))
+    postpone_twice(commitment, kz_officer, SourceFactory(title="Council moves the deadline"))
     return Commitment.objects.get(pk=commitment.pk)
 
 
-def test_each_move_is_recorded_with_who_when_why_and_source(slipped, officer):
+def test_each_move_is_recorded_with_who_when_why_and_source(slipped, kz_officer):
     assert slipped.target_date == dt.date(2027, 12, 31)
     assert slipped.original_target_date == dt.date(2025, 12, 31)
     assert slipped.postponements == 2
     first, second = TargetDateChange.objects.filter(commitment=slipped)
     assert (first.old_date, first.new_date) == (dt.date(2025, 12, 31), dt.date(2026, 12, 31))
-    assert first.changed_by == officer and first.is_postponement
+    assert first.changed_by == kz_officer and first.is_postponement
     assert first.reason == "The ministry says the tender slipped by a year."
     assert first.source.title == "Council moves the deadline"
     assert second.old_date == dt.date(2026, 12, 31) and second.source is None
@@ -66,11 +61,11 @@ def test_each_move_is_recorded_with_who_when_why_and_source(slipped, officer):
     assert events[0].data["original_target_date"] == "2025-12-31"
 
 
-def test_moving_a_set_date_without_a_reason_saves_nothing(slipped, officer):
+def test_moving_a_set_date_without_a_reason_saves_nothing(slipped, kz_officer):
     version = slipped.version
     with pytest.raises(ValidationError) as caught:
         services.commitment_update(
-            commitment=slipped, actor=officer, data={"target_date": dt.date(2029, 1, 1)}
+            commitment=slipped, actor=kz_officer, data={"target_date": dt.date(2029, 1, 1)}
         )
     assert "target_date_reason" in caught.value.message_dict
     slipped.refresh_from_db()
@@ -78,10 +73,10 @@ def test_moving_a_set_date_without_a_reason_saves_nothing(slipped, officer):
     assert TargetDateChange.objects.filter(commitment=slipped).count() == 2
 
 
-def test_bringing_a_date_forward_is_recorded_but_is_no_postponement(slipped, officer):
+def test_bringing_a_date_forward_is_recorded_but_is_no_postponement(slipped, kz_officer):
     services.commitment_update(
         commitment=slipped,
-        actor=officer,
+        actor=kz_officer,
         data={"target_date": dt.date(2027, 6, 30)},
         target_date_reason="Ahead of schedule.",
     )

@@ -15,7 +15,7 @@ from commitments import fields, selectors, services
 from commitments.admin import actions
 from commitments.api import serializers
 from commitments.models import Commitment
-from tests.admin_support import change_url, logged_in_staff
+from tests.admin_support import add_url, change_url, logged_in_staff
 from tests.api.conftest import client_for
 from tests.factories import CommitmentFactory, EvidenceFactory, UserFactory
 
@@ -105,7 +105,7 @@ def test_the_admin_form_offers_every_editable_field_and_shows_the_record(client,
     logged_in_staff(client, "KZ")
     commitment = CommitmentFactory()
 
-    add = client.get(reverse("admin:commitments_commitment_add"))
+    add = client.get(add_url())
     change = client.get(change_url(commitment))
 
     for response in (add, change):

@@ -26,16 +26,6 @@ SIGNED = dt.date(2024, 5, 20)
 
 
 @pytest.fixture
-def kz_officer(kz):
-    return UserFactory(username="kz-officer", countries=["KZ"])
-
-
-@pytest.fixture
-def kg_officer(kg):
-    return UserFactory(username="kg-officer", countries=["KG"])
-
-
-@pytest.fixture
 def treaty(kz, kg):
     commitment = CommitmentFactory(
         slug="allied-treaty",
@@ -48,22 +38,22 @@ def treaty(kz, kg):
     return commitment
 
 
+def record_position(commitment, actor, country, status, reported_on, **fields):
+    """`country`'s own account of `commitment`, recorded by `actor` through the service."""
+    return services.party_position_record(
+        commitment=commitment,
+        actor=actor,
+        country=country,
+        status=status,
+        reported_on=reported_on,
+        **fields,
+    )
+
+
 def diverge(commitment, kz_officer, kg_officer):
-    services.party_position_record(
-        commitment=commitment,
-        actor=kg_officer,
-        country="KG",
-        status="in_progress",
-        reported_on=dt.date(2025, 2, 25),
-        note="Ratified by the Jogorku Kenesh.",
-    )
-    services.party_position_record(
-        commitment=commitment,
-        actor=kz_officer,
-        country="KZ",
-        status="agreed",
-        reported_on=dt.date(2025, 2, 26),
-    )
+    note = "Ratified by the Jogorku Kenesh."
+    record_position(commitment, kg_officer, "KG", "in_progress", dt.date(2025, 2, 25), note=note)
+    record_position(commitment, kz_officer, "KZ", "agreed", dt.date(2025, 2, 26))
     return Commitment.objects.get(pk=commitment.pk)
 
 
@@ -74,13 +64,7 @@ def test_differing_positions_flag_the_commitment_and_agreeing_ones_clear_it(
     treaty = diverge(treaty, kz_officer, kg_officer)
     assert treaty.positions_diverge and treaty.version == version + 2
     assert treaty.status == "announced"  # the shared status is not touched
-    services.party_position_record(
-        commitment=treaty,
-        actor=kz_officer,
-        country="KZ",
-        status="in_progress",
-        reported_on=dt.date(2025, 3, 1),
-    )
+    record_position(treaty, kz_officer, "KZ", "in_progress", dt.date(2025, 3, 1))
     treaty.refresh_from_db()
     assert not treaty.positions_diverge
     events = Event.objects.filter(type=EventType.PARTY_POSITION_RECORDED).order_by("id")
@@ -89,13 +73,7 @@ def test_differing_positions_flag_the_commitment_and_agreeing_ones_clear_it(
 
 def test_a_party_records_only_its_own_countrys_position(treaty, kz_officer):
     with pytest.raises(EditNotAllowed):
-        services.party_position_record(
-            commitment=treaty,
-            actor=kz_officer,
-            country="KG",
-            status="completed",
-            reported_on=dt.date(2025, 1, 1),
-        )
+        record_position(treaty, kz_officer, "KG", "completed", dt.date(2025, 1, 1))
     assert not treaty.party_positions.exists()
 
 
@@ -213,13 +191,8 @@ def test_pages_with_diverging_parties_cost_the_same_queries(
         commitment = CommitmentFactory(owner_country=kg, slug=f"c{i}", instrument_type="treaty")
         commitment.partner_countries.set([kz])
         for code, status in (("KG", "in_progress"), ("KZ", "agreed")):
-            services.party_position_record(
-                commitment=commitment,
-                actor=UserFactory(is_superuser=True),
-                country=code,
-                status=status,
-                reported_on=dt.date(2025, 1, 1),
-            )
+            superuser = UserFactory(is_superuser=True)
+            record_position(commitment, superuser, code, status, dt.date(2025, 1, 1))
     # totals, countries, owned counts, partnered counts, targets due, diverging commitments,
     # their positions with countries, latest changes
     with django_assert_num_queries(8):

@@ -15,11 +15,6 @@ LONG_AGO = NOW - dt.timedelta(days=90)
 
 
 @pytest.fixture
-def kz_officer(db):
-    return UserFactory(username="kz-officer", countries=["KZ"])
-
-
-@pytest.fixture
 def commitment(db):
     return CommitmentFactory(status="agreed", last_reviewed_at=LONG_AGO, partners=["KG"])
 
@@ -80,8 +75,7 @@ def test_staff_of_an_uninvolved_country_cannot_change_status(commitment):
     assert Commitment.objects.get().status == "agreed"
 
 
-def test_partner_country_staff_may_change_status(commitment):
-    kg_officer = UserFactory(username="kg-officer", countries=["KG"])
+def test_partner_country_staff_may_change_status(commitment, kg_officer):
     services.commitment_change_status(
         commitment=commitment, new_status="stalled", actor=kg_officer, note="Paused."
     )
@@ -181,8 +175,7 @@ def test_create_outside_ones_countries_is_refused(kz, kg):
     assert not Commitment.objects.exists()
 
 
-def test_update_cannot_move_a_commitment_out_of_ones_own_scope(commitment):
-    kg_officer = UserFactory(username="kg-officer", countries=["KG"])
+def test_update_cannot_move_a_commitment_out_of_ones_own_scope(commitment, kg_officer):
     with pytest.raises(services.EditNotAllowed):
         services.commitment_update(
             commitment=commitment, actor=kg_officer, data={"partner_countries": []}
@@ -313,8 +306,7 @@ def test_a_system_actor_may_not_delete(commitment):
     assert Commitment.objects.exists()
 
 
-def test_a_partner_country_cannot_take_the_commitment_for_itself(commitment):
-    kg_officer = UserFactory(username="kg-officer", countries=["KG"])
+def test_a_partner_country_cannot_take_the_commitment_for_itself(commitment, kg_officer):
     with pytest.raises(services.EditNotAllowed) as caught:
         services.commitment_update(
             commitment=commitment,

@@ -28,22 +28,6 @@ def client_for(user) -> APIClient:
 
 
 @pytest.fixture
-def reader(db):
-    """A valid token with no country: reads everything, changes nothing."""
-    return UserFactory(username="reader", is_staff=False)
-
-
-@pytest.fixture
-def kz_staff(kz):
-    return UserFactory(username="kz-officer", countries=["KZ"])
-
-
-@pytest.fixture
-def kg_staff(kg):
-    return UserFactory(username="kg-officer", countries=["KG"])
-
-
-@pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_superuser=True)
 

@@ -208,7 +208,7 @@ def test_cursor_of_one_ordering_is_refused_for_another(api, kz):
     assert "cursor" in response.json()["errors"]
 
 
-def test_create_records_history_and_answers_with_location_and_etag(kz_staff, kg):
+def test_create_records_history_and_answers_with_location_and_etag(kz_officer, kg):
     body = {
         "title": "Open a new checkpoint",
         "owner_country": "KZ",
@@ -218,7 +218,7 @@ def test_create_records_history_and_answers_with_location_and_etag(kz_staff, kg)
         "target_unit": "MUSD",
         "note": "From the council minutes.",
     }
-    response = client_for(kz_staff).post(LIST, body, format="json")
+    response = client_for(kz_officer).post(LIST, body, format="json")
     assert response.status_code == 201, response.content
     data = response.json()
     commitment = Commitment.objects.get(pk=data["id"])
@@ -230,14 +230,14 @@ def test_create_records_history_and_answers_with_location_and_etag(kz_staff, kg)
     history = StatusChange.objects.get(commitment=commitment)
     assert (history.new_status, history.changed_by, history.note) == (
         "announced",
-        kz_staff,
+        kz_officer,
         "From the council minutes.",
     )
 
 
-def test_put_replaces_fields_and_patch_changes_only_those_sent(kz_staff, kg):
+def test_put_replaces_fields_and_patch_changes_only_those_sent(kz_officer, kg):
     commitment = CommitmentFactory(description="Old text", notes="keep?", partners=["KG"])
-    client = client_for(kz_staff)
+    client = client_for(kz_officer)
     url = f"{LIST}{commitment.pk}/"
 
     response = client.patch(url, {"description": "New text"}, format="json")
@@ -268,9 +268,9 @@ def test_update_refuses_a_status_change(api, kz):
     assert commitment.status == Status.ANNOUNCED
 
 
-def test_staff_cannot_move_a_commitment_out_of_their_scope(kz_staff, kg):
+def test_staff_cannot_move_a_commitment_out_of_their_scope(kz_officer, kg):
     commitment = CommitmentFactory()
-    response = client_for(kz_staff).patch(
+    response = client_for(kz_officer).patch(
         f"{LIST}{commitment.pk}/", {"owner_country": "KG"}, format="json"
     )
     assert response.status_code == 403
@@ -278,10 +278,10 @@ def test_staff_cannot_move_a_commitment_out_of_their_scope(kz_staff, kg):
     assert (commitment.owner_country_id, commitment.version) == ("KZ", 1)
 
 
-def test_transition_records_history_and_resets_staleness(kz_staff):
+def test_transition_records_history_and_resets_staleness(kz_officer):
     old = timezone.now() - dt.timedelta(days=90)
     commitment = CommitmentFactory(last_reviewed_at=old)
-    response = client_for(kz_staff).post(
+    response = client_for(kz_officer).post(
         f"{LIST}{commitment.pk}/transitions/", {"status": "agreed", "note": "Signed."}
     )
     assert response.status_code == 200, response.content
@@ -289,7 +289,7 @@ def test_transition_records_history_and_resets_staleness(kz_staff):
     assert response.json()["is_stale"] is False
     change = StatusChange.objects.get(commitment=commitment)
     assert (change.old_status, change.new_status, change.note) == ("announced", "agreed", "Signed.")
-    assert change.changed_by == kz_staff
+    assert change.changed_by == kz_officer
 
 
 def test_forbidden_transition_is_400_naming_the_allowed_moves_and_saves_nothing(api, kz):

@@ -8,7 +8,7 @@ from tests.api.conftest import client_for
 from tests.factories import CommitmentFactory, CountryFactory
 from tests.scoping import countries_of, shared_commitment
 
-ACTORS = ["anonymous", "reader", "kz_staff", "kg_staff", "superuser"]
+ACTORS = ["anonymous", "reader", "kz_officer", "kg_officer", "superuser"]
 
 
 def do(client, action, commitment):
@@ -50,7 +50,7 @@ def expected(actor, action, owner):
         return 403
     if actor == "superuser":
         return SUCCESS[action]
-    own_country = {"kz_staff": "KZ", "kg_staff": "KG"}[actor]
+    own_country = {"kz_officer": "KZ", "kg_officer": "KG"}[actor]
     if action == "delete" or owner != own_country:
         return 403
     return SUCCESS[action]
@@ -97,16 +97,20 @@ def shared(kz, kg):
     ("actor", "body", "refusal"),
     [
         # The partner takes the commitment for itself.
-        ("kg_staff", {"owner_country": "KG", "partner_countries": ["KZ"]}, access.OWNER_STAFF_ONLY),
+        (
+            "kg_officer",
+            {"owner_country": "KG", "partner_countries": ["KZ"]},
+            access.OWNER_STAFF_ONLY,
+        ),
         # The partner hands it to a country that is not involved.
-        ("kg_staff", {"owner_country": "UZ"}, access.OWNER_STAFF_ONLY),
+        ("kg_officer", {"owner_country": "UZ"}, access.OWNER_STAFF_ONLY),
         # The partner drops the owner out of the record.
-        ("kg_staff", {"owner_country": "KG", "partner_countries": []}, access.OWNER_STAFF_ONLY),
+        ("kg_officer", {"owner_country": "KG", "partner_countries": []}, access.OWNER_STAFF_ONLY),
         # The partner changes who the partners are.
-        ("kg_staff", {"partner_countries": ["KG", "UZ"]}, access.OWNER_STAFF_ONLY),
+        ("kg_officer", {"partner_countries": ["KG", "UZ"]}, access.OWNER_STAFF_ONLY),
         # The owner's staff may not give the commitment away to a country that is not theirs.
         (
-            "kz_staff",
+            "kz_officer",
             {"owner_country": "KG", "partner_countries": ["KZ"]},
             access.OWNER_MUST_STAY_YOURS,
         ),
@@ -127,12 +131,12 @@ def test_only_the_owner_countrys_staff_may_change_the_countries(
 @pytest.mark.parametrize(
     ("actor", "body", "owner", "partners"),
     [
-        ("kz_staff", {"partner_countries": ["KG", "UZ"]}, "KZ", ["KG", "UZ"]),
-        ("kz_staff", {"partner_countries": []}, "KZ", []),
+        ("kz_officer", {"partner_countries": ["KG", "UZ"]}, "KZ", ["KG", "UZ"]),
+        ("kz_officer", {"partner_countries": []}, "KZ", []),
         ("superuser", {"owner_country": "UZ", "partner_countries": ["KZ"]}, "UZ", ["KZ"]),
         # A partner may send the countries back unchanged (as a full PUT-like PATCH does).
         (
-            "kg_staff",
+            "kg_officer",
             {"owner_country": "KZ", "partner_countries": ["KG"], "title": "New"},
             "KZ",
             ["KG"],
@@ -153,12 +157,12 @@ def test_allowed_country_changes(request, shared, actor, body, owner, partners):
     [("KG", ["KZ"]), ("UZ", ["KZ"]), ("UZ", [])],
 )
 def test_a_new_commitments_owner_must_be_one_of_the_creators_countries(
-    kz_staff, kz, kg, owner, partners
+    kz_officer, kz, kg, owner, partners
 ):
     CountryFactory(code="UZ")
     body = {"title": "Not ours", "owner_country": owner, "partner_countries": partners}
 
-    response = client_for(kz_staff).post(
+    response = client_for(kz_officer).post(
         "/api/v1/commitments/", {**body, "category": "trade"}, format="json"
     )
 
@@ -176,11 +180,11 @@ def test_a_new_commitments_owner_must_be_one_of_the_creators_countries(
     ],
 )
 def test_create_refuses_the_owner_as_partner_and_a_partner_twice(
-    kz_staff, kz, kg, partners, message
+    kz_officer, kz, kg, partners, message
 ):
     body = {"title": "Ours", "owner_country": "KZ", "category": "trade"}
 
-    response = client_for(kz_staff).post(
+    response = client_for(kz_officer).post(
         "/api/v1/commitments/", {**body, "partner_countries": partners}, format="json"
     )
 
@@ -192,10 +196,10 @@ def test_create_refuses_the_owner_as_partner_and_a_partner_twice(
 @pytest.mark.parametrize(
     ("actor", "body", "message"),
     [
-        ("kz_staff", {"partner_countries": ["KG", "KZ"]}, access.owner_listed_as_partner("KZ")),
+        ("kz_officer", {"partner_countries": ["KG", "KZ"]}, access.owner_listed_as_partner("KZ")),
         ("superuser", {"owner_country": "KG"}, access.owner_listed_as_partner("KG")),
         # Unchanged as a set, so no owner's permission is needed: still a 400.
-        ("kg_staff", {"partner_countries": ["KG", "KG"]}, access.partner_listed_twice("KG")),
+        ("kg_officer", {"partner_countries": ["KG", "KG"]}, access.partner_listed_twice("KG")),
     ],
 )
 def test_update_refuses_the_owner_as_partner_and_a_partner_twice(

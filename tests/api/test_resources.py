@@ -5,11 +5,11 @@ from tests.api.conftest import client_for
 from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory, StatusChangeFactory
 
 
-def test_add_evidence_with_a_verbatim_quote(kz_staff):
+def test_add_evidence_with_a_verbatim_quote(kz_officer):
     commitment = CommitmentFactory()
     source = SourceFactory()
     body = {"source": source.pk, "quote": "Trade reached $1.3 billion", "note": "Figure."}
-    response = client_for(kz_staff).post(
+    response = client_for(kz_officer).post(
         f"/api/v1/commitments/{commitment.pk}/evidence/", body, format="json"
     )
     assert response.status_code == 201, response.content
@@ -18,7 +18,7 @@ def test_add_evidence_with_a_verbatim_quote(kz_staff):
     assert (evidence.source, evidence.quote, evidence.added_by) == (
         source,
         "Trade reached $1.3 billion",
-        kz_staff,
+        kz_officer,
     )
     commitment.refresh_from_db()
     assert commitment.version == 2

@@ -26,8 +26,20 @@ def eager_celery():
     celery_app.conf.task_always_eager = False
 
 
-def open_suggestion(page, text: str) -> None:
-    page.locator("#result_list tbody tr", has_text=text).locator("th a, td a").first.click()
+def change_page(live_server, suggestion: Suggestion) -> str:
+    return f"{live_server.url}/admin/commitments/suggestion/{suggestion.pk}/change/"
+
+
+def save(page) -> None:
+    """Press the admin's Save and see it confirm."""
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+
+def decide(page, decision: str) -> None:
+    """Tick "Accept" or "Reject" on the open suggestion and save."""
+    page.get_by_label(decision).check()
+    save(page)
 
 
 def test_staff_member_reviews_an_article_in_the_queue(
@@ -42,8 +54,7 @@ def test_staff_member_reviews_an_article_in_the_queue(
     page.locator("input[name=title]").fill("Kazakh-Kyrgyz trade keeps growing")
     page.locator("input[name=published_on]").fill("2025-11-20")
     page.locator("textarea[name=text]").fill(ARTICLE.read_text())
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist .success")).to_be_visible()
+    save(page)
     source = Source.objects.get(title="Kazakh-Kyrgyz trade keeps growing")
     assert Suggestion.objects.filter(source=source).count() >= 4
 
@@ -57,7 +68,7 @@ def test_staff_member_reviews_an_article_in_the_queue(
 
     # 1. Accept as is: the Tash-Kumyr plant is mentioned.
     tash = Suggestion.objects.get(source=source, commitment__slug="tash-kumyr-ferroalloy-plant")
-    page.goto(f"{live_server.url}/admin/commitments/suggestion/{tash.pk}/change/")
+    page.goto(change_page(live_server, tash))
     expect(page.locator(".suggestion-context mark")).to_have_text(tash.quote)
     violations = axe("admin-suggestion-change")
     # Django's own breadcrumbs (on every admin change page, not this one's) are left to the lead.
@@ -68,29 +79,23 @@ def test_staff_member_reviews_an_article_in_the_queue(
         for node in v["nodes"]
         if not (v["id"] == "link-in-text-block" and node["target"][0].startswith(".breadcrumbs"))
     ]
-    page.get_by_label("Accept").check()
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist .success")).to_be_visible()
+    decide(page, "Accept")
 
     # 2. Edit, then accept: the reviewer corrects the 2022 figure.
     figure = Suggestion.objects.get(
         source=source, kind="observation", payload__period_end="2022-12-31"
     )
-    page.goto(f"{live_server.url}/admin/commitments/suggestion/{figure.pk}/change/")
+    page.goto(change_page(live_server, figure))
     page.locator("input[name=value]").fill("1310000000")
-    page.get_by_label("Accept").check()
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist .success")).to_be_visible()
+    decide(page, "Accept")
 
     # 3. Reject with a reason.
     target = Suggestion.objects.get(
         source=source, kind="evidence", commitment__slug="trade-turnover-2bn"
     )
-    page.goto(f"{live_server.url}/admin/commitments/suggestion/{target.pk}/change/")
-    page.get_by_label("Reject").check()
+    page.goto(change_page(live_server, target))
     page.locator("textarea[name=reason]").fill("Restates the target; no progress reported.")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist .success")).to_be_visible()
+    decide(page, "Reject")
     screenshot("admin-suggestion-queue-after-review")
 
     tash.refresh_from_db()

@@ -15,11 +15,6 @@ from tests.factories import CommitmentFactory, CountryFactory, SourceFactory, Us
 
 
 @pytest.fixture
-def officer(kz, kg):
-    return UserFactory(username="kz-officer", countries=["KZ"])
-
-
-@pytest.fixture
 def commitment(kz, kg):
     return CommitmentFactory(slug="border-hub", status="agreed", partners=["KG"])
 
@@ -28,9 +23,9 @@ def events():
     return list(Event.objects.order_by("id"))
 
 
-def test_create_writes_a_created_event_with_owner_partners_version_and_actor(officer, kz, kg):
+def test_create_writes_a_created_event_with_owner_partners_version_and_actor(kz_officer, kz, kg):
     created = services.commitment_create(
-        actor=officer,
+        actor=kz_officer,
         partner_countries=["KG"],
         title="A new road",
         slug="new-road",
@@ -51,16 +46,16 @@ def test_create_writes_a_created_event_with_owner_partners_version_and_actor(off
         ",KG,KZ,",
     )
     assert (event.actor_user_id, event.actor_name, event.actor_is_system) == (
-        officer.pk,
+        kz_officer.pk,
         "kz-officer",
         False,
     )
 
 
-def test_update_names_only_the_fields_that_changed(commitment, officer):
+def test_update_names_only_the_fields_that_changed(commitment, kz_officer):
     services.commitment_update(
         commitment=commitment,
-        actor=officer,
+        actor=kz_officer,
         data={"title": commitment.title, "description": "Now with a customs post."},
     )
 
@@ -70,10 +65,10 @@ def test_update_names_only_the_fields_that_changed(commitment, officer):
     assert event.version == 2
 
 
-def test_update_of_partners_lists_them_and_carries_the_new_partners(commitment, officer):
+def test_update_of_partners_lists_them_and_carries_the_new_partners(commitment, kz_officer):
     CountryFactory(code="UZ")
     services.commitment_update(
-        commitment=commitment, actor=officer, data={"partner_countries": ["KG", "UZ"]}
+        commitment=commitment, actor=kz_officer, data={"partner_countries": ["KG", "UZ"]}
     )
 
     (event,) = events()
@@ -82,11 +77,11 @@ def test_update_of_partners_lists_them_and_carries_the_new_partners(commitment, 
 
 
 def test_status_change_evidence_review_observation_and_delete_each_write_one_event(
-    commitment, officer
+    commitment, kz_officer
 ):
     root = UserFactory(username="root", is_superuser=True)
     services.commitment_change_status(
-        commitment=commitment, new_status="in_progress", actor=officer, note="Works began."
+        commitment=commitment, new_status="in_progress", actor=kz_officer, note="Works began."
     )
     evidence = services.evidence_add(
         commitment=commitment,
@@ -94,7 +89,7 @@ def test_status_change_evidence_review_observation_and_delete_each_write_one_eve
         source=SourceFactory(),
         quote="agreed to build a trade and logistics complex",
     )
-    services.commitment_mark_reviewed(commitment=commitment, actor=officer)
+    services.commitment_mark_reviewed(commitment=commitment, actor=kz_officer)
     services.observation_add(
         observation=ProgressObservation(
             commitment=commitment,
@@ -104,7 +99,7 @@ def test_status_change_evidence_review_observation_and_delete_each_write_one_eve
             period_start=dt.date(2025, 1, 1),
             period_end=dt.date(2025, 12, 31),
         ),
-        actor=officer,
+        actor=kz_officer,
     )
     services.commitment_delete(commitment=commitment, actor=root)
 
@@ -129,21 +124,21 @@ def test_status_change_evidence_review_observation_and_delete_each_write_one_eve
     assert recorded[4].partner_countries == ["KG"]
 
 
-def test_a_refused_change_writes_no_event(commitment, officer):
+def test_a_refused_change_writes_no_event(commitment, kz_officer):
     with pytest.raises(rules.TransitionNotAllowed):
         services.commitment_change_status(
-            commitment=commitment, new_status="announced", actor=officer, note="Back."
+            commitment=commitment, new_status="announced", actor=kz_officer, note="Back."
         )
     assert events() == []
 
 
-def test_a_rolled_back_transaction_takes_its_event_with_it(commitment, officer):
+def test_a_rolled_back_transaction_takes_its_event_with_it(commitment, kz_officer):
     class Abort(Exception):
         pass
 
     with pytest.raises(Abort), transaction.atomic():
         services.commitment_update(
-            commitment=commitment, actor=officer, data={"description": "Rolled back."}
+            commitment=commitment, actor=kz_officer, data={"description": "Rolled back."}
         )
         assert len(events()) == 1
         raise Abort
@@ -164,11 +159,11 @@ def test_record_refuses_to_run_outside_a_transaction(kz, kg):
 
 
 def test_the_kick_is_sent_on_commit_only(
-    commitment, officer, settings, django_capture_on_commit_callbacks
+    commitment, kz_officer, settings, django_capture_on_commit_callbacks
 ):
     settings.EVENTS_KICK_ON_COMMIT = True
     with django_capture_on_commit_callbacks() as callbacks:
-        services.commitment_update(commitment=commitment, actor=officer, data={"notes": "x"})
+        services.commitment_update(commitment=commitment, actor=kz_officer, data={"notes": "x"})
     assert callbacks == [outbox.kick_dispatch]
 
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from pathlib import Path
 
 import httpx
 import pytest
@@ -24,8 +25,15 @@ from commitments.actors import SystemActor
 from commitments.events.models import Event, WebhookDelivery, WebhookEndpoint
 from commitments.models import ApiToken
 from tests.factories import CommitmentFactory, UserFactory
-from tests.reminders.test_real_worker import test_database_url
-from tests.reminders.workers import ROOT, clean_env, wait_for
+from tests.workers import (
+    launch,
+    short_webhook_waits,
+    start_worker,
+    tails,
+    test_database_url,
+    wait_for,
+    worker_env,
+)
 
 from .receiver import Receiver, free_port
 from .test_delivery import readme_verify
@@ -36,7 +44,8 @@ Outcome = WebhookDelivery.Outcome
 
 
 class Processes:
-    """Workers and writers started by one test; every one is stopped at teardown."""
+    """Workers and writers started by one test, each in a session of its own so that SIGKILL
+    reaches a worker's pool processes too; every one is stopped at teardown."""
 
     def __init__(self, tmp_path, broker_url):
         self.tmp_path = tmp_path
@@ -46,56 +55,45 @@ class Processes:
         (tmp_path / "celery").mkdir(exist_ok=True)
 
     def env(self, broker_url: str | None = None) -> dict[str, str]:
-        return clean_env(
-            DATABASE_URL=test_database_url(),
-            DATABASE_CONN_MAX_AGE="0",
-            CELERY_BROKER_URL=broker_url or self.broker_url,
-            TRACKER_VAR_DIR=str(self.tmp_path),
+        return worker_env(
+            database_url=test_database_url(),
+            broker_url=broker_url or self.broker_url,
+            var_dir=self.tmp_path,
             EVENTS_DISPATCH_INTERVAL="1",
-            EVENTS_DELIVERY_SLICE="5",
-            EVENTS_WEBHOOK_CONNECT_TIMEOUT="1",
-            EVENTS_WEBHOOK_READ_TIMEOUT="2",
-            EVENTS_WEBHOOK_CLAIM_LEASE="7",
+            **short_webhook_waits(claim_lease=7, retry_backoff_max=2),
             EVENTS_WEBHOOK_RETRY_BACKOFF="1",
-            EVENTS_WEBHOOK_RETRY_BACKOFF_MAX="2",
             EVENTS_WEBHOOK_DISABLE_AFTER="1000",
             LOG_LEVEL="WARNING",
         )
 
-    def _start(self, command: list[str], name: str, env: dict[str, str]) -> subprocess.Popen:
+    def _log(self, name: str) -> Path:
         log = self.tmp_path / f"{name}.log"
         self.logs.append(log)
-        # A session of its own, so SIGKILL reaches the worker's pool processes too.
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        return log
+
+    def _keep(self, process: subprocess.Popen) -> subprocess.Popen:
         self.started.append(process)
         return process
 
     def worker(self, concurrency: int = 2) -> subprocess.Popen:
         name = f"worker{len(self.started)}"
-        command = [
-            sys.executable, "-m", "celery", "-A", "tracker", "worker", "--beat",
-            "--loglevel=WARNING", f"--concurrency={concurrency}", f"--hostname={name}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "--schedule", str(self.tmp_path / "celery" / f"{name}-beat"),
-        ]  # fmt: skip
-        return self._start(command, name, self.env())
+        beat = ["--beat", "--schedule", str(self.tmp_path / "celery" / f"{name}-beat")]
+        worker = start_worker(
+            self.env(), name, self._log(name), *beat,
+            concurrency=concurrency, loglevel="WARNING", own_session=True,
+        )  # fmt: skip
+        return self._keep(worker)
 
     def writer(self, count: int, slugs: list[str], broker_url: str | None = None):
         command = [sys.executable, "-m", "tests.events.writer", str(count), *slugs]
-        return self._start(command, f"writer{len(self.started)}", self.env(broker_url))
+        log = self._log(f"writer{len(self.started)}")
+        return self._keep(launch(command, self.env(broker_url), log, own_session=True))
 
     def wait(self, processes, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         for process in processes:
             process.wait(timeout=max(deadline - time.monotonic(), 0.1))
-            assert process.returncode == 0, self.tails()
+            assert process.returncode == 0, tails(self.logs)
 
     def kill(self, process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
@@ -110,11 +108,6 @@ class Processes:
                 except (subprocess.TimeoutExpired, ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait(timeout=10)
-
-    def tails(self) -> str:
-        return "\n".join(
-            f"--- {p.name}\n{p.read_text(errors='replace')[-2000:]}" for p in self.logs
-        )
 
 
 @pytest.fixture

@@ -90,6 +90,18 @@ EXPECTED = {
 LANGUAGES = list(EXPECTED)
 
 
+@pytest.fixture(params=LANGUAGES)
+def code(request) -> str:
+    """Each language in turn."""
+    return request.param
+
+
+@pytest.fixture
+def expected(code) -> dict[str, str]:
+    """What a reader of `code` sees."""
+    return EXPECTED[code]
+
+
 def html_lang(content: str) -> str:
     return re.search(r'<html lang="([^"]+)"', content).group(1)
 
@@ -100,6 +112,11 @@ def page_in(response, code: str, status: int = 200) -> str:
     assert response.status_code == status
     assert html_lang(content) == code
     return content
+
+
+def public_page(client, code: str, path: str = "/") -> str:
+    """The public page at `path` under `code`'s prefix, answered in `code`."""
+    return page_in(client.get(f"{EXPECTED[code]['prefix']}{path}"), code)
 
 
 @pytest.fixture
@@ -118,10 +135,8 @@ def commitment(kz, kg):
 # --- public pages ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code", LANGUAGES)
-def test_public_list_speaks_the_language_of_its_prefix(client, commitment, code):
-    expected = EXPECTED[code]
-    content = page_in(client.get(f"{expected['prefix']}/"), code)
+def test_public_list_speaks_the_language_of_its_prefix(client, commitment, code, expected):
+    content = public_page(client, code)
     assert expected["heading"] in content
     assert expected["announced"] in content
     assert expected["category"] in content
@@ -133,10 +148,10 @@ def test_public_list_speaks_the_language_of_its_prefix(client, commitment, code)
     assert 'hreflang="x-default" href="http://testserver/"' in content
 
 
-@pytest.mark.parametrize("code", LANGUAGES)
-def test_commitment_page_formats_amounts_and_dates_for_its_language(client, commitment, code):
-    expected = EXPECTED[code]
-    content = page_in(client.get(f"{expected['prefix']}/commitments/logistics-complex/"), code)
+def test_commitment_page_formats_amounts_and_dates_for_its_language(
+    client, commitment, code, expected
+):
+    content = public_page(client, code, "/commitments/logistics-complex/")
     assert expected["amount"] in content
     assert expected["date"] in content
     # The chart's coordinates stay numbers an SVG renderer reads, whatever the decimal comma.
@@ -170,16 +185,15 @@ def test_a_missing_page_in_russian_is_a_russian_404(client, db):
 # --- admin ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code", LANGUAGES)
-def test_admin_follows_the_staff_members_profile_language(client, commitment, code):
+def test_admin_follows_the_staff_members_profile_language(client, commitment, code, expected):
     user = logged_in_staff(client, "KZ")
     StaffProfile.objects.create(user=user, language=code)
     content = page_in(client.get(changelist_url(), HTTP_ACCEPT_LANGUAGE="de"), code)
-    assert EXPECTED[code]["admin_owner"] in content  # our label
-    assert EXPECTED[code]["admin_logout"] in content  # Django's own catalogue
-    assert EXPECTED[code]["announced"] in content
+    assert expected["admin_owner"] in content  # our label
+    assert expected["admin_logout"] in content  # Django's own catalogue
+    assert expected["announced"] in content
     change = client.get(change_url(commitment)).content.decode()
-    assert EXPECTED[code]["announced"] in change
+    assert expected["announced"] in change
 
 
 def test_admin_without_a_chosen_language_follows_the_browser(client, commitment):
@@ -218,10 +232,8 @@ def test_staff_member_cannot_open_someone_elses_profile(client, db):
 # --- API ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code", LANGUAGES)
-def test_api_errors_follow_accept_language(commitment, code):
-    staff = UserFactory(username="kz-officer", countries=["KZ"])
-    api = client_for(staff)
+def test_api_errors_follow_accept_language(commitment, kz_officer, code, expected):
+    api = client_for(kz_officer)
     url = f"/api/v1/commitments/{commitment.pk}/transitions/"
     body = {"status": "completed", "note": "n"}
     response = api.post(url, body, format="json", HTTP_ACCEPT_LANGUAGE=code)
@@ -229,8 +241,8 @@ def test_api_errors_follow_accept_language(commitment, code):
     assert response.status_code == 400
     assert response["Content-Language"] == code
     assert "Accept-Language" in response["Vary"]
-    assert problem["title"] == EXPECTED[code]["api_title"]
-    assert EXPECTED[code]["api_detail"] in problem["errors"]["status"][0]
+    assert problem["title"] == expected["api_title"]
+    assert expected["api_detail"] in problem["errors"]["status"][0]
 
 
 def test_api_error_title_in_russian_for_each_status(db, reader):
@@ -243,18 +255,12 @@ def test_api_error_title_in_russian_for_each_status(db, reader):
     assert "Укажите целое число от 1 до" in response.json()["errors"]["page_size"][0]
 
 
-@pytest.fixture
-def reader(db):
-    return UserFactory(username="reader", is_staff=False)
-
-
 # --- the digest -----------------------------------------------------------------------------
 
 NOW = dt.datetime(2026, 11, 22, 4, 0, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize("code", LANGUAGES)
-def test_digest_is_written_in_the_recipients_language(kz, code, settings):
+def test_digest_is_written_in_the_recipients_language(kz, code, expected, settings):
     settings.SITE_URL = "https://tracker.example.org"
     user = UserFactory(username="aigerim", first_name="Aigerim")
     StaffProfile.objects.create(user=user, language=code)
@@ -262,7 +268,6 @@ def test_digest_is_written_in_the_recipients_language(kz, code, settings):
     before = translation.get_language()
     message = build_digest_email(user, [stale], period="2026-11-22", now=NOW)
     html = message.alternatives[0][0]
-    expected = EXPECTED[code]
     assert message.subject == expected["digest_subject"]
     assert expected["digest_hello"] in message.body
     assert expected["date"] in message.body

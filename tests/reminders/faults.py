@@ -12,7 +12,6 @@ import re
 import socket
 import socketserver
 import threading
-import time
 from pathlib import Path
 
 RCPT = re.compile(rb"RCPT TO:\s*<([^>]*)>", re.IGNORECASE)
@@ -186,12 +185,3 @@ def kill_pool_children(pid: int) -> list[int]:
     for child in children:
         os.kill(child, 9)
     return children
-
-
-def wait_until(check, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := check():
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"Timed out after {timeout} s waiting for {what}.")

@@ -5,7 +5,7 @@ import sqlite3
 import subprocess
 import sys
 
-from .workers import ROOT, clean_env, start_worker, stop, wait_for
+from tests.workers import ROOT, celery, clean_env, start_worker, stop, wait_for
 
 SETUP = """
 import datetime as dt
@@ -38,8 +38,7 @@ def test_worker_on_the_filesystem_transport_writes_the_digest_to_var_mail(tmp_pa
     worker = start_worker(env, "embedded", tmp_path / "worker.log", "--beat")
     try:
         subprocess.run(
-            [sys.executable, "-m", "celery", "-A", "tracker", "call",
-             "commitments.tasks.send_stale_reminders"],
+            celery("call", "commitments.tasks.send_stale_reminders"),
             cwd=ROOT, env=env, check=True, timeout=60, capture_output=True,
         )  # fmt: skip
         mail_dir = tmp_path / "mail"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 import time
 
 import pytest
@@ -19,10 +18,19 @@ from django.utils import timezone
 
 from commitments.models import Reminder
 from tests.factories import CommitmentFactory, UserFactory
+from tests.workers import (
+    reminder_worker_env,
+    short_webhook_waits,
+    start_beat,
+    start_worker,
+    stop,
+    tails,
+    test_database_url,
+    wait_for,
+)
 from tracker.celery import app as celery_app
 
-from .faults import ScriptedSMTP, TcpProxy, kill_pool_children, wait_until
-from .workers import ROOT, start_worker, stop, test_database_url, worker_env
+from .faults import ScriptedSMTP, TcpProxy, kill_pool_children
 
 pytestmark = pytest.mark.services
 Status = Reminder.DeliveryStatus
@@ -41,18 +49,14 @@ def rig(transactional_db, broker_url, tmp_path):
 
     class Rig:
         def env(self, **extra):
-            return worker_env(
+            return reminder_worker_env(
                 database_url=test_database_url(port=proxy.port),
                 broker_url=broker_url,
                 smtp_port=sink.port,
                 var_dir=tmp_path,
                 CELERY_VISIBILITY_TIMEOUT="40",
                 # Every task's waits must fit the short visibility timeout, the events' too.
-                EVENTS_WEBHOOK_CONNECT_TIMEOUT="1",
-                EVENTS_WEBHOOK_READ_TIMEOUT="2",
-                EVENTS_WEBHOOK_CLAIM_LEASE="8",
-                EVENTS_DELIVERY_SLICE="5",
-                EVENTS_WEBHOOK_RETRY_BACKOFF_MAX="10",
+                **short_webhook_waits(claim_lease=8, retry_backoff_max=10),
                 EMAIL_TIMEOUT="2",
                 REMINDER_MAX_RETRIES="30",
                 REMINDER_SEND_TIME_LIMIT="12",
@@ -64,30 +68,20 @@ def rig(transactional_db, broker_url, tmp_path):
         def workers(self, count=1, concurrency=2, **extra):
             for _i in range(count):
                 log = tmp_path / f"worker{len(processes)}.log"
-                processes.append(
-                    start_worker(
-                        self.env(**extra), f"f{len(processes)}", log, f"--concurrency={concurrency}"
-                    )
+                worker = start_worker(
+                    self.env(**extra), f"f{len(processes)}", log, concurrency=concurrency
                 )
+                processes.append(worker)
             return processes[-count:]
 
         def beats(self, count, every=2):
+            env = self.env(REMINDER_CATCH_UP_SECONDS=str(every))
             for i in range(count):
-                log = (tmp_path / f"beat{i}.log").open("wb")
-                processes.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", "celery", "-A", "tracker", "beat",
-                         "--loglevel=INFO", "-s", str(tmp_path / f"beat{i}-schedule")],
-                        cwd=ROOT, env=self.env(REMINDER_CATCH_UP_SECONDS=str(every)),
-                        stdout=log, stderr=subprocess.STDOUT,
-                    )
-                )  # fmt: skip
+                log, schedule = tmp_path / f"beat{i}.log", tmp_path / f"beat{i}-schedule"
+                processes.append(start_beat(env, log, schedule))
 
         def logs(self):
-            return "\n".join(
-                f"--- {p.name}\n{p.read_text(errors='replace')[-2500:]}"
-                for p in sorted(tmp_path.glob("*.log"))
-            )
+            return tails(sorted(tmp_path.glob("*.log")))
 
     rig = Rig()
     rig.proxy, rig.sink = proxy, sink
@@ -122,7 +116,7 @@ def settle(rig, expected: list[str], *, timeout: float = 150, rows_sent: bool = 
     """Wait until every expected recipient has its message (and, with `rows_sent`, a `sent`
     row), give duplicates a few seconds to show up, then check both."""
     try:
-        wait_until(
+        wait_for(
             lambda: (
                 set(rig.sink.delivered) >= set(expected)
                 and (not rows_sent or sent() == len(expected))
@@ -149,7 +143,7 @@ def test_database_cut_while_sending(rig):
     rig.sink.start()
     rig.workers()
     fire_job()
-    wait_until(lambda: len(rig.sink.delivered) >= 2, timeout=60, what="the first deliveries")
+    wait_for(lambda: len(rig.sink.delivered) >= 2, timeout=60, what="the first deliveries")
     rig.proxy.cut()
     time.sleep(4)
     rig.proxy.restore()
@@ -175,7 +169,7 @@ def test_smtp_down_then_back(rig):
     rig.sink.port = port
     rig.workers()
     fire_job()
-    wait_until(
+    wait_for(
         lambda: Reminder.objects.filter(delivery_status=Status.FAILED).exists(),
         timeout=60,
         what="a refused attempt",
@@ -191,7 +185,7 @@ def test_smtp_refusing_then_accepting(rig):
     rig.sink.start()
     rig.workers()
     fire_job()
-    wait_until(
+    wait_for(
         lambda: Reminder.objects.filter(phase="greeting", delivery_status=Status.FAILED).exists(),
         timeout=60,
         what="a refusal recorded at the greeting",
@@ -208,7 +202,7 @@ def test_smtp_answers_after_the_clients_timeout(rig):
     rig.workers()
     fire_job()
     rows = settle(rig, expected, rows_sent=False, timeout=90)
-    wait_until(
+    wait_for(
         lambda: rows.filter(phase="end_of_data").exclude(last_error="").count() == len(expected),
         timeout=30,
         what="every row recorded in doubt",
@@ -227,7 +221,7 @@ def test_worker_killed_during_the_smtp_conversation(rig, phase):
     rig.sink.start()
     (worker,) = rig.workers(concurrency=1)
     fire_job()
-    wait_until(lambda: phase in rig.sink.events, timeout=60, what=f"a worker in the {phase}")
+    wait_for(lambda: phase in rig.sink.events, timeout=60, what=f"a worker in the {phase}")
     assert kill_pool_children(worker.pid), "no pool process to kill"
     settle(rig, expected, timeout=LEASE + 120)
 

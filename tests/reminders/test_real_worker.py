@@ -19,9 +19,8 @@ from django.utils import timezone
 from commitments.benchmarking.runner import free_port
 from commitments.models import Reminder
 from tests.factories import CommitmentFactory, UserFactory
+from tests.workers import reminder_worker_env, start_worker, stop, test_database_url, wait_for
 from tracker.celery import app as celery_app
-
-from .workers import start_worker, stop, test_database_url, wait_for, worker_env
 
 pytestmark = pytest.mark.services
 Status = Reminder.DeliveryStatus
@@ -53,7 +52,7 @@ def workers(transactional_db, broker_url, tmp_path):
     started, logs = [], []
 
     def start(smtp_port: int, count: int = 1):
-        env = worker_env(
+        env = reminder_worker_env(
             database_url=test_database_url(),
             broker_url=broker_url,
             smtp_port=smtp_port,
