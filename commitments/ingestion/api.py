@@ -3,11 +3,9 @@ sources (pasted text as JSON, or a file as multipart)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from ..api.schema import ID_PATTERN
@@ -20,12 +18,6 @@ from .serializers import (
     SourceCreateSerializer,
     SuggestionSerializer,
 )
-
-
-def _as_api_error(error: ValidationError) -> ApiValidationError:
-    if hasattr(error, "error_dict"):
-        return ApiValidationError(error.message_dict)
-    return ApiValidationError({"detail": error.messages})
 
 
 @extend_schema_view(
@@ -55,12 +47,11 @@ class SuggestionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             k: (str(v) if k.startswith("period") or k == "value" else v)
             for k, v in body.validated_data.items()
         }
-        try:
-            accepted = services.suggestion_accept(
-                suggestion=suggestion, actor=request.user, changes=changes
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        # A refusal (ValidationError) becomes the API's validation problem in its exception
+        # handler, as everywhere else: field errors by field, others under non_field_errors.
+        accepted = services.suggestion_accept(
+            suggestion=suggestion, actor=request.user, changes=changes
+        )
         return Response(SuggestionSerializer(accepted).data)
 
     @extend_schema(
@@ -73,12 +64,9 @@ class SuggestionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         suggestion = self.get_object()
         body = RejectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            rejected = services.suggestion_reject(
-                suggestion=suggestion, actor=request.user, reason=body.validated_data["reason"]
-            )
-        except ValidationError as error:
-            raise _as_api_error(error) from error
+        rejected = services.suggestion_reject(
+            suggestion=suggestion, actor=request.user, reason=body.validated_data["reason"]
+        )
         return Response(SuggestionSerializer(rejected).data)
 
 
@@ -87,12 +75,7 @@ def create_source(request) -> Response:
     body.is_valid(raise_exception=True)
     data = dict(body.validated_data)
     upload = data.pop("file", None)
-    try:
-        source, created = services.source_add_from_input(
-            actor=request.user, data=data, upload=upload
-        )
-    except ValidationError as error:
-        raise _as_api_error(error) from error
+    source, created = services.source_add_from_input(actor=request.user, data=data, upload=upload)
     return Response(
         {"id": source.pk, "title": source.title, "language": source.language, "created": created},
         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from commitments.ingestion.extraction import text_from_file
 from commitments.ingestion.figures import figures
 from commitments.ingestion.models import Suggestion
+from commitments.ingestion.services import ALREADY_REVIEWED
 from commitments.models import Evidence, Source
 from tests.api.conftest import client_for
 from tests.factories import UserFactory
@@ -184,6 +185,10 @@ def test_api_queue_accept_and_reject_with_scoping(record):
         ).status_code
         == 200
     )
+    again = staff.post(f"/api/v1/suggestions/{other.pk}/accept/", {}, format="json")
+    # The same problem shape as every other endpoint's refusal that names no field.
+    assert again.status_code == 400
+    assert again.json()["errors"] == {"non_field_errors": [str(ALREADY_REVIEWED)]}
     assert kg_only  # fmt: skip
 
 
