@@ -61,13 +61,14 @@ def actor_user_field(verbose_name: str) -> models.ForeignKey:
     )
 
 
-def commitment_field(related_name: str) -> models.ForeignKey:
+def commitment_field(related_name: str, **options) -> models.ForeignKey:
     """The commitment a dependent row belongs to; deleted with it."""
     return models.ForeignKey(
         "Commitment",
         verbose_name=_("commitment"),
         on_delete=models.CASCADE,
         related_name=related_name,
+        **options,
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+# commitments.models defines these before it imports this module (to register its models).
+from commitments.models import actor_user_field, commitment_field
 
 
 class MatchTerm(models.Model):
@@ -15,12 +17,7 @@ class MatchTerm(models.Model):
     "CASA-1000", a plant's local name. Staff edit them with the commitment.
     """
 
-    commitment = models.ForeignKey(
-        "commitments.Commitment",
-        verbose_name=_("commitment"),
-        on_delete=models.CASCADE,
-        related_name="match_terms",
-    )
+    commitment = commitment_field(related_name="match_terms")
     term = models.CharField(_("term"), max_length=200)
 
     class Meta:
@@ -57,14 +54,7 @@ class Suggestion(models.Model):
         related_name="suggestions",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    commitment = models.ForeignKey(
-        "commitments.Commitment",
-        verbose_name=_("commitment"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="suggestions",
-    )
+    commitment = commitment_field(related_name="suggestions", null=True, blank=True)
     quote = models.TextField(_("quote"), help_text=_("A whole sentence of the source, verbatim."))
     start = models.PositiveIntegerField(_("start"))
     end = models.PositiveIntegerField(_("end"))
@@ -79,14 +69,7 @@ class Suggestion(models.Model):
         _("status"), max_length=10, choices=State.choices, default=State.PENDING
     )
     reason = models.TextField(_("reason"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewed_by = actor_user_field(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

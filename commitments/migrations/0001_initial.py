@@ -29,6 +29,20 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='Meeting',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.SlugField(max_length=80, unique=True)),
+                ('name', models.CharField(max_length=300)),
+                ('held_on', models.DateField()),
+                ('location', models.CharField(blank=True, max_length=200)),
+            ],
+            options={
+                'ordering': ['-held_on', 'name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='meeting_name_not_empty')],
+            },
+        ),
+        migrations.CreateModel(
             name='Commitment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -49,9 +63,41 @@ class Migration(migrations.Migration):
                 ('responsible_users', models.ManyToManyField(blank=True, related_name='responsible_for', to=settings.AUTH_USER_MODEL)),
                 ('owner_country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_commitments', to='commitments.country')),
                 ('partner_countries', models.ManyToManyField(blank=True, related_name='partnered_commitments', to='commitments.country')),
+                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='commitments', to='commitments.meeting')),
             ],
             options={
                 'ordering': ['-updated_at', '-id'],
+                'indexes': [
+                    models.Index(fields=['status', 'last_reviewed_at'], name='commitment_status_review'),
+                    models.Index(fields=['owner_country', 'status'], name='commitment_owner_status'),
+                    models.Index(fields=['category', 'status'], name='commitment_category_status'),
+                    models.Index(fields=['-updated_at', '-id'], name='commitment_updated_id'),
+                    models.Index(fields=['target_date'], name='commitment_target_date'),
+                ],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='commitment_title_not_empty'),
+                    models.CheckConstraint(condition=models.Q(('status__in', ['announced', 'agreed', 'in_progress', 'completed', 'stalled', 'cancelled'])), name='commitment_status_valid'),
+                    models.CheckConstraint(condition=models.Q(('category__in', ['trade', 'investment', 'industry', 'energy', 'water', 'agriculture', 'infrastructure', 'border_transport', 'tourism', 'humanitarian', 'political', 'other'])), name='commitment_category_valid'),
+                    models.CheckConstraint(condition=models.Q(models.Q(('target_amount__isnull', True), ('target_unit', '')), models.Q(('target_amount__isnull', False), models.Q(('target_unit', ''), _negated=True)), _connector='OR'), name='commitment_target_amount_has_unit'),
+                    models.CheckConstraint(condition=models.Q(('target_amount__isnull', True), ('target_amount__gte', 0), _connector='OR'), name='commitment_target_amount_not_negative'),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name='Source',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=500)),
+                ('publisher', models.CharField(blank=True, max_length=200)),
+                ('published_on', models.DateField()),
+                ('url', models.URLField(blank=True, max_length=500, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])])),
+                ('text', models.TextField()),
+                ('seed_file', models.CharField(blank=True, help_text='The file in seeds/ this source was loaded from.', max_length=200)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+            ],
+            options={
+                'ordering': ['-published_on', 'title'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='source_title_not_empty'), models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='source_text_not_empty'), models.UniqueConstraint(condition=models.Q(('seed_file', ''), _negated=True), fields=('seed_file',), name='source_seed_file_unique')],
             },
         ),
         migrations.CreateModel(
@@ -65,30 +111,16 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='commitments.commitment')),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='commitments.source')),
             ],
             options={
                 'verbose_name_plural': 'evidence',
                 'ordering': ['observed_on', 'id'],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(models.Q(('source__isnull', False), models.Q(('quote', ''), _negated=True)), models.Q(('url', ''), _negated=True), _connector='OR'), name='evidence_has_quote_or_url'),
+                    models.CheckConstraint(condition=models.Q(('quote', ''), ('source__isnull', False), _connector='OR'), name='evidence_quote_has_source'),
+                ],
             },
-        ),
-        migrations.CreateModel(
-            name='Meeting',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=300)),
-                ('held_on', models.DateField()),
-                ('location', models.CharField(blank=True, max_length=200)),
-            ],
-            options={
-                'ordering': ['-held_on', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='meeting_name_not_empty')],
-            },
-        ),
-        migrations.AddField(
-            model_name='commitment',
-            name='meeting',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='commitments', to='commitments.meeting'),
         ),
         migrations.CreateModel(
             name='ProgressObservation',
@@ -106,6 +138,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['period_end', 'period_start', 'id'],
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('period_start__lte', models.F('period_end'))), name='observation_period_ordered'),
+                    models.CheckConstraint(condition=models.Q(('unit', ''), _negated=True), name='observation_unit_not_empty'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -123,6 +159,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-claimed_at'],
+                'constraints': [
+                    models.UniqueConstraint(fields=('recipient', 'period'), name='reminder_once_per_period'),
+                    models.CheckConstraint(condition=models.Q(('delivery_status__in', ['pending', 'sent', 'failed'])), name='reminder_delivery_status_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -149,28 +189,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='Source',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('published_on', models.DateField()),
-                ('url', models.URLField(blank=True, max_length=500, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])])),
-                ('text', models.TextField()),
-                ('seed_file', models.CharField(blank=True, help_text='The file in seeds/ this source was loaded from.', max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-            ],
-            options={
-                'ordering': ['-published_on', 'title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='source_title_not_empty'), models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='source_text_not_empty'), models.UniqueConstraint(condition=models.Q(('seed_file', ''), _negated=True), fields=('seed_file',), name='source_seed_file_unique')],
-            },
-        ),
-        migrations.AddField(
-            model_name='evidence',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='commitments.source'),
-        ),
-        migrations.CreateModel(
             name='StatusChange',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -184,6 +202,10 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['changed_at', 'id'],
                 'get_latest_by': 'changed_at',
+                'constraints': [
+                    models.CheckConstraint(condition=models.Q(('old_status', ''), ('old_status__in', ['announced', 'agreed', 'in_progress', 'completed', 'stalled', 'cancelled']), _connector='OR'), name='status_change_old_status_valid'),
+                    models.CheckConstraint(condition=models.Q(('new_status__in', ['announced', 'agreed', 'in_progress', 'completed', 'stalled', 'cancelled'])), name='status_change_new_status_valid'),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -197,77 +219,5 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.UniqueConstraint(fields=('user', 'country'), name='membership_user_country_unique')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='commitment',
-            index=models.Index(fields=['status', 'last_reviewed_at'], name='commitment_status_review'),
-        ),
-        migrations.AddIndex(
-            model_name='commitment',
-            index=models.Index(fields=['owner_country', 'status'], name='commitment_owner_status'),
-        ),
-        migrations.AddIndex(
-            model_name='commitment',
-            index=models.Index(fields=['category', 'status'], name='commitment_category_status'),
-        ),
-        migrations.AddIndex(
-            model_name='commitment',
-            index=models.Index(fields=['-updated_at', '-id'], name='commitment_updated_id'),
-        ),
-        migrations.AddIndex(
-            model_name='commitment',
-            index=models.Index(fields=['target_date'], name='commitment_target_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='commitment_title_not_empty'),
-        ),
-        migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['announced', 'agreed', 'in_progress', 'completed', 'stalled', 'cancelled'])), name='commitment_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('category__in', ['trade', 'investment', 'industry', 'energy', 'water', 'agriculture', 'infrastructure', 'border_transport', 'tourism', 'humanitarian', 'political', 'other'])), name='commitment_category_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('target_amount__isnull', True), ('target_unit', '')), models.Q(('target_amount__isnull', False), models.Q(('target_unit', ''), _negated=True)), _connector='OR'), name='commitment_target_amount_has_unit'),
-        ),
-        migrations.AddConstraint(
-            model_name='commitment',
-            constraint=models.CheckConstraint(condition=models.Q(('target_amount__isnull', True), ('target_amount__gte', 0), _connector='OR'), name='commitment_target_amount_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='progressobservation',
-            constraint=models.CheckConstraint(condition=models.Q(('period_start__lte', models.F('period_end'))), name='observation_period_ordered'),
-        ),
-        migrations.AddConstraint(
-            model_name='progressobservation',
-            constraint=models.CheckConstraint(condition=models.Q(('unit', ''), _negated=True), name='observation_unit_not_empty'),
-        ),
-        migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('recipient', 'period'), name='reminder_once_per_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.CheckConstraint(condition=models.Q(('delivery_status__in', ['pending', 'sent', 'failed'])), name='reminder_delivery_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('source__isnull', False), models.Q(('quote', ''), _negated=True)), models.Q(('url', ''), _negated=True), _connector='OR'), name='evidence_has_quote_or_url'),
-        ),
-        migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('quote', ''), ('source__isnull', False), _connector='OR'), name='evidence_quote_has_source'),
-        ),
-        migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('old_status', ''), ('old_status__in', ['announced', 'agreed', 'in_progress', 'completed', 'stalled', 'cancelled']), _connector='OR'), name='status_change_old_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('new_status__in', ['announced', 'agreed', 'in_progress', 'completed', 'stalled', 'cancelled'])), name='status_change_new_status_valid'),
         ),
     ]
