@@ -43,6 +43,8 @@ from commitments.models import (
 )
 from commitments.rules import Status
 
+from .statistics import analyze
+
 USERNAME_PREFIX = "gen-user-"
 GENERATOR = SystemActor.DATA_GENERATOR.value  # the "who" of generated history and evidence
 SLUG_PREFIX = "gen-"
@@ -530,21 +532,6 @@ def _write_all(rows: _Rows, report: GenerationReport) -> None:
     report.counts_by_status = rows.counts_by_status
 
 
-def _analyze() -> None:
-    """Fresh planner statistics, so the first queries after a bulk load plan as they will later."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in (
-            Commitment,
-            Evidence,
-            StatusChange,
-            Commitment.partner_countries.through,
-            Commitment.responsible_users.through,
-        ):
-            cursor.execute(f"ANALYZE {model._meta.db_table}")
-
-
 @transaction.atomic
 def generate(
     *,
@@ -595,6 +582,12 @@ def generate(
     first_id = _next_id(Commitment)
     rows = _build_rows(rng, world, first_id, _stale_flags(rng, commitments, stale_share))
     _write_all(rows, report)
-    _analyze()
+    analyze(
+        Commitment,
+        Evidence,
+        StatusChange,
+        Commitment.partner_countries.through,
+        Commitment.responsible_users.through,
+    )
     report.seconds = time.perf_counter() - started
     return report
