@@ -115,6 +115,7 @@ def _lines(commitments: Sequence[Commitment], now: datetime, *, due: bool) -> li
         "when_label": gettext("Target date") if due else gettext("Last reviewed"),
         "edit_label": gettext("Edit"),
     }
+    text_layout = _TEXT_DUE if due else _TEXT_STALE
     lines = []
     for number, c in enumerate(commitments, start=1):
         if due:
@@ -125,7 +126,6 @@ def _lines(commitments: Sequence[Commitment], now: datetime, *, due: bool) -> li
             when = _days_ago(max((today - reviewed).days, 0), language)
             detail = _long_day(reviewed, language)
         values = {
-            **words,
             "title": c.title,
             "status": status_labels[c.status],
             "country": c.owner_country_id,
@@ -135,8 +135,8 @@ def _lines(commitments: Sequence[Commitment], now: datetime, *, due: bool) -> li
         }
         lines.append(
             DigestLine(
-                text=(_TEXT_DUE if due else _TEXT_STALE).format(number=number, **values),
-                html=format_html(_HTML_ROW, **values),
+                text=text_layout.format(number=number, **words, **values),
+                html=format_html(_HTML_ROW, edit_label=words["edit_label"], **values),
             )
         )
     return lines
