@@ -303,9 +303,9 @@ def deliver_digests(
     wanted = {pk for d in digests for pk in (*d.commitment_ids, *d.due_ids)}
     by_pk = {
         c.pk: c
-        for c in Commitment.objects.filter(pk__in=wanted).only(
-            "pk", "title", "status", "owner_country_id", "last_reviewed_at", "target_date"
-        )
+        for c in Commitment.objects.filter(pk__in=wanted)
+        .only("pk", "title", "status", "owner_country_id", "last_reviewed_at", "target_date")
+        .order_by()  # read into a dict: the model's default ordering would only cost a sort
     }
     due_limit = due_by(now)
     messages: dict[int, EmailMultiAlternatives] = {}
