@@ -46,9 +46,3 @@ def parse_moment(value: str | None) -> datetime:
 def local_date(moment: datetime, zone: str) -> date:
     """The calendar date `moment` falls on in `zone` (an IANA name such as Asia/Almaty)."""
     return timezone.localtime(moment, ZoneInfo(zone)).date()
-
-
-def calendar_days_between(earlier: datetime, later: datetime, zone: str) -> int:
-    """Calendar days from `earlier` to `later` as a reader in `zone` counts them (midnights
-    crossed), never negative: 23:00 on the 1st to 01:00 on the 3rd is 2 days, not 1."""
-    return max((local_date(later, zone) - local_date(earlier, zone)).days, 0)

@@ -107,8 +107,9 @@ def _lines(commitments: Sequence[Commitment], now: datetime, *, due: bool) -> li
     target date and how far off it is), in the active language."""
     language = translation.get_language()
     status_labels = _status_labels(language)
-    # Calendar days in the reminder time zone: what the recipient's calendar says, not 24-hour
-    # blocks (reviewed 23:30 yesterday is "1 day ago" at 08:00 today).
+    # Calendar days in the reminder time zone (midnights crossed, never negative): what the
+    # recipient's calendar says, not 24-hour blocks (reviewed 23:30 yesterday is "1 day ago" at
+    # 08:00 today).
     today = reminder_today(now)
     words = {
         "status_label": gettext("Status"),
