@@ -42,7 +42,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
@@ -286,64 +286,84 @@ def _close_quietly(backend) -> None:
         backend.connection = None
 
 
-def deliver_digests(
-    digests: Sequence[Digest], *, now: datetime, backend=None
-) -> dict[int, Delivery]:
-    """Send each of `digests` (all of one period) at most once, whoever else is trying.
+@dataclass
+class _Batch:
+    """What step 2 built: the message for each recipient still owed a digest, and the
+    commitments it lists (recorded with the claim)."""
 
-    `now` decides (eligibility, staleness, due dates, the email's "N days ago"); claim leases are
-    measured on the wall clock, because they are about whether a worker is still alive.
-    Returns one Delivery per recipient; failures are recorded `failed` and returned, not raised.
-    """
-    results: dict[int, Delivery] = {}
-    if not digests:
-        return results
-    (period,) = {d.period for d in digests}
-    users = {u.pk: u for u in eligible_recipients([d.recipient_id for d in digests], now)}
+    messages: dict[int, EmailMultiAlternatives] = field(default_factory=dict)
+    listed: dict[int, list[int]] = field(default_factory=dict)
+
+
+def _read_commitments(digests: Sequence[Digest]) -> dict[int, Commitment]:
     wanted = {pk for d in digests for pk in (*d.commitment_ids, *d.due_ids)}
-    by_pk = {
+    return {
         c.pk: c
         for c in Commitment.objects.filter(pk__in=wanted)
         .only("pk", "title", "status", "owner_country_id", "last_reviewed_at", "target_date")
         .order_by()  # read into a dict: the model's default ordering would only cost a sort
     }
+
+
+def _still_stale(digest: Digest, by_pk: dict[int, Commitment], now: datetime) -> list[Commitment]:
+    return sorted(
+        (
+            c
+            for pk in set(digest.commitment_ids)
+            if (c := by_pk.get(pk)) and rules.is_stale(c.status, c.last_reviewed_at, now)
+        ),
+        key=lambda c: (c.last_reviewed_at, c.pk),
+    )
+
+
+def _still_due(digest: Digest, by_pk: dict[int, Commitment], limit: date) -> list[Commitment]:
+    return sorted(
+        (
+            c
+            for pk in set(digest.due_ids)
+            if (c := by_pk.get(pk))
+            and not rules.is_final(c.status)
+            and c.target_date is not None
+            and c.target_date <= limit
+        ),
+        key=lambda c: (c.target_date, c.pk),
+    )
+
+
+def _recheck_and_build(
+    digests: Sequence[Digest], period: str, now: datetime
+) -> tuple[dict[int, Delivery], _Batch]:
+    """Steps 1 and 2: who is still owed which lines at `now`, and their messages, built before
+    anything is claimed."""
+    results: dict[int, Delivery] = {}
+    batch = _Batch()
+    users = {u.pk: u for u in eligible_recipients([d.recipient_id for d in digests], now)}
+    by_pk = _read_commitments(digests)
     due_limit = due_by(now)
-    messages: dict[int, EmailMultiAlternatives] = {}
-    listed: dict[int, list[int]] = {}
     for digest in digests:
         user = users.get(digest.recipient_id)
         if user is None:
             results[digest.recipient_id] = Delivery(Outcome.NOT_ELIGIBLE)
             continue
-        stale = sorted(
-            (
-                c
-                for pk in set(digest.commitment_ids)
-                if (c := by_pk.get(pk)) and rules.is_stale(c.status, c.last_reviewed_at, now)
-            ),
-            key=lambda c: (c.last_reviewed_at, c.pk),
-        )
-        due = sorted(
-            (
-                c
-                for pk in set(digest.due_ids)
-                if (c := by_pk.get(pk))
-                and not rules.is_final(c.status)
-                and c.target_date is not None
-                and c.target_date <= due_limit
-            ),
-            key=lambda c: (c.target_date, c.pk),
-        )
+        stale = _still_stale(digest, by_pk, now)
+        due = _still_due(digest, by_pk, due_limit)
         if not stale and not due:
             results[digest.recipient_id] = Delivery(Outcome.NOTHING_STALE)
             continue
-        messages[digest.recipient_id] = build_digest_email(
+        batch.messages[digest.recipient_id] = build_digest_email(
             user, stale, period=period, now=now, due=due
         )
-        listed[digest.recipient_id] = [c.pk for c in (*stale, *due)]
+        batch.listed[digest.recipient_id] = [c.pk for c in (*stale, *due)]
+    return results, batch
 
-    stamp = clock.now()
-    claimed = claim_many(period, listed, stamp=stamp)
+
+def _send_batch(
+    messages: dict[int, EmailMultiAlternatives],
+    claimed: dict[int, tuple[int, str]],
+    backend=None,
+) -> dict[int, Delivery]:
+    """Steps 4 and 5 for the digests we claimed, over one SMTP connection (ours unless given)."""
+    results: dict[int, Delivery] = {}
     own_backend = backend is None
     backend = backend or open_connection()
     to_confirm: list[int] = []
@@ -364,7 +384,26 @@ def deliver_digests(
             _close_quietly(backend)
         if to_confirm:
             _confirm_sent(to_confirm, next(iter(claimed.values()))[1])
-    held = [r for r in messages if r not in claimed]
+    return results
+
+
+def deliver_digests(
+    digests: Sequence[Digest], *, now: datetime, backend=None
+) -> dict[int, Delivery]:
+    """Send each of `digests` (all of one period) at most once, whoever else is trying: the
+    protocol in the module's docstring, one call a step.
+
+    `now` decides (eligibility, staleness, due dates, the email's "N days ago"); claim leases are
+    measured on the wall clock, because they are about whether a worker is still alive.
+    Returns one Delivery per recipient; failures are recorded `failed` and returned, not raised.
+    """
+    if not digests:
+        return {}
+    (period,) = {d.period for d in digests}
+    results, batch = _recheck_and_build(digests, period, now)  # steps 1 and 2
+    claimed = claim_many(period, batch.listed, stamp=clock.now())  # step 3
+    results.update(_send_batch(batch.messages, claimed, backend))  # steps 4 and 5
+    held = [r for r in batch.messages if r not in claimed]  # step 6
     if held:
         results.update(_held_outcomes(period, held, clock.now()))
     return results
