@@ -401,67 +401,129 @@ def gunicorn(port: int, options: Options) -> Iterator[tuple[str, int]]:
 
 
 def measure_api(n: int, options: Options, report: Report, wrk: str) -> None:
-    log = options.log
-    log(f"[N={n}] generating data")
-    gen = generate(commitments=n, flush=True, seed=options.seed, users=min(1000, max(10, n // 10)))
-    report.generation[str(n)] = {"seconds": round(gen.seconds, 2), "summary": gen.summary()}
-    log(f"[N={n}] {gen.summary()}")
+    generate_data(n, options, report)
     token = bench_token()
     ids = list(Commitment.objects.order_by("?").values_list("id", flat=True)[:500])
-    pool = prepare_patch_pool(2 * max(200, 4 * options.connections))
-    half = len(pool) // 2
-    warm_pool, measure_pool = pool[:half], pool[half:]
+    warm_pool, measure_pool = patch_pools(options.connections)
+    record_query_counts(n, token, ids[0], options, report)
+    endpoints = load_endpoints(ids, measure_pool)
+    runs = drive_load(endpoints, warm_pool, token, options, wrk)
+    record_load(n, endpoints, runs, options, report)
 
-    counts = count_queries(token, ids[0])
+
+def generate_data(n: int, options: Options, report: Report) -> None:
+    options.log(f"[N={n}] generating data")
+    gen = generate(commitments=n, flush=True, seed=options.seed, users=min(1000, max(10, n // 10)))
+    report.generation[str(n)] = {"seconds": round(gen.seconds, 2), "summary": gen.summary()}
+    options.log(f"[N={n}] {gen.summary()}")
+
+
+def patch_pools(connections: int) -> tuple[list[int], list[int]]:
+    """The status-change pool in two halves, one to warm up on and one to measure.
+
+    The Lua toggle assumes every id starts at PATCH_FROM, and the warm-up leaves its ids in either
+    status, so the measured run needs ids the warm-up never touched.
+    """
+    pool = prepare_patch_pool(2 * max(200, 4 * connections))
+    half = len(pool) // 2
+    return pool[:half], pool[half:]
+
+
+def record_query_counts(
+    n: int, token: str, detail_id: int, options: Options, report: Report
+) -> None:
+    counts = count_queries(token, detail_id)
     report.queries[str(n)] = counts
     report.budget_failures += over_budget(counts, n)
-    log(f"[N={n}] queries per request: {counts}")
+    options.log(f"[N={n}] queries per request: {counts}")
 
+
+def load_endpoints(detail_ids: list[int], patch_ids: list[int]) -> list[tuple[str, dict]]:
+    """(name, run_wrk arguments) of each endpoint, in the order the report lists them."""
     query = "&".join(f"{k}={v}" for k, v in LIST_FILTER.items())
-    endpoints = [
+    return [
         ("our_list", {"path": f"{OUR_LIST}?{query}", "ids": []}),
         ("plain_drf_list", {"path": f"{PLAIN_LIST}?{query}", "ids": []}),
         ("bare_values_list", {"path": f"{BARE_LIST}?{query}", "ids": []}),
         ("bare_flat_list", {"path": f"{BARE_FLAT_LIST}?{query}", "ids": []}),
-        ("our_detail", {"path": OUR_DETAIL, "ids": ids}),
+        ("our_detail", {"path": OUR_DETAIL, "ids": detail_ids}),
         (
             "our_status_change",
             {
                 "path": STATUS_PATCH.path,
-                "ids": measure_pool,
+                "ids": patch_ids,
                 "method": STATUS_PATCH.method,
                 "body": STATUS_PATCH.body,
             },
         ),
     ]
-    lists = [e for e in endpoints if e[0].endswith("_list")]
-    others = [e for e in endpoints if not e[0].endswith("_list")]
+
+
+# One wrk run against the server: (seconds, run_wrk arguments) -> wrk's figures.
+LoadRun = Callable[[int, dict], dict]
+
+
+def drive_load(
+    endpoints: list[tuple[str, dict]],
+    warm_pool: list[int],
+    token: str,
+    options: Options,
+    wrk: str,
+) -> dict[str, list[dict]]:
+    """wrk's figures for each endpoint, one per round, from a gunicorn started for them."""
     common = {"token": token, "connections": options.connections}
-    runs: dict[str, list[dict]] = {}
     with gunicorn(free_port(), options) as (base, pid):
+
+        def load(seconds: int, spec: dict) -> dict:
+            return run_wrk(wrk, base, seconds=seconds, **common, **spec)
 
         def measured(seconds: int, spec: dict) -> dict:
             before = stack_cpu(pid)
-            raw = run_wrk(wrk, base, seconds=seconds, **common, **spec)
+            raw = load(seconds, spec)
             raw["cpu_s"] = cpu_between(before, stack_cpu(pid))
             return raw
 
         if options.warmup:
-            for _, spec in endpoints:
-                warm_spec = {**spec, "ids": warm_pool} if "body" in spec else spec
-                run_wrk(wrk, base, seconds=options.warmup, **common, **warm_spec)
-        # The lists are compared with each other, so they take turns, round after round: a burst
-        # of load from elsewhere on the machine then falls on all three alike.
-        per_round = max(1, round(options.duration / options.rounds))
-        for _ in range(options.rounds):
-            for name, spec in lists:
-                runs.setdefault(name, []).append(measured(per_round, spec))
-        for name, spec in others:
-            runs[name] = [measured(options.duration, spec)]
+            warm_up(load, endpoints, warm_pool, options.warmup)
+        return measure_endpoints(measured, endpoints, options)
+
+
+def warm_up(
+    load: LoadRun, endpoints: list[tuple[str, dict]], warm_pool: list[int], seconds: int
+) -> None:
+    for _, spec in endpoints:
+        warm_spec = {**spec, "ids": warm_pool} if "body" in spec else spec
+        load(seconds, warm_spec)
+
+
+def measure_endpoints(
+    measured: LoadRun, endpoints: list[tuple[str, dict]], options: Options
+) -> dict[str, list[dict]]:
+    lists = [e for e in endpoints if e[0].endswith("_list")]
+    others = [e for e in endpoints if not e[0].endswith("_list")]
+    runs: dict[str, list[dict]] = {}
+    # The lists are compared with each other, so they take turns, round after round: a burst
+    # of load from elsewhere on the machine then falls on all of them alike.
+    per_round = max(1, round(options.duration / options.rounds))
+    for _ in range(options.rounds):
+        for name, spec in lists:
+            runs.setdefault(name, []).append(measured(per_round, spec))
+    for name, spec in others:
+        runs[name] = [measured(options.duration, spec)]
+    return runs
+
+
+def record_load(
+    n: int,
+    endpoints: list[tuple[str, dict]],
+    runs: dict[str, list[dict]],
+    options: Options,
+    report: Report,
+) -> None:
     for name, _ in endpoints:
         result = combine(name, n, runs[name])
         report.load.append(result)
-        log(
+        options.log(
             f"[N={n}] {name:<18} {result.rps:>8.1f} req/s  p50 {result.p50_ms:>7.2f} ms  "
             f"p95 {result.p95_ms:>7.2f} ms  errors {result.errors}"
         )
