@@ -619,73 +619,101 @@ def throughput_ratio(ours: LoadResult, other: LoadResult) -> float | None:
 
 
 def compute_ratios(report: Report, sizes: tuple[int, ...]) -> None:
+    """Adds the ratios of this run to the report's and sets the targets from all of them."""
     for n in sizes:
-        ours = report.result("our_list", n)
-        if ours is None:
-            continue
-        for other, key in (
-            ("bare_values_list", "ours_over_bare_rps"),
-            ("plain_drf_list", "ours_over_plain_drf_rps"),
-            ("bare_flat_list", "ours_over_bare_flat_rps"),  # for information: no target
-        ):
-            result = report.result(other, n)
-            ratio = throughput_ratio(ours, result) if result else None
-            if ratio is not None:
-                report.ratios[f"{key}@{n}"] = ratio
-            if result and result.cpu_ms and ours.cpu_ms:  # capacity: CPU per request, inverted
-                cpu_key = key.replace("_rps", "_by_cpu")
-                report.ratios[f"{cpu_key}@{n}"] = round(result.cpu_ms / ours.cpu_ms, 3)
+        add_reference_ratios(report, n)
     low, high = min(sizes), max(sizes)
+    add_latency_growth(report, low, high)
+    report.targets = list_targets(report.ratios, low, high)
+    if len(report.reminders) >= 2:
+        report.targets |= reminder_targets(report.reminders[0], report.reminders[-1])
+
+
+def add_reference_ratios(report: Report, n: int) -> None:
+    """Our list against each reference list at size n: throughput, and capacity by CPU."""
+    ours = report.result("our_list", n)
+    if ours is None:
+        return
+    for other, key in (
+        ("bare_values_list", "ours_over_bare_rps"),
+        ("plain_drf_list", "ours_over_plain_drf_rps"),
+        ("bare_flat_list", "ours_over_bare_flat_rps"),  # for information: no target
+    ):
+        result = report.result(other, n)
+        ratio = throughput_ratio(ours, result) if result else None
+        if ratio is not None:
+            report.ratios[f"{key}@{n}"] = ratio
+        if result and result.cpu_ms and ours.cpu_ms:  # capacity: CPU per request, inverted
+            cpu_key = key.replace("_rps", "_by_cpu")
+            report.ratios[f"{cpu_key}@{n}"] = round(result.cpu_ms / ours.cpu_ms, 3)
+
+
+def latency_growth_key(low: int, high: int) -> str:
+    return f"our_list_p95@{high}_over_p95@{low}"
+
+
+def add_latency_growth(report: Report, low: int, high: int) -> None:
     ours_low, ours_high = report.result("our_list", low), report.result("our_list", high)
     if ours_low and ours_high and low != high and ours_low.p95_ms:
-        report.ratios[f"our_list_p95@{high}_over_p95@{low}"] = round(
-            ours_high.p95_ms / ours_low.p95_ms, 3
-        )
-    bare_ratios = [v for k, v in report.ratios.items() if k.startswith("ours_over_bare_rps")]
-    plain_ratios = [v for k, v in report.ratios.items() if k.startswith("ours_over_plain_drf_rps")]
-    growth = report.ratios.get(f"our_list_p95@{high}_over_p95@{low}")
-    report.targets = {
-        "list >= 60% of bare .values() throughput": {
-            "value": min(bare_ratios) if bare_ratios else None,
-            "met": bool(bare_ratios) and min(bare_ratios) >= 0.6,
-        },
-        "list >= 2x plain DRF throughput": {
-            "value": min(plain_ratios) if plain_ratios else None,
-            "met": bool(plain_ratios) and min(plain_ratios) >= 2.0,
-        },
+        report.ratios[latency_growth_key(low, high)] = round(ours_high.p95_ms / ours_low.p95_ms, 3)
+
+
+def list_targets(ratios: dict[str, float], low: int, high: int) -> dict[str, dict]:
+    bare_ratios = [v for k, v in ratios.items() if k.startswith("ours_over_bare_rps")]
+    plain_ratios = [v for k, v in ratios.items() if k.startswith("ours_over_plain_drf_rps")]
+    targets = {
+        "list >= 60% of bare .values() throughput": worst_ratio_target(bare_ratios, 0.6),
+        "list >= 2x plain DRF throughput": worst_ratio_target(plain_ratios, 2.0),
     }
     if low != high:
-        report.targets[f"list p95 at {high} <= 1.5x p95 at {low}"] = {
+        growth = ratios.get(latency_growth_key(low, high))
+        targets[f"list p95 at {high} <= 1.5x p95 at {low}"] = {
             "value": growth,
             "met": growth is not None and growth <= 1.5,
         }
-    if len(report.reminders) >= 2:
-        small, big = report.reminders[0], report.reminders[-1]
-        rows = big["stale"] / small["stale"]
-        per_digest_small = small["queries"] / max(small["digests"], 1)
-        per_digest_big = big["queries"] / max(big["digests"], 1)
-        per_row_small = small["queries"] / small["stale"]
-        per_row_big = big["queries"] / big["stale"]
-        report.targets["reminder queries grow with batches, not rows"] = {
-            "value": (
-                f"{small['queries']} -> {big['queries']} queries for {rows:.0f}x rows; "
-                f"per digest {per_digest_small:.2f} -> {per_digest_big:.2f}; "
-                f"per stale commitment {per_row_small:.3f} -> {per_row_big:.3f}"
-            ),
-            # The reading half must be batched (queries per stale commitment well under one)
-            # and no digest may cost more as the data grow.
-            "met": per_row_big < 1
-            and per_row_big <= per_row_small * 1.1
-            and per_digest_big <= per_digest_small * 1.1,
-        }
-        # Each size is one run of a minutes-long job on a shared machine, so "linear" allows 20%
-        # of noise; anything worse than linear (n log n with a large table, let alone n²) would
-        # still be far outside it at 10x the rows.
-        time_ratio = big.get("seconds", 0) / max(small.get("seconds", 1e-9), 1e-9)
-        report.targets["reminder time grows at most linearly"] = {
-            "value": round(time_ratio, 2),
-            "met": time_ratio <= rows * 1.2,
-        }
+    return targets
+
+
+def worst_ratio_target(ratios: list[float], floor: float) -> dict:
+    """The smallest ratio over the sizes against its floor; missed when no size gave one."""
+    worst = min(ratios) if ratios else None
+    return {"value": worst, "met": worst is not None and worst >= floor}
+
+
+def reminder_targets(small: dict, big: dict) -> dict[str, dict]:
+    """The reminder job's smallest and largest sizes compared."""
+    rows = big["stale"] / small["stale"]
+    return {
+        "reminder queries grow with batches, not rows": reminder_query_target(small, big, rows),
+        "reminder time grows at most linearly": reminder_time_target(small, big, rows),
+    }
+
+
+def reminder_query_target(small: dict, big: dict, rows: float) -> dict:
+    per_digest_small = small["queries"] / max(small["digests"], 1)
+    per_digest_big = big["queries"] / max(big["digests"], 1)
+    per_row_small = small["queries"] / small["stale"]
+    per_row_big = big["queries"] / big["stale"]
+    return {
+        "value": (
+            f"{small['queries']} -> {big['queries']} queries for {rows:.0f}x rows; "
+            f"per digest {per_digest_small:.2f} -> {per_digest_big:.2f}; "
+            f"per stale commitment {per_row_small:.3f} -> {per_row_big:.3f}"
+        ),
+        # The reading half must be batched (queries per stale commitment well under one)
+        # and no digest may cost more as the data grow.
+        "met": per_row_big < 1
+        and per_row_big <= per_row_small * 1.1
+        and per_digest_big <= per_digest_small * 1.1,
+    }
+
+
+def reminder_time_target(small: dict, big: dict, rows: float) -> dict:
+    # Each size is one run of a minutes-long job on a shared machine, so "linear" allows 20%
+    # of noise; anything worse than linear (n log n with a large table, let alone n²) would
+    # still be far outside it at 10x the rows.
+    time_ratio = big.get("seconds", 0) / max(small.get("seconds", 1e-9), 1e-9)
+    return {"value": round(time_ratio, 2), "met": time_ratio <= rows * 1.2}
 
 
 def render_table(report: Report) -> str:
