@@ -401,67 +401,129 @@ def gunicorn(port: int, options: Options) -> Iterator[tuple[str, int]]:
 
 
 def measure_api(n: int, options: Options, report: Report, wrk: str) -> None:
-    log = options.log
-    log(f"[N={n}] generating data")
-    gen = generate(commitments=n, flush=True, seed=options.seed, users=min(1000, max(10, n // 10)))
-    report.generation[str(n)] = {"seconds": round(gen.seconds, 2), "summary": gen.summary()}
-    log(f"[N={n}] {gen.summary()}")
+    generate_data(n, options, report)
     token = bench_token()
     ids = list(Commitment.objects.order_by("?").values_list("id", flat=True)[:500])
-    pool = prepare_patch_pool(2 * max(200, 4 * options.connections))
-    half = len(pool) // 2
-    warm_pool, measure_pool = pool[:half], pool[half:]
+    warm_pool, measure_pool = patch_pools(options.connections)
+    record_query_counts(n, token, ids[0], options, report)
+    endpoints = load_endpoints(ids, measure_pool)
+    runs = drive_load(endpoints, warm_pool, token, options, wrk)
+    record_load(n, endpoints, runs, options, report)
 
-    counts = count_queries(token, ids[0])
+
+def generate_data(n: int, options: Options, report: Report) -> None:
+    options.log(f"[N={n}] generating data")
+    gen = generate(commitments=n, flush=True, seed=options.seed, users=min(1000, max(10, n // 10)))
+    report.generation[str(n)] = {"seconds": round(gen.seconds, 2), "summary": gen.summary()}
+    options.log(f"[N={n}] {gen.summary()}")
+
+
+def patch_pools(connections: int) -> tuple[list[int], list[int]]:
+    """The status-change pool in two halves, one to warm up on and one to measure.
+
+    The Lua toggle assumes every id starts at PATCH_FROM, and the warm-up leaves its ids in either
+    status, so the measured run needs ids the warm-up never touched.
+    """
+    pool = prepare_patch_pool(2 * max(200, 4 * connections))
+    half = len(pool) // 2
+    return pool[:half], pool[half:]
+
+
+def record_query_counts(
+    n: int, token: str, detail_id: int, options: Options, report: Report
+) -> None:
+    counts = count_queries(token, detail_id)
     report.queries[str(n)] = counts
     report.budget_failures += over_budget(counts, n)
-    log(f"[N={n}] queries per request: {counts}")
+    options.log(f"[N={n}] queries per request: {counts}")
 
+
+def load_endpoints(detail_ids: list[int], patch_ids: list[int]) -> list[tuple[str, dict]]:
+    """(name, run_wrk arguments) of each endpoint, in the order the report lists them."""
     query = "&".join(f"{k}={v}" for k, v in LIST_FILTER.items())
-    endpoints = [
+    return [
         ("our_list", {"path": f"{OUR_LIST}?{query}", "ids": []}),
         ("plain_drf_list", {"path": f"{PLAIN_LIST}?{query}", "ids": []}),
         ("bare_values_list", {"path": f"{BARE_LIST}?{query}", "ids": []}),
         ("bare_flat_list", {"path": f"{BARE_FLAT_LIST}?{query}", "ids": []}),
-        ("our_detail", {"path": OUR_DETAIL, "ids": ids}),
+        ("our_detail", {"path": OUR_DETAIL, "ids": detail_ids}),
         (
             "our_status_change",
             {
                 "path": STATUS_PATCH.path,
-                "ids": measure_pool,
+                "ids": patch_ids,
                 "method": STATUS_PATCH.method,
                 "body": STATUS_PATCH.body,
             },
         ),
     ]
-    lists = [e for e in endpoints if e[0].endswith("_list")]
-    others = [e for e in endpoints if not e[0].endswith("_list")]
+
+
+# One wrk run against the server: (seconds, run_wrk arguments) -> wrk's figures.
+LoadRun = Callable[[int, dict], dict]
+
+
+def drive_load(
+    endpoints: list[tuple[str, dict]],
+    warm_pool: list[int],
+    token: str,
+    options: Options,
+    wrk: str,
+) -> dict[str, list[dict]]:
+    """wrk's figures for each endpoint, one per round, from a gunicorn started for them."""
     common = {"token": token, "connections": options.connections}
-    runs: dict[str, list[dict]] = {}
     with gunicorn(free_port(), options) as (base, pid):
+
+        def load(seconds: int, spec: dict) -> dict:
+            return run_wrk(wrk, base, seconds=seconds, **common, **spec)
 
         def measured(seconds: int, spec: dict) -> dict:
             before = stack_cpu(pid)
-            raw = run_wrk(wrk, base, seconds=seconds, **common, **spec)
+            raw = load(seconds, spec)
             raw["cpu_s"] = cpu_between(before, stack_cpu(pid))
             return raw
 
         if options.warmup:
-            for _, spec in endpoints:
-                warm_spec = {**spec, "ids": warm_pool} if "body" in spec else spec
-                run_wrk(wrk, base, seconds=options.warmup, **common, **warm_spec)
-        # The lists are compared with each other, so they take turns, round after round: a burst
-        # of load from elsewhere on the machine then falls on all three alike.
-        per_round = max(1, round(options.duration / options.rounds))
-        for _ in range(options.rounds):
-            for name, spec in lists:
-                runs.setdefault(name, []).append(measured(per_round, spec))
-        for name, spec in others:
-            runs[name] = [measured(options.duration, spec)]
+            warm_up(load, endpoints, warm_pool, options.warmup)
+        return measure_endpoints(measured, endpoints, options)
+
+
+def warm_up(
+    load: LoadRun, endpoints: list[tuple[str, dict]], warm_pool: list[int], seconds: int
+) -> None:
+    for _, spec in endpoints:
+        warm_spec = {**spec, "ids": warm_pool} if "body" in spec else spec
+        load(seconds, warm_spec)
+
+
+def measure_endpoints(
+    measured: LoadRun, endpoints: list[tuple[str, dict]], options: Options
+) -> dict[str, list[dict]]:
+    lists = [e for e in endpoints if e[0].endswith("_list")]
+    others = [e for e in endpoints if not e[0].endswith("_list")]
+    runs: dict[str, list[dict]] = {}
+    # The lists are compared with each other, so they take turns, round after round: a burst
+    # of load from elsewhere on the machine then falls on all of them alike.
+    per_round = max(1, round(options.duration / options.rounds))
+    for _ in range(options.rounds):
+        for name, spec in lists:
+            runs.setdefault(name, []).append(measured(per_round, spec))
+    for name, spec in others:
+        runs[name] = [measured(options.duration, spec)]
+    return runs
+
+
+def record_load(
+    n: int,
+    endpoints: list[tuple[str, dict]],
+    runs: dict[str, list[dict]],
+    options: Options,
+    report: Report,
+) -> None:
     for name, _ in endpoints:
         result = combine(name, n, runs[name])
         report.load.append(result)
-        log(
+        options.log(
             f"[N={n}] {name:<18} {result.rps:>8.1f} req/s  p50 {result.p50_ms:>7.2f} ms  "
             f"p95 {result.p95_ms:>7.2f} ms  errors {result.errors}"
         )
@@ -557,73 +619,101 @@ def throughput_ratio(ours: LoadResult, other: LoadResult) -> float | None:
 
 
 def compute_ratios(report: Report, sizes: tuple[int, ...]) -> None:
+    """Adds the ratios of this run to the report's and sets the targets from all of them."""
     for n in sizes:
-        ours = report.result("our_list", n)
-        if ours is None:
-            continue
-        for other, key in (
-            ("bare_values_list", "ours_over_bare_rps"),
-            ("plain_drf_list", "ours_over_plain_drf_rps"),
-            ("bare_flat_list", "ours_over_bare_flat_rps"),  # for information: no target
-        ):
-            result = report.result(other, n)
-            ratio = throughput_ratio(ours, result) if result else None
-            if ratio is not None:
-                report.ratios[f"{key}@{n}"] = ratio
-            if result and result.cpu_ms and ours.cpu_ms:  # capacity: CPU per request, inverted
-                cpu_key = key.replace("_rps", "_by_cpu")
-                report.ratios[f"{cpu_key}@{n}"] = round(result.cpu_ms / ours.cpu_ms, 3)
+        add_reference_ratios(report, n)
     low, high = min(sizes), max(sizes)
+    add_latency_growth(report, low, high)
+    report.targets = list_targets(report.ratios, low, high)
+    if len(report.reminders) >= 2:
+        report.targets |= reminder_targets(report.reminders[0], report.reminders[-1])
+
+
+def add_reference_ratios(report: Report, n: int) -> None:
+    """Our list against each reference list at size n: throughput, and capacity by CPU."""
+    ours = report.result("our_list", n)
+    if ours is None:
+        return
+    for other, key in (
+        ("bare_values_list", "ours_over_bare_rps"),
+        ("plain_drf_list", "ours_over_plain_drf_rps"),
+        ("bare_flat_list", "ours_over_bare_flat_rps"),  # for information: no target
+    ):
+        result = report.result(other, n)
+        ratio = throughput_ratio(ours, result) if result else None
+        if ratio is not None:
+            report.ratios[f"{key}@{n}"] = ratio
+        if result and result.cpu_ms and ours.cpu_ms:  # capacity: CPU per request, inverted
+            cpu_key = key.replace("_rps", "_by_cpu")
+            report.ratios[f"{cpu_key}@{n}"] = round(result.cpu_ms / ours.cpu_ms, 3)
+
+
+def latency_growth_key(low: int, high: int) -> str:
+    return f"our_list_p95@{high}_over_p95@{low}"
+
+
+def add_latency_growth(report: Report, low: int, high: int) -> None:
     ours_low, ours_high = report.result("our_list", low), report.result("our_list", high)
     if ours_low and ours_high and low != high and ours_low.p95_ms:
-        report.ratios[f"our_list_p95@{high}_over_p95@{low}"] = round(
-            ours_high.p95_ms / ours_low.p95_ms, 3
-        )
-    bare_ratios = [v for k, v in report.ratios.items() if k.startswith("ours_over_bare_rps")]
-    plain_ratios = [v for k, v in report.ratios.items() if k.startswith("ours_over_plain_drf_rps")]
-    growth = report.ratios.get(f"our_list_p95@{high}_over_p95@{low}")
-    report.targets = {
-        "list >= 60% of bare .values() throughput": {
-            "value": min(bare_ratios) if bare_ratios else None,
-            "met": bool(bare_ratios) and min(bare_ratios) >= 0.6,
-        },
-        "list >= 2x plain DRF throughput": {
-            "value": min(plain_ratios) if plain_ratios else None,
-            "met": bool(plain_ratios) and min(plain_ratios) >= 2.0,
-        },
+        report.ratios[latency_growth_key(low, high)] = round(ours_high.p95_ms / ours_low.p95_ms, 3)
+
+
+def list_targets(ratios: dict[str, float], low: int, high: int) -> dict[str, dict]:
+    bare_ratios = [v for k, v in ratios.items() if k.startswith("ours_over_bare_rps")]
+    plain_ratios = [v for k, v in ratios.items() if k.startswith("ours_over_plain_drf_rps")]
+    targets = {
+        "list >= 60% of bare .values() throughput": worst_ratio_target(bare_ratios, 0.6),
+        "list >= 2x plain DRF throughput": worst_ratio_target(plain_ratios, 2.0),
     }
     if low != high:
-        report.targets[f"list p95 at {high} <= 1.5x p95 at {low}"] = {
+        growth = ratios.get(latency_growth_key(low, high))
+        targets[f"list p95 at {high} <= 1.5x p95 at {low}"] = {
             "value": growth,
             "met": growth is not None and growth <= 1.5,
         }
-    if len(report.reminders) >= 2:
-        small, big = report.reminders[0], report.reminders[-1]
-        rows = big["stale"] / small["stale"]
-        per_digest_small = small["queries"] / max(small["digests"], 1)
-        per_digest_big = big["queries"] / max(big["digests"], 1)
-        per_row_small = small["queries"] / small["stale"]
-        per_row_big = big["queries"] / big["stale"]
-        report.targets["reminder queries grow with batches, not rows"] = {
-            "value": (
-                f"{small['queries']} -> {big['queries']} queries for {rows:.0f}x rows; "
-                f"per digest {per_digest_small:.2f} -> {per_digest_big:.2f}; "
-                f"per stale commitment {per_row_small:.3f} -> {per_row_big:.3f}"
-            ),
-            # The reading half must be batched (queries per stale commitment well under one)
-            # and no digest may cost more as the data grow.
-            "met": per_row_big < 1
-            and per_row_big <= per_row_small * 1.1
-            and per_digest_big <= per_digest_small * 1.1,
-        }
-        # Each size is one run of a minutes-long job on a shared machine, so "linear" allows 20%
-        # of noise; anything worse than linear (n log n with a large table, let alone n²) would
-        # still be far outside it at 10x the rows.
-        time_ratio = big.get("seconds", 0) / max(small.get("seconds", 1e-9), 1e-9)
-        report.targets["reminder time grows at most linearly"] = {
-            "value": round(time_ratio, 2),
-            "met": time_ratio <= rows * 1.2,
-        }
+    return targets
+
+
+def worst_ratio_target(ratios: list[float], floor: float) -> dict:
+    """The smallest ratio over the sizes against its floor; missed when no size gave one."""
+    worst = min(ratios) if ratios else None
+    return {"value": worst, "met": worst is not None and worst >= floor}
+
+
+def reminder_targets(small: dict, big: dict) -> dict[str, dict]:
+    """The reminder job's smallest and largest sizes compared."""
+    rows = big["stale"] / small["stale"]
+    return {
+        "reminder queries grow with batches, not rows": reminder_query_target(small, big, rows),
+        "reminder time grows at most linearly": reminder_time_target(small, big, rows),
+    }
+
+
+def reminder_query_target(small: dict, big: dict, rows: float) -> dict:
+    per_digest_small = small["queries"] / max(small["digests"], 1)
+    per_digest_big = big["queries"] / max(big["digests"], 1)
+    per_row_small = small["queries"] / small["stale"]
+    per_row_big = big["queries"] / big["stale"]
+    return {
+        "value": (
+            f"{small['queries']} -> {big['queries']} queries for {rows:.0f}x rows; "
+            f"per digest {per_digest_small:.2f} -> {per_digest_big:.2f}; "
+            f"per stale commitment {per_row_small:.3f} -> {per_row_big:.3f}"
+        ),
+        # The reading half must be batched (queries per stale commitment well under one)
+        # and no digest may cost more as the data grow.
+        "met": per_row_big < 1
+        and per_row_big <= per_row_small * 1.1
+        and per_digest_big <= per_digest_small * 1.1,
+    }
+
+
+def reminder_time_target(small: dict, big: dict, rows: float) -> dict:
+    # Each size is one run of a minutes-long job on a shared machine, so "linear" allows 20%
+    # of noise; anything worse than linear (n log n with a large table, let alone n²) would
+    # still be far outside it at 10x the rows.
+    time_ratio = big.get("seconds", 0) / max(small.get("seconds", 1e-9), 1e-9)
+    return {"value": round(time_ratio, 2), "met": time_ratio <= rows * 1.2}
 
 
 def render_table(report: Report) -> str:

@@ -97,3 +97,90 @@ def test_throughput_ratio_is_the_median_of_back_to_back_rounds():
     ours.rounds_rps, bare.rounds_rps = [90.0, 30.0, 88.0], [100.0, 60.0, 110.0]
 
     assert throughput_ratio(ours, bare) == 0.8
+
+
+def test_ratios_targets_and_their_report_lines_are_pinned_for_a_known_run():
+    def measured(endpoint, n, rps, p95, rounds_rps=(), cpu_ms=None):
+        load = result(endpoint, n, rps, p95)
+        load.rounds_rps, load.cpu_ms = list(rounds_rps), cpu_ms
+        return load
+
+    report = Report(options={})
+    report.load = [
+        measured("our_list", 1000, 300, 20, [300.0, 290.0, 310.0], cpu_ms=2.0),
+        measured("bare_values_list", 1000, 400, 10, [400.0, 400.0, 400.0], cpu_ms=1.0),
+        measured("plain_drf_list", 1000, 100, 60, [100.0, 100.0, 100.0], cpu_ms=8.0),
+        measured("bare_flat_list", 1000, 500, 8),
+        measured("our_list", 100000, 280, 26),
+        measured("bare_values_list", 100000, 400, 10),
+        measured("plain_drf_list", 100000, 150, 60),
+    ]
+    report.reminders = [
+        {"stale": 10_000, "recipients": 1_000, "digests": 1_000, "seconds": 4.0, "queries": 8_042},
+        {
+            "stale": 100_000,
+            "recipients": 10_000,
+            "digests": 10_000,
+            "seconds": 50.0,
+            "queries": 80_420,
+        },
+    ]
+
+    compute_ratios(report, (1000, 100000))
+
+    assert list(report.ratios.items()) == [
+        ("ours_over_bare_rps@1000", 0.75),
+        ("ours_over_bare_by_cpu@1000", 0.5),
+        ("ours_over_plain_drf_rps@1000", 3.0),
+        ("ours_over_plain_drf_by_cpu@1000", 4.0),
+        ("ours_over_bare_flat_rps@1000", 0.6),
+        ("ours_over_bare_rps@100000", 0.7),
+        ("ours_over_plain_drf_rps@100000", 1.867),
+        ("our_list_p95@100000_over_p95@1000", 1.3),
+    ]
+    assert list(report.targets.items()) == [
+        ("list >= 60% of bare .values() throughput", {"value": 0.7, "met": True}),
+        ("list >= 2x plain DRF throughput", {"value": 1.867, "met": False}),
+        ("list p95 at 100000 <= 1.5x p95 at 1000", {"value": 1.3, "met": True}),
+        (
+            "reminder queries grow with batches, not rows",
+            {
+                "value": "8042 -> 80420 queries for 10x rows; per digest 8.04 -> 8.04; "
+                "per stale commitment 0.804 -> 0.804",
+                "met": True,
+            },
+        ),
+        ("reminder time grows at most linearly", {"value": 12.5, "met": False}),
+    ]
+    table = render_table(report)
+    assert table.split("\nratios:\n", 1)[1].splitlines() == [
+        "  ours_over_bare_rps@1000: 0.75",
+        "  ours_over_bare_by_cpu@1000: 0.5",
+        "  ours_over_plain_drf_rps@1000: 3.0",
+        "  ours_over_plain_drf_by_cpu@1000: 4.0",
+        "  ours_over_bare_flat_rps@1000: 0.6",
+        "  ours_over_bare_rps@100000: 0.7",
+        "  ours_over_plain_drf_rps@100000: 1.867",
+        "  our_list_p95@100000_over_p95@1000: 1.3",
+        "",
+        "targets (they set the exit code only with --fail-on-targets):",
+        "  [met] list >= 60% of bare .values() throughput (0.7)",
+        "  [MISSED] list >= 2x plain DRF throughput (1.867)",
+        "  [met] list p95 at 100000 <= 1.5x p95 at 1000 (1.3)",
+        "  [met] reminder queries grow with batches, not rows (8042 -> 80420 queries for 10x "
+        "rows; per digest 8.04 -> 8.04; per stale commitment 0.804 -> 0.804)",
+        "  [MISSED] reminder time grows at most linearly (12.5)",
+    ]
+
+
+def test_list_targets_are_missed_when_no_size_measured_the_references():
+    report = Report(options={})
+    report.load = [result("our_list", 1000, 300, 20)]
+
+    compute_ratios(report, (1000,))
+
+    assert report.ratios == {}
+    assert report.targets == {
+        "list >= 60% of bare .values() throughput": {"value": None, "met": False},
+        "list >= 2x plain DRF throughput": {"value": None, "met": False},
+    }
