@@ -17,7 +17,7 @@ stored source text, the model's own validation).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -99,6 +99,12 @@ class _Entry:
         if required and not value.strip():
             self.fail(f"field '{key}' must not be empty")
         return value.strip() if key != "quote" else value
+
+    def choice(self, key: str, valid: Sequence[str], *, required: bool = True) -> str:
+        value = self.str(key, required=required)
+        if value and value not in valid:
+            self.fail(f"unknown {key} '{value}' (valid: {', '.join(valid)})")
+        return value
 
     def date(self, key: str, *, required: bool = True) -> dt.date | None:
         value = self.data.get(key)
@@ -332,23 +338,43 @@ class _Reader:
     def commitment(self, entry: _Entry, key: str) -> _CommitmentSeed:
         owner = self.country_code(entry, entry.str("owner"))
         partners = [self.country_code(entry, code) for code in entry.list("partners")]
-        status = entry.str("status")
-        if status not in rules.Status.values:
-            entry.fail(f"unknown status '{status}' (valid: {', '.join(rules.Status.values)})")
-        category = entry.str("category")
-        if category not in Category.values:
-            entry.fail(f"unknown category '{category}' (valid: {', '.join(Category.values)})")
-        meeting = entry.data.get("meeting")
-        if meeting is not None and meeting not in self.meetings:
-            entry.fail(f"unknown meeting '{meeting}'")
-        evidence_entries = [
-            _Entry(self.file, f"{entry.where}.evidence[{j}]", raw)
-            for j, raw in enumerate(entry.list("evidence"))
-        ]
+        status = entry.choice("status", rules.Status.values)
+        category = entry.choice("category", Category.values)
+        meeting = self.meeting_key(entry, entry.data.get("meeting"))
+        evidence_entries = list(self.nested(entry, "evidence"))
         if not evidence_entries:
             entry.fail("a commitment needs at least one piece of evidence")
         history = self.history(entry, status)
-        fields = {
+        fields = self.commitment_fields(entry, status, category)
+        parties = self.instrument_parties(entry, owner, partners, fields["instrument_type"])
+        evidence = [self.evidence(e) for e in evidence_entries]
+        observations = [self.observation(e) for e in self.nested(entry, "observations")]
+        return _CommitmentSeed(
+            entry,
+            key,
+            owner,
+            partners,
+            meeting,
+            fields,
+            history,
+            evidence,
+            observations,
+            parties,
+        )
+
+    def nested(self, entry: _Entry, key: str) -> Iterator[_Entry]:
+        """The entries of the entry's list `key`, each named by its place in the file; made one
+        at a time, so an entry's problems are found before a later entry's."""
+        for j, raw in enumerate(entry.list(key)):
+            yield _Entry(self.file, f"{entry.where}.{key}[{j}]", raw)
+
+    def meeting_key(self, entry: _Entry, key: Any) -> str | None:
+        if key is not None and key not in self.meetings:
+            entry.fail(f"unknown meeting '{key}'")
+        return key or None
+
+    def commitment_fields(self, entry: _Entry, status: str, category: str) -> dict[str, Any]:
+        return {
             "title_en": entry.str("title"),
             "description_en": entry.str("description", required=False),
             **self.translations(entry, *translation.COMMITMENT_FIELDS),
@@ -359,38 +385,21 @@ class _Reader:
             "target_unit": entry.str("target_unit", required=False),
             "announced_on": entry.date("announced_on", required=False),
             "notes": entry.str("notes", required=False),
-            "instrument_type": entry.str("instrument_type", required=False),
+            "instrument_type": entry.choice(
+                "instrument_type", InstrumentType.values, required=False
+            ),
         }
-        if fields["instrument_type"] not in ("", *InstrumentType.values):
-            entry.fail(
-                f"unknown instrument_type '{fields['instrument_type']}' "
-                f"(valid: {', '.join(InstrumentType.values)})"
-            )
+
+    def instrument_parties(
+        self, entry: _Entry, owner: str, partners: list[str], instrument_type: str
+    ) -> list[_InstrumentPartySeed]:
         parties = [
-            self.instrument_party(
-                _Entry(self.file, f"{entry.where}.instrument_parties[{j}]", raw), owner, partners
-            )
-            for j, raw in enumerate(entry.list("instrument_parties"))
+            self.instrument_party(party, owner, partners)
+            for party in self.nested(entry, "instrument_parties")
         ]
-        if parties and not fields["instrument_type"]:
+        if parties and not instrument_type:
             entry.fail("instrument_parties need an instrument_type")
-        evidence = [self.evidence(e) for e in evidence_entries]
-        observations = [
-            self.observation(_Entry(self.file, f"{entry.where}.observations[{j}]", raw))
-            for j, raw in enumerate(entry.list("observations"))
-        ]
-        return _CommitmentSeed(
-            entry,
-            key,
-            owner,
-            partners,
-            meeting or None,
-            fields,
-            history,
-            evidence,
-            observations,
-            parties,
-        )
+        return parties
 
     def instrument_party(
         self, entry: _Entry, owner: str, partners: list[str]

@@ -10,7 +10,7 @@ refused there when not allowed) or a SystemActor (recorded by name in history); 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -216,22 +216,68 @@ def commitment_update(
     partner twice).
     """
     actor = Actor.of(actor)
+    data = _editable_data(data)
+    access.may_edit(actor, commitment).require()
+    locked = _lock(commitment, expected_version)
+    before = {name: _comparable(locked, name) for name in data}
+    partners_to_set, partners_after = _check_country_change(actor, locked, data)
+    date_change = _apply_update(
+        locked,
+        data,
+        actor=actor,
+        target_date_reason=target_date_reason,
+        target_date_source=target_date_source,
+        now=now,
+    )
+    _save_update(locked, data, partners_to_set)
+    changed = [name for name in data if _comparable(locked, name) != before[name]]
+    _record_update_events(
+        locked, actor, partners=partners_after, changed=changed, date_change=date_change
+    )
+    return locked
+
+
+def _editable_data(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` checked to name only editable fields, translated ones by their English column."""
     if "status" in data:
         raise ValidationError({"status": [STATUS_NEEDS_A_CHANGE]})
     _refuse_unknown(data, {*EDITABLE_FIELDS, *SOURCE_ALIASES})
-    data = _source_columns(data)
-    access.may_edit(actor, commitment).require()
-    locked = _lock(commitment, expected_version)
+    return _source_columns(data)
+
+
+def _check_country_change(
+    actor: Actor, locked: Commitment, data: dict[str, Any]
+) -> tuple[list[str] | None, Collection[str] | None]:
+    """Check the owner and partners `data` sends, and the right to change them when they change.
+
+    Returns the partners to store (None when not sent) and the partners after the update (None
+    when `data` sends no country: they are not read then).
+    """
+    if not COUNTRY_FIELDS & set(data):
+        return None, None
+    current_partners = set(locked.partner_countries.values_list("code", flat=True))
+    owner_code = _code(data.get("owner_country", locked.owner_country_id))
     partners = data.get("partner_countries")
-    before = {name: _comparable(locked, name) for name in data}
-    current_partners: set[str] | None = None
-    if COUNTRY_FIELDS & set(data):
-        current_partners = set(locked.partner_countries.values_list("code", flat=True))
-        owner_code = _code(data.get("owner_country", locked.owner_country_id))
-        partner_codes = list(current_partners) if partners is None else [_code(c) for c in partners]
-        if owner_code != locked.owner_country_id or set(partner_codes) != current_partners:
-            access.may_change_countries(actor, locked, owner_code).require()
-        _check_countries(owner_code, partner_codes)
+    partner_codes = list(current_partners) if partners is None else [_code(c) for c in partners]
+    if owner_code != locked.owner_country_id or set(partner_codes) != current_partners:
+        access.may_change_countries(actor, locked, owner_code).require()
+    _check_countries(owner_code, partner_codes)
+    if partners is None:
+        return None, current_partners
+    return partner_codes, partner_codes
+
+
+def _apply_update(
+    locked: Commitment,
+    data: dict[str, Any],
+    *,
+    actor: Actor,
+    target_date_reason: str,
+    target_date_source: Source | None,
+    now: datetime | None,
+) -> TargetDateChange | None:
+    """Set `data`'s fields on `locked` (not yet saved; relations are stored after the save) and
+    validate it; returns the move of the target date it records, if any."""
     old_date = locked.target_date
     for name, value in data.items():
         if name not in EDITABLE_RELATIONS:
@@ -242,21 +288,36 @@ def commitment_update(
     )
     if {"target_date", "target_amount"} & set(data):
         locked.progress = selectors.commitment_progress(locked)
+    return date_change
+
+
+def _save_update(locked: Commitment, data: dict[str, Any], partners: list[str] | None) -> None:
+    """Save `locked` as the next version, with the relations `data` sends."""
     locked.version += 1
     locked.save()
     if partners is not None:
-        locked.partner_countries.set(partner_codes)
+        locked.partner_countries.set(partners)
     if "responsible_users" in data:
         locked.responsible_users.set(list(data["responsible_users"]))
-    changed = [name for name in data if _comparable(locked, name) != before[name]]
-    event_partners = partner_codes if partners is not None else current_partners
-    if event_partners is None:
-        event_partners = list(locked.partner_countries.values_list("code", flat=True))
+
+
+def _record_update_events(
+    locked: Commitment,
+    actor: Actor,
+    *,
+    partners: Collection[str] | None,
+    changed: list[str],
+    date_change: TargetDateChange | None,
+) -> None:
+    """The update's event, and the target date's when it moved."""
+    if partners is None:
+        # Read once for both events, rather than by each outbox.record.
+        partners = list(locked.partner_countries.values_list("code", flat=True))
     outbox.record(
         EventType.UPDATED,
         locked,
         actor,
-        partners=event_partners,
+        partners=partners,
         data={"changed_fields": changed},
     )
     if date_change is not None:
@@ -264,18 +325,21 @@ def commitment_update(
             EventType.TARGET_DATE_CHANGED,
             locked,
             actor,
-            partners=event_partners,
-            data={
-                "old_date": _iso(date_change.old_date),
-                "new_date": _iso(date_change.new_date),
-                "postponement": date_change.is_postponement,
-                "postponements": locked.postponements,
-                "original_target_date": _iso(locked.original_target_date),
-                "reason": date_change.reason,
-                "source_id": date_change.source_id,
-            },
+            partners=partners,
+            data=_target_date_data(locked, date_change),
         )
-    return locked
+
+
+def _target_date_data(locked: Commitment, change: TargetDateChange) -> dict[str, Any]:
+    return {
+        "old_date": _iso(change.old_date),
+        "new_date": _iso(change.new_date),
+        "postponement": change.is_postponement,
+        "postponements": locked.postponements,
+        "original_target_date": _iso(locked.original_target_date),
+        "reason": change.reason,
+        "source_id": change.source_id,
+    }
 
 
 def _iso(value: date | None) -> str | None:
