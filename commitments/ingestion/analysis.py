@@ -21,6 +21,7 @@ from django.db import transaction
 
 from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source
 from . import figures as figure_parsing
+from .figures import Figure
 from .models import MatchTerm, Suggestion
 from .text import Sentence, concepts, name_key, sentences, text_keys, words
 
@@ -263,6 +264,58 @@ def _quote_payload(proposal: Proposal) -> dict[str, Any]:
     return proposal.payload
 
 
+def _nearby_scores(
+    scored: list[dict[int, float]], i: int, evidenced: dict[int, float]
+) -> dict[int, float]:
+    """The commitments a figure in sentence `i` may be about, scored by how near they are named."""
+    # The article's subject counts too: "turnover reached $1.4 billion" names no target.
+    nearby = {cid: score * 0.6 for cid, score in evidenced.items()}
+    for cid, score in scored[i].items():
+        nearby[cid] = max(nearby.get(cid, 0), score)
+    if i > 0:  # the figure's subject is often named in the sentence before
+        for cid, score in scored[i - 1].items():
+            nearby[cid] = max(nearby.get(cid, 0), score * 0.8)
+    return nearby
+
+
+def _observations_of(ids: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """The recorded figures of these commitments, by commitment (one query)."""
+    observations = defaultdict(list)
+    for row in ProgressObservation.objects.filter(commitment_id__in=ids).values(
+        "id", "commitment_id", "value", "unit", "period_start", "period_end"
+    ):
+        observations[row["commitment_id"]].append(row)
+    return observations
+
+
+def _conflicts(observed: list[dict[str, Any]], figure: Figure, unit: str) -> list[dict[str, Any]]:
+    """The recorded figures for the same period and unit that differ from this one."""
+    return [
+        {"observation": o["id"], "value": str(o["value"]), "unit": o["unit"]}
+        for o in observed
+        if o["period_start"] == figure.period_start
+        and o["period_end"] == figure.period_end
+        and o["unit"] == unit
+        and o["value"] != figure.value
+    ]
+
+
+def _observation_payload(
+    sentence: Sentence, figure: Figure, unit: str, conflicts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    value = figure.value.quantize(Decimal("0.01"))
+    return {
+        "value": str(value),
+        "unit": unit,
+        "period_start": figure.period_start.isoformat(),
+        "period_end": figure.period_end.isoformat(),
+        "period_label": figure.period_label,
+        "conflicts_with": conflicts,
+        "figure": sentence.text[figure.start : figure.end].strip(),
+        "identity": f"{value}|{figure.period_start}|{figure.period_end}",
+    }
+
+
 class Analysis:
     """One run over one source. `run()` returns the proposals; `save()` stores the new ones."""
 
@@ -301,6 +354,23 @@ class Analysis:
     def _figures(
         self, scored: list[dict[int, float]], evidenced: dict[int, float]
     ) -> list[Proposal]:
+        found = self._sentences_with_figures(scored, evidenced)
+        if not found:
+            return []
+        observations = _observations_of({cid for *_rest, candidates in found for cid in candidates})
+        proposals = []
+        for sentence, parsed, candidates in found:
+            for figure in parsed:
+                proposal = self._figure_proposal(sentence, figure, candidates, observations)
+                if proposal is not None:
+                    proposals.append(proposal)
+        return proposals
+
+    def _sentences_with_figures(
+        self, scored: list[dict[int, float]], evidenced: dict[int, float]
+    ) -> list[tuple[Sentence, list[Figure], dict[int, float]]]:
+        """Each sentence stating a measured figure, with the quantitative commitments it may be
+        about and their scores."""
         quantitative = {
             cid for cid, entry in self.index.entries.items() if entry.target_amount is not None
         }
@@ -313,76 +383,44 @@ class Analysis:
             ]
             if not parsed:
                 continue
-            # The article's subject counts too: "turnover reached $1.4 billion" names no target.
-            nearby = {cid: score * 0.6 for cid, score in evidenced.items()}
-            for cid, score in scored[i].items():
-                nearby[cid] = max(nearby.get(cid, 0), score)
-            if i > 0:  # the figure's subject is often named in the sentence before
-                for cid, score in scored[i - 1].items():
-                    nearby[cid] = max(nearby.get(cid, 0), score * 0.8)
             candidates = {
-                cid: s for cid, s in nearby.items() if cid in quantitative and s >= FIGURE_THRESHOLD
+                cid: s
+                for cid, s in _nearby_scores(scored, i, evidenced).items()
+                if cid in quantitative and s >= FIGURE_THRESHOLD
             }
-            if not candidates:
-                continue
-            found.append((i, sentence, parsed, candidates))
-        if not found:
-            return []
-        ids = {cid for *_rest, c in found for cid in c}
-        observations = defaultdict(list)
-        for row in ProgressObservation.objects.filter(commitment_id__in=ids).values(
-            "id", "commitment_id", "value", "unit", "period_start", "period_end"
-        ):
-            observations[row["commitment_id"]].append(row)
-        proposals = []
-        for _i, sentence, parsed, candidates in found:
-            for figure in parsed:
-                unit_ok = {
-                    cid: s
-                    for cid, s in candidates.items()
-                    if not figure.unit or self.index.entries[cid].target_unit == figure.unit
-                }
-                if not unit_ok:
-                    continue
-                # Prefer the commitment already tracked in this unit, then the best match.
-                cid = max(
-                    unit_ok,
-                    key=lambda c: (
-                        any(
-                            o["unit"] == self.index.entries[c].target_unit for o in observations[c]
-                        ),
-                        unit_ok[c],
-                    ),
-                )
-                unit = figure.unit or self.index.entries[cid].target_unit
-                conflicts = [
-                    {"observation": o["id"], "value": str(o["value"]), "unit": o["unit"]}
-                    for o in observations[cid]
-                    if o["period_start"] == figure.period_start
-                    and o["period_end"] == figure.period_end
-                    and o["unit"] == unit
-                    and o["value"] != figure.value
-                ]
-                value = figure.value.quantize(Decimal("0.01"))
-                proposals.append(
-                    Proposal(
-                        "observation",
-                        sentence,
-                        round(unit_ok[cid], 3),
-                        cid,
-                        {
-                            "value": str(value),
-                            "unit": unit,
-                            "period_start": figure.period_start.isoformat(),
-                            "period_end": figure.period_end.isoformat(),
-                            "period_label": figure.period_label,
-                            "conflicts_with": conflicts,
-                            "figure": sentence.text[figure.start : figure.end].strip(),
-                            "identity": f"{value}|{figure.period_start}|{figure.period_end}",
-                        },
-                    )
-                )
-        return proposals
+            if candidates:
+                found.append((sentence, parsed, candidates))
+        return found
+
+    def _figure_proposal(
+        self,
+        sentence: Sentence,
+        figure: Figure,
+        candidates: dict[int, float],
+        observations: dict[int, list[dict[str, Any]]],
+    ) -> Proposal | None:
+        unit_ok = {
+            cid: s
+            for cid, s in candidates.items()
+            if not figure.unit or self.index.entries[cid].target_unit == figure.unit
+        }
+        if not unit_ok:
+            return None
+        cid = self._measured_commitment(unit_ok, observations)
+        unit = figure.unit or self.index.entries[cid].target_unit
+        conflicts = _conflicts(observations[cid], figure, unit)
+        payload = _observation_payload(sentence, figure, unit, conflicts)
+        return Proposal("observation", sentence, round(unit_ok[cid], 3), cid, payload)
+
+    def _measured_commitment(
+        self, unit_ok: dict[int, float], observations: dict[int, list[dict[str, Any]]]
+    ) -> int:
+        # Prefer the commitment already tracked in this unit, then the best match.
+        def tracked_then_score(cid: int) -> tuple[bool, float]:
+            target_unit = self.index.entries[cid].target_unit
+            return any(o["unit"] == target_unit for o in observations[cid]), unit_ok[cid]
+
+        return max(unit_ok, key=tracked_then_score)
 
     def _new_commitments(self, scored: list[dict[int, float]]) -> list[Proposal]:
         proposals = []

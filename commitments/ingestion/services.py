@@ -160,66 +160,9 @@ def suggestion_accept(
     )
     if suggestion.status != Suggestion.State.PENDING:
         raise ValidationError(ALREADY_REVIEWED)
-    changes = dict(changes or {})
-    if "commitment" in changes and changes["commitment"] is not None:
-        commitment = changes.pop("commitment")
-        if not isinstance(commitment, Commitment):
-            commitment = Commitment.objects.filter(pk=commitment).first()
-            if commitment is None:
-                raise ValidationError({"commitment": [NO_SUCH_COMMITMENT]})
-        suggestion.commitment = commitment
-    if changes.get("quote"):
-        suggestion.quote = changes.pop("quote")
-    payload = {**suggestion.payload, **{k: v for k, v in changes.items() if v not in (None, "")}}
+    payload = _apply_changes(suggestion, dict(changes or {}))
     _may_review(actor, suggestion).require()
-    kind = suggestion.kind
-    if kind in (Suggestion.Kind.EVIDENCE, Suggestion.Kind.OBSERVATION):
-        if suggestion.commitment is None:
-            raise ValidationError({"commitment": [NEEDS_COMMITMENT]})
-        evidence = _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
-        if kind == Suggestion.Kind.OBSERVATION:
-            services.observation_add(
-                observation=ProgressObservation(
-                    commitment=suggestion.commitment,
-                    evidence=evidence,
-                    value=_decimal(payload.get("value"), "value"),
-                    unit=payload.get("unit") or suggestion.commitment.target_unit,
-                    period_start=_date(payload.get("period_start"), "period_start"),
-                    period_end=_date(payload.get("period_end"), "period_end"),
-                    period_label=(payload.get("period_label") or "")[:100],
-                ),
-                actor=actor,
-            )
-    elif kind == Suggestion.Kind.COMMITMENT:
-        countries = list(payload.get("countries") or ["KZ", "KG"])
-        owner = payload.get("owner") or countries[0]
-        amount = payload.get("target_amount")
-        commitment = services.commitment_create(
-            actor=actor,
-            slug=_unique_slug(payload.get("title") or "commitment"),
-            title=payload.get("title") or suggestion.quote[:300],
-            category=payload.get("category") or "other",
-            owner_country_id=owner,
-            partner_countries=[c for c in countries if c != owner],
-            target_amount=_decimal(amount, "target_amount") if amount else None,
-            target_unit=payload.get("target_unit") or "" if amount else "",
-            target_date=_date(payload["target_date"], "target_date")
-            if payload.get("target_date")
-            else None,
-            announced_on=suggestion.source.published_on,
-        )
-        suggestion.commitment = commitment
-        _evidence_for(actor, commitment, suggestion, suggestion.quote)
-    elif kind == Suggestion.Kind.MEETING and not payload.get("meeting"):
-        meeting = Meeting(
-            key=_unique_meeting_key(payload),
-            name_en=payload.get("name") or "Intergovernmental Council meeting",
-            held_on=_date(payload.get("held_on"), "held_on"),
-            location=payload.get("location") or "",
-        )
-        meeting.full_clean()
-        meeting.save()
-        payload["meeting"] = meeting.key
+    _record_proposal(actor, suggestion, payload)
     if not suggestion.source.contains_quote(suggestion.quote):
         from ..models import QUOTE_NOT_IN_SOURCE
 
@@ -230,6 +173,91 @@ def suggestion_accept(
     suggestion.reviewed_at = timezone.now()
     suggestion.save()
     return suggestion
+
+
+def _apply_changes(suggestion: Suggestion, changes: dict[str, Any]) -> dict[str, Any]:
+    """Set the reviewer's commitment and quote on the suggestion; return its payload with the
+    other changes that have a value."""
+    if changes.get("commitment") is not None:
+        suggestion.commitment = _chosen_commitment(changes.pop("commitment"))
+    if changes.get("quote"):
+        suggestion.quote = changes.pop("quote")
+    return {**suggestion.payload, **{k: v for k, v in changes.items() if v not in (None, "")}}
+
+
+def _chosen_commitment(chosen: Commitment | Any) -> Commitment:
+    if isinstance(chosen, Commitment):
+        return chosen
+    commitment = Commitment.objects.filter(pk=chosen).first()
+    if commitment is None:
+        raise ValidationError({"commitment": [NO_SUCH_COMMITMENT]})
+    return commitment
+
+
+def _record_proposal(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> None:
+    """Write what the suggestion proposes. A new meeting's key goes into `payload`, which the
+    accepted suggestion keeps."""
+    kind = suggestion.kind
+    if kind in (Suggestion.Kind.EVIDENCE, Suggestion.Kind.OBSERVATION):
+        if suggestion.commitment is None:
+            raise ValidationError({"commitment": [NEEDS_COMMITMENT]})
+        evidence = _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
+        if kind == Suggestion.Kind.OBSERVATION:
+            _add_observation(actor, suggestion, evidence, payload)
+    elif kind == Suggestion.Kind.COMMITMENT:
+        suggestion.commitment = _create_commitment(actor, suggestion, payload)
+        _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
+    elif kind == Suggestion.Kind.MEETING and not payload.get("meeting"):
+        payload["meeting"] = _create_meeting(payload).key
+
+
+def _add_observation(
+    actor: Actor, suggestion: Suggestion, evidence: Evidence, payload: dict[str, Any]
+) -> None:
+    services.observation_add(
+        observation=ProgressObservation(
+            commitment=suggestion.commitment,
+            evidence=evidence,
+            value=_decimal(payload.get("value"), "value"),
+            unit=payload.get("unit") or suggestion.commitment.target_unit,
+            period_start=_date(payload.get("period_start"), "period_start"),
+            period_end=_date(payload.get("period_end"), "period_end"),
+            period_label=(payload.get("period_label") or "")[:100],
+        ),
+        actor=actor,
+    )
+
+
+def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> Commitment:
+    countries = list(payload.get("countries") or ["KZ", "KG"])
+    owner = payload.get("owner") or countries[0]
+    amount = payload.get("target_amount")
+    return services.commitment_create(
+        actor=actor,
+        slug=_unique_slug(payload.get("title") or "commitment"),
+        title=payload.get("title") or suggestion.quote[:300],
+        category=payload.get("category") or "other",
+        owner_country_id=owner,
+        partner_countries=[c for c in countries if c != owner],
+        target_amount=_decimal(amount, "target_amount") if amount else None,
+        target_unit=(payload.get("target_unit") or "") if amount else "",
+        target_date=_date(payload["target_date"], "target_date")
+        if payload.get("target_date")
+        else None,
+        announced_on=suggestion.source.published_on,
+    )
+
+
+def _create_meeting(payload: dict[str, Any]) -> Meeting:
+    meeting = Meeting(
+        key=_unique_meeting_key(payload),
+        name_en=payload.get("name") or "Intergovernmental Council meeting",
+        held_on=_date(payload.get("held_on"), "held_on"),
+        location=payload.get("location") or "",
+    )
+    meeting.full_clean()
+    meeting.save()
+    return meeting
 
 
 def _unique_slug(title: str) -> str:

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from commitments.ingestion import services
-from commitments.ingestion.analysis import Analysis, build_index
+from commitments.ingestion.analysis import Analysis, analyse, build_index
 from commitments.ingestion.models import MatchTerm, Suggestion
-from commitments.models import Evidence, ProgressObservation
+from commitments.models import Evidence, Meeting, ProgressObservation
 from tests.admin_support import logged_in_staff
 from tests.api.conftest import client_for
 from tests.factories import (
@@ -235,6 +235,67 @@ def test_an_unknown_meeting_is_proposed_with_place_and_date(text, language):
     assert meeting.payload["location"] == "Astana"
     assert meeting.payload["held_on"] == "2025-11-18"
     assert meeting.payload["name"] == "13th meeting of the Intergovernmental Council"
+
+
+# --- Accepting ------------------------------------------------------------------------------------
+
+
+def stored_suggestion(text, language, kind):
+    source = SourceFactory(text=text, language=language, published_on=PUBLISHED)
+    analyse(source, build_index())
+    return Suggestion.objects.get(source=source, kind=kind)
+
+
+def test_accepting_a_figure_records_the_reviewers_value_with_its_sentence_as_evidence(trade):
+    text = "Bilateral trade turnover reached 1.3 billion U.S. dollars in 2022."
+    suggestion = stored_suggestion(text, "en", "observation")
+    accepted = services.suggestion_accept(
+        suggestion=suggestion,
+        actor=UserFactory(username="kz-staff", countries=["KZ"]),
+        changes={"value": "1250000000"},
+    )
+    assert accepted.status == "accepted"
+    observation = ProgressObservation.objects.get()
+    assert (observation.commitment, observation.value, observation.unit) == (
+        trade, Decimal("1250000000"), "USD",
+    )  # fmt: skip
+    assert (observation.period_start, observation.period_end) == (
+        dt.date(2022, 1, 1), dt.date(2022, 12, 31),
+    )  # fmt: skip
+    assert observation.evidence.quote == text
+
+
+def test_a_figure_accepted_with_a_bad_value_names_that_field_and_records_nothing(trade):
+    from django.core.exceptions import ValidationError
+
+    suggestion = stored_suggestion(
+        "Bilateral trade turnover reached 1.3 billion U.S. dollars in 2022.", "en", "observation"
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.suggestion_accept(
+            suggestion=suggestion,
+            actor=UserFactory(username="kz-staff", countries=["KZ"]),
+            changes={"value": "about a billion", "period_start": "last year"},
+        )
+    assert refused.value.message_dict == {"value": ["Enter a number."]}
+    suggestion.refresh_from_db()
+    assert suggestion.status == "pending"
+    assert not Evidence.objects.exists() and not ProgressObservation.objects.exists()
+
+
+def test_accepting_an_unknown_meeting_records_it_and_links_the_suggestion():
+    suggestion = stored_suggestion(
+        "The 13th meeting of the Intergovernmental Council was held in Astana on 18 November.",
+        "en",
+        "meeting",
+    )
+    accepted = services.suggestion_accept(
+        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
+    )
+    meeting = Meeting.objects.get(key=accepted.payload["meeting"])
+    assert (meeting.name, meeting.location, meeting.held_on) == (
+        "13th meeting of the Intergovernmental Council", "Astana", dt.date(2025, 11, 18),
+    )  # fmt: skip
 
 
 # --- Scoping --------------------------------------------------------------------------------------
