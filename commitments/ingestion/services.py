@@ -10,12 +10,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, services
+from .. import access, clock, services
 from ..actors import Actor
-from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
+from ..models import (
+    Commitment,
+    Country,
+    Evidence,
+    Meeting,
+    ProgressObservation,
+    Source,
+    source_content_hash,
+)
 from .extraction import extract
 from .models import Suggestion
 
@@ -170,7 +177,7 @@ def suggestion_accept(
     suggestion.payload = payload
     suggestion.status = Suggestion.State.ACCEPTED
     suggestion.reviewed_by = actor.user
-    suggestion.reviewed_at = timezone.now()
+    suggestion.reviewed_at = clock.now()
     suggestion.save()
     return suggestion
 
@@ -237,7 +244,8 @@ def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, 
         slug=_unique_slug(payload.get("title") or "commitment"),
         title=payload.get("title") or suggestion.quote[:300],
         category=payload.get("category") or "other",
-        owner_country_id=owner,
+        # None when the country is gone: the model's own check then names the owner field.
+        owner_country=Country.objects.filter(pk=owner).first(),
         partner_countries=[c for c in countries if c != owner],
         target_amount=_decimal(amount, "target_amount") if amount else None,
         target_unit=(payload.get("target_unit") or "") if amount else "",
@@ -296,6 +304,6 @@ def suggestion_reject(*, suggestion: Suggestion, actor, reason: str) -> Suggesti
     suggestion.status = Suggestion.State.REJECTED
     suggestion.reason = reason
     suggestion.reviewed_by = actor.user
-    suggestion.reviewed_at = timezone.now()
+    suggestion.reviewed_at = clock.now()
     suggestion.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
     return suggestion

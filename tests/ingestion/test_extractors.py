@@ -10,7 +10,7 @@ import pytest
 from commitments.ingestion import services
 from commitments.ingestion.analysis import Analysis, analyse, build_index
 from commitments.ingestion.models import MatchTerm, Suggestion
-from commitments.models import Evidence, Meeting, ProgressObservation
+from commitments.models import Commitment, Evidence, Meeting, ProgressObservation
 from tests.admin_support import logged_in_staff
 from tests.api.conftest import client_for
 from tests.factories import (
@@ -296,6 +296,54 @@ def test_accepting_an_unknown_meeting_records_it_and_links_the_suggestion():
     assert (meeting.name, meeting.location, meeting.held_on) == (
         "13th meeting of the Intergovernmental Council", "Astana", dt.date(2025, 11, 18),
     )  # fmt: skip
+
+
+RAILWAY = "Kazakhstan and Kyrgyzstan agreed to build a new railway line between Balykchy and the Kazakh border by 2028."
+
+
+def test_accepting_a_new_commitment_records_it_with_the_sentence_as_its_evidence(plant, trade):
+    suggestion = stored_suggestion(RAILWAY, "en", "commitment")
+    accepted = services.suggestion_accept(
+        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
+    )
+    created = accepted.commitment
+    assert accepted.status == "accepted"
+    assert (created.owner_country_id, created.category, created.status) == (
+        "KZ",
+        "border_transport",
+        "announced",
+    )
+    assert [c.code for c in created.partner_countries.all()] == ["KG"]
+    assert created.title_en == suggestion.payload["title"]
+    assert created.announced_on == PUBLISHED
+    assert [e.quote for e in created.evidence.all()] == [RAILWAY]
+    assert created.status_changes.get().new_status == "announced"
+
+
+def test_a_new_commitment_accepted_through_the_api_takes_the_reviewers_title(plant, trade):
+    suggestion = stored_suggestion(RAILWAY, "en", "commitment")
+    kz = client_for(UserFactory(username="kz-staff", countries=["KZ"]))
+    response = kz.post(
+        f"/api/v1/suggestions/{suggestion.pk}/accept/",
+        {
+            "title": "Build the Balykchy railway line to the Kazakh border",
+            "category": "infrastructure",
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    created = Commitment.objects.get(slug=response.json()["commitment"])
+    assert (created.title_en, created.category) == (
+        "Build the Balykchy railway line to the Kazakh border", "infrastructure",
+    )  # fmt: skip
+
+
+def test_kg_staff_cannot_accept_a_new_commitment_that_kazakhstan_would_own(plant, trade):
+    suggestion = stored_suggestion(RAILWAY, "en", "commitment")
+    kg = client_for(UserFactory(username="kg-staff", countries=["KG"]))
+    response = kg.post(f"/api/v1/suggestions/{suggestion.pk}/accept/", {}, format="json")
+    assert response.status_code in (403, 404)
+    assert not Commitment.objects.filter(category="border_transport").exists()
 
 
 # --- Scoping --------------------------------------------------------------------------------------
