@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import clock, rules
 from .actors import SYSTEM_ACTOR_MAX_LENGTH, SystemActor
 from .progress import Progress
 from .rules import Status
@@ -280,14 +280,14 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
         return self.filter(postponements__gt=0)
 
     def stale(self, now: datetime | None = None) -> CommitmentQuerySet:
-        return self.filter(rules.stale_condition(now or timezone.now()))
+        return self.filter(rules.stale_condition(now or clock.now()))
 
     def not_stale(self, now: datetime | None = None) -> CommitmentQuerySet:
-        return self.exclude(rules.stale_condition(now or timezone.now()))
+        return self.exclude(rules.stale_condition(now or clock.now()))
 
     def with_is_stale(self, now: datetime | None = None) -> CommitmentQuerySet:
         """Annotate `stale` (a boolean) computed in the database by the one staleness rule."""
-        condition = rules.stale_condition(now or timezone.now())
+        condition = rules.stale_condition(now or clock.now())
         return self.annotate(
             stale=Case(
                 When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
@@ -468,7 +468,7 @@ class Commitment(SourceLanguageColumns, models.Model):
             raise ValidationError(errors)
 
     def is_stale(self, now: datetime | None = None) -> bool:
-        return rules.is_stale(self.status, self.last_reviewed_at, now or timezone.now())
+        return rules.is_stale(self.status, self.last_reviewed_at, now or clock.now())
 
     @property
     def is_final(self) -> bool:
@@ -933,12 +933,12 @@ class Reminder(models.Model):
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self, now: datetime | None = None) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or clock.now())
 
     def revoke(self, now: datetime | None = None) -> int:
         """Revoke the active tokens among these; returns how many. Revoked rows are kept as a
         record of which systems had access until when."""
-        return self.filter(revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+        return self.filter(revoked_at__isnull=True).update(revoked_at=now or clock.now())
 
 
 class ApiTokenManager(models.Manager.from_queryset(ApiTokenQuerySet)):
@@ -951,7 +951,7 @@ class ApiTokenManager(models.Manager.from_queryset(ApiTokenQuerySet)):
         key is 256 random bits, so a fast hash is enough) and its first characters, by which
         staff recognise it.
         """
-        now = now or timezone.now()
+        now = now or clock.now()
         days = settings.API_TOKEN_TTL_DAYS if days is None else days
         key = secrets.token_urlsafe(32)
         token = self.create(

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import rules, selectors, translation
+from . import clock, rules, selectors, translation
 from .actors import Actor, SystemActor
 from .models import (
     Category,
@@ -433,7 +433,7 @@ class _Reader:
                     step.fail(_describe(exc))
             if True in step.data:  # YAML 1.1 reads a bare `on:` key as the boolean true
                 step.data.setdefault("on", step.data.pop(True))
-            on = step.date("on", required=False) or timezone.localdate()
+            on = step.date("on", required=False) or timezone.localdate(clock.now())
             note = step.str("note", required=False)
             source = step.data.get("source")
             if source:
@@ -557,7 +557,7 @@ class _Writer:
                 commitment,
                 seed.fields,
                 version=F("version") + 1,
-                updated_at=timezone.now(),
+                updated_at=clock.now(),
             )
         self.report.count("commitments", created)
         evidence = [self.evidence(e, commitment) for e in seed.evidence]
@@ -565,7 +565,7 @@ class _Writer:
             Commitment.objects.filter(pk=commitment.pk).update(
                 instrument_type=seed.fields["instrument_type"],
                 version=F("version") + 1,
-                updated_at=timezone.now(),
+                updated_at=clock.now(),
             )
         for observation in seed.observations:
             self.observation(observation, commitment)
@@ -574,7 +574,7 @@ class _Writer:
         progress = selectors.commitment_progress(commitment)
         if progress != Commitment.objects.values_list("progress", flat=True).get(pk=commitment.pk):
             Commitment.objects.filter(pk=commitment.pk).update(
-                progress=progress, version=F("version") + 1, updated_at=timezone.now()
+                progress=progress, version=F("version") + 1, updated_at=clock.now()
             )
         if created:
             # The record was last reviewed when its latest evidence appeared, so staleness reflects

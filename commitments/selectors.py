@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from . import fields, progress, rules, translation
+from . import clock, fields, progress, rules, translation
 from .models import (
     Commitment,
     CommitmentQuerySet,
@@ -45,7 +45,7 @@ def public_commitment_list(
     `country` matches the owner or any partner; `search` means what it means in the API
     (`search.search_commitments`).
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     queryset = (
         Commitment.objects.select_related("owner_country")
         .prefetch_related("partner_countries")
@@ -105,7 +105,7 @@ def public_commitment_detail(*, slug: str, now: datetime | None = None) -> Commi
                 queryset=InstrumentParty.objects.select_related("country", "evidence__source"),
             ),
         )
-        .with_is_stale(now or timezone.now())
+        .with_is_stale(now or clock.now())
         .get(slug=slug)
     )
 
@@ -153,7 +153,7 @@ def dashboard_country_counts(*, now: datetime | None = None) -> list[CountryStat
     Three queries whatever the number of commitments: countries, owned counts, partnered counts.
     A country listed as both owner and partner of one commitment counts it once.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     countries = list(Country.objects.order_by("code"))
     counts = {c.code: dict.fromkeys(Status.values, 0) for c in countries}
     stale = dict.fromkeys(counts, 0)
@@ -197,7 +197,7 @@ def dashboard_country_counts(*, now: datetime | None = None) -> list[CountryStat
 
 def dashboard_totals(*, now: datetime | None = None) -> dict[str, int]:
     """All commitments, open ones and stale ones, in one query."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return Commitment.objects.aggregate(
         total=Count("id"),
         open=Count("id", filter=Q(status__in=rules.OPEN_STATUSES)),
@@ -267,7 +267,7 @@ def commitment_admin_list(*, now: datetime | None = None) -> CommitmentQuerySet:
     return (
         Commitment.objects.select_related("owner_country")
         .prefetch_related("partner_countries")
-        .with_is_stale(now or timezone.now())
+        .with_is_stale(now or clock.now())
     )
 
 
@@ -315,7 +315,7 @@ def commitment_api_list(*, now: datetime | None = None) -> CommitmentQuerySet:
             queryset=Evidence.objects.select_related("source").only(*API_EVIDENCE_COLUMNS),
             to_attr="evidence_list",
         ),
-    ).with_is_stale(now or timezone.now())
+    ).with_is_stale(now or clock.now())
 
 
 def commitment_api_rows(

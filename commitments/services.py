@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import access, rules, selectors
+from . import access, clock, rules, selectors
 from .access import EditNotAllowed  # noqa: F401 (callers catch services.EditNotAllowed)
 from .actors import Actor
 from .events import outbox
@@ -160,7 +160,7 @@ def commitment_create(
 ) -> Commitment:
     """Create a commitment and the first row of its status history."""
     actor = Actor.of(actor)
-    now = now or timezone.now()
+    now = now or clock.now()
     _refuse_unknown(fields, {*EDITABLE_FIELDS, *SOURCE_ALIASES, "status"})
     commitment = Commitment(last_reviewed_at=now, **_source_columns(fields))
     commitment.original_target_date = commitment.target_date
@@ -284,7 +284,7 @@ def _apply_update(
             setattr(locked, name, value)
     locked.full_clean()
     date_change = _target_date_change(
-        locked, old_date, actor, target_date_reason, target_date_source, now or timezone.now()
+        locked, old_date, actor, target_date_reason, target_date_source, now or clock.now()
     )
     if {"target_date", "target_amount"} & set(data):
         locked.progress = selectors.commitment_progress(locked)
@@ -405,7 +405,7 @@ def commitment_change_status(
     staleness clock.
     """
     actor = Actor.of(actor)
-    now = now or timezone.now()
+    now = now or clock.now()
     access.may_change_status(actor, commitment).require()
     note = _require_note(note)
     locked = _lock(commitment, expected_version)
@@ -436,7 +436,7 @@ def commitment_mark_reviewed(
 ) -> Review:
     """Record that the commitment is current as it stands; resets the staleness clock."""
     actor = Actor.of(actor)
-    now = now or timezone.now()
+    now = now or clock.now()
     access.may_mark_reviewed(actor, commitment).require()
     locked = _lock(commitment, None)
     review = Review.objects.create(
@@ -466,7 +466,7 @@ def evidence_add(
 ) -> Evidence:
     """Attach evidence (a verbatim quote from a source and/or an http(s) URL); resets staleness."""
     actor = Actor.of(actor)
-    now = now or timezone.now()
+    now = now or clock.now()
     access.may_add_evidence(actor, commitment).require()
     locked = _lock(commitment, expected_version)
     evidence = Evidence(
@@ -548,7 +548,7 @@ def _save_party_row(
     for name, value in values.items():
         setattr(row, name, value)
     row.note = (note or "").strip()
-    row.recorded_at = now or timezone.now()
+    row.recorded_at = now or clock.now()
     for name, value in actor.history("recorded_by").items():
         setattr(row, name, value)
     row.full_clean(validate_unique=False)

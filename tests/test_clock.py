@@ -1,6 +1,8 @@
 """One clock and one reader of moments given as text (`--now`, a task's `now`)."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -11,6 +13,11 @@ from commitments import clock
 from commitments.api.filters import CommitmentFilter
 from commitments.models import Commitment
 
+# Ways to read the current time other than clock.now(); `localdate()` without a moment is one.
+CURRENT_TIME = (
+    r"timezone\.now\(\)|timezone\.local(date|time)\(\)|datetime\.(utc)?now\(|date\.today\(\)"
+    r"|\btime\.time\(\)"
+)
 ALMATY_NINE = dt.datetime(2026, 11, 22, 4, 0, tzinfo=dt.UTC)  # 09:00 at UTC+5
 
 
@@ -47,3 +54,17 @@ def test_without_a_moment_the_edges_take_the_frozen_clock():
 def test_the_api_filter_takes_its_moment_as_an_argument_never_from_its_own_clock():
     with pytest.raises(TypeError):
         CommitmentFilter({"stale": "true"}, Commitment.objects.none())
+
+
+def test_only_the_clock_module_reads_the_current_time():
+    """Model field defaults name the callable (`default=timezone.now`) and stay as Django wrote
+    them in the migrations; every other reading goes through clock.now()."""
+    app = Path(clock.__file__).parent
+    readers = [
+        f"{path.relative_to(app.parent)}:{number}"
+        for path in sorted(app.rglob("*.py"))
+        if "migrations" not in path.parts and path.name != "clock.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(CURRENT_TIME, line.split("#", 1)[0])
+    ]
+    assert readers == []

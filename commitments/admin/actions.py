@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, fields, selectors, services
+from .. import access, clock, fields, selectors, services
 from ..models import Commitment
 from ..rules import Status
 from .forms import BulkStatusChangeForm, transition_errors
@@ -196,7 +196,7 @@ class _Echo:
 
 @admin.action(description=_("Export selected commitments as CSV"), permissions=["view"])
 def export_csv(modeladmin, request, queryset):
-    now = timezone.now()
+    now = clock.now()
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in csv_rows(queryset, now)),

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from .. import access, fields, selectors
+from .. import access, clock, fields, selectors
 from ..models import Commitment
 from ..rules import Status
 from . import actions
@@ -53,7 +52,7 @@ class StaleFilter(admin.SimpleListFilter):
         return [("yes", _("Stale")), ("no", _("Not stale"))]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
+        now = clock.now()
         if self.value() == "yes":
             return queryset.stale(now)
         if self.value() == "no":
@@ -141,7 +140,7 @@ class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, Translation
     # --- list ---------------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return selectors.commitment_admin_list(now=timezone.now())
+        return selectors.commitment_admin_list(now=clock.now())
 
     @admin.display(description=_("Owner"), ordering="owner_country__code")
     def owner(self, obj):

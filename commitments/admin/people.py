@@ -7,10 +7,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from .. import clock
 from ..models import CountryMembership, Reminder, ReminderPreference, StaffProfile
 from ..reminders.delivery import is_in_doubt
 from .read_only import ReadOnlyMixin
@@ -102,7 +102,7 @@ class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(boolean=True, description=_("In doubt"))
     def in_doubt(self, obj):
-        return is_in_doubt(obj, timezone.now())
+        return is_in_doubt(obj, clock.now())
 
     @admin.display(description=_("Last error"))
     def short_error(self, obj):

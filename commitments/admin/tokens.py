@@ -7,10 +7,10 @@ Tokens are issued with `manage.py issue_token`, which shows the key once; admin 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .. import clock
 from ..models import ApiToken
 
 
@@ -31,7 +31,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def state(self, token: ApiToken) -> str:
         if token.revoked_at is not None:
             return _("revoked")
-        if token.expires_at <= timezone.now():
+        if token.expires_at <= clock.now():
             return _("expired")
         return _("active")
 

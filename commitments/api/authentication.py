@@ -13,6 +13,8 @@ from rest_framework import authentication, exceptions
 
 from commitments.models import ApiToken
 
+from .. import clock
+
 
 class ApiTokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key: str):
@@ -23,7 +25,7 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("This token has been revoked."))
-        if token.expires_at <= timezone.now():
+        if token.expires_at <= clock.now():
             expired = date_format(timezone.localtime(token.expires_at), "DATETIME_FORMAT")
             raise exceptions.AuthenticationFailed(
                 _("This token expired on %(date)s; ask for a new one.") % {"date": expired},

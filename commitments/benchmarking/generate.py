@@ -23,9 +23,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.utils import timezone
 
-from commitments import rules
+from commitments import clock, rules
 from commitments.actors import SystemActor
 from commitments.models import (
     Category,
@@ -556,7 +555,7 @@ def generate(
     if not 0.0 <= stale_share <= 1.0:
         raise ValueError("stale_share must be between 0 and 1")
     started = time.perf_counter()
-    now = now or timezone.now()
+    now = now or clock.now()
     rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
     report = GenerationReport(method="COPY" if connection.vendor == "postgresql" else "INSERT")
     if flush:

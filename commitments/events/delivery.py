@@ -31,9 +31,9 @@ import orjson
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import clock
 from . import safety, signing
 from .models import Event, WebhookDelivery, WebhookEndpoint, WebhookRedelivery
 from .selectors import event_payload, filtered, visible_events
@@ -115,7 +115,7 @@ def send(endpoint: WebhookEndpoint, event: Event) -> Attempt:
         endpoint.secret,
         event_id=str(event.uuid),
         event_type=event.type,
-        timestamp=int(time.time()),
+        timestamp=int(clock.now().timestamp()),
         body=body,
     )
     started = time.monotonic()
@@ -168,7 +168,7 @@ def _due(now: datetime) -> Q:
 
 def due_endpoints(now: datetime | None = None) -> list[int]:
     """Active endpoints, free and due, with visible events past their cursor or a redelivery."""
-    now = now or timezone.now()
+    now = now or clock.now()
     latest = visible_events().order_by("-xid", "-id").values_list("xid", "id").first()
     endpoints = (
         WebhookEndpoint.objects.filter(_free(now), _due(now), is_active=True)
@@ -195,7 +195,7 @@ class _Delivery:
         self.delivered = 0
 
     def claim(self) -> bool:
-        now = timezone.now()
+        now = clock.now()
         return bool(
             WebhookEndpoint.objects.filter(_free(now), _due(now), pk=self.endpoint_id)
             .filter(is_active=True)
@@ -259,7 +259,7 @@ class _Delivery:
                 self._advance(endpoint, *latest)
 
     def _advance(self, endpoint: WebhookEndpoint, xid: int, event_id: int, **fields) -> None:
-        lease = timezone.now() + timedelta(seconds=settings.EVENTS_WEBHOOK_CLAIM_LEASE)
+        lease = clock.now() + timedelta(seconds=settings.EVENTS_WEBHOOK_CLAIM_LEASE)
         if not self.mine().update(
             cursor_xid=xid, cursor_event_id=event_id, claimed_until=lease, **fields
         ):
@@ -271,7 +271,7 @@ class _Delivery:
     ) -> Run | None:
         """Send one event and record it; a Run when this run must stop, else None."""
         attempt = send(endpoint, event)
-        now = timezone.now()
+        now = clock.now()
         WebhookDelivery.objects.create(
             endpoint=endpoint,
             event=event,
@@ -329,7 +329,7 @@ def disable(endpoint: WebhookEndpoint, attempt: Attempt) -> None:
         "reason": reason,
     }
     turned_off = WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=True).update(
-        is_active=False, disabled_at=timezone.now(), disabled_reason=reason[:300]
+        is_active=False, disabled_at=clock.now(), disabled_reason=reason[:300]
     )
     if not turned_off or not endpoint.owner.email:
         return

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import clock
 from ..formatting import date_range, format_amount, format_exact, short_date
 from ..models import Commitment, ProgressObservation
 from ..progress import Assessment, Progress
@@ -305,7 +306,9 @@ class Axes:
         dates = [d for g in groups for d in (g.start, g.end)]
         dates += [d for d in (commitment.target_date, commitment.announced_on) if d]
         if not dates:
-            dates = [timezone.localdate()]  # a placeholder axis until the first observation
+            dates = [
+                timezone.localdate(clock.now())
+            ]  # a placeholder axis until the first observation
         values = [float(r.observation.value) for g in groups for r in g.rows]
         return cls(
             first_year=min(dates).year,

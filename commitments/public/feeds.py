@@ -19,12 +19,11 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from .. import selectors
+from .. import clock, selectors
 from ..formatting import format_amount, long_date
 from ..models import Commitment, Country, StatusChange, TargetDateChange
 from .access import public_feed
@@ -230,7 +229,7 @@ def target_dates(request: HttpRequest, code: str | None = None) -> HttpResponse:
         else _("Commitment target dates")
     )
     body = target_dates_calendar(
-        commitments, base_url=request.build_absolute_uri("/")[:-1], now=timezone.now(), name=name
+        commitments, base_url=request.build_absolute_uri("/")[:-1], now=clock.now(), name=name
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     filename = f"target-dates-{country.code.lower()}.ics" if country else "target-dates.ics"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .. import rules, selectors, translation
+from .. import clock, rules, selectors, translation
 from ..formatting import format_amount, format_exact
 from ..models import Category, Commitment, Country
 from ..rules import Status
@@ -27,7 +27,7 @@ PAGE_SIZE = 25
 
 @public_page
 def commitment_list(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
+    now = clock.now()
     countries = list(Country.objects.order_by("name"))
     form = CommitmentFilterForm(request.GET, countries=countries)
     if not form.is_valid():
@@ -137,7 +137,7 @@ def postponement_text(commitment: Commitment) -> str:
 
 @public_page
 def dashboard(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
+    now = clock.now()
     today = timezone.localdate(now)
     totals = selectors.dashboard_totals(now=now)
     countries = selectors.dashboard_country_counts(now=now)
