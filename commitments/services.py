@@ -158,11 +158,15 @@ def commitment_create(
     now: datetime | None = None,
     **fields: Any,
 ) -> Commitment:
-    """Create a commitment and the first row of its status history."""
+    """Create a commitment and the first row of its status history. The owner, like the
+    partners, is a Country or its code."""
     actor = Actor.of(actor)
     now = now or clock.now()
     _refuse_unknown(fields, {*EDITABLE_FIELDS, *SOURCE_ALIASES, "status"})
-    commitment = Commitment(last_reviewed_at=now, **_source_columns(fields))
+    fields = _source_columns(fields)
+    if isinstance(fields.get("owner_country"), str):
+        fields["owner_country_id"] = fields.pop("owner_country")
+    commitment = Commitment(last_reviewed_at=now, **fields)
     commitment.original_target_date = commitment.target_date
     access.may_create(actor, commitment.owner_country_id).require()
     partner_codes = [_code(c) for c in partner_countries]

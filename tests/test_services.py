@@ -162,6 +162,27 @@ def test_create_records_the_first_history_row(kz, kg, kz_officer):
     assert (history.old_status, history.new_status) == ("", "announced")
 
 
+@pytest.mark.parametrize(("owner", "refused"), [("KZ", False), ("ZZ", True)])
+def test_create_takes_the_owner_as_a_code_like_the_partners(kz, kg, owner, refused):
+    def create():
+        return services.commitment_create(
+            actor=SystemActor.INGESTION,
+            slug="rail",
+            title="Build the railway line",
+            owner_country=owner,
+            category="border_transport",
+            partner_countries=["KG"],
+        )
+
+    if not refused:
+        assert create().owner_country == kz
+        return
+    with pytest.raises(ValidationError) as error:
+        create()
+    assert list(error.value.message_dict) == ["owner_country"]
+    assert not Commitment.objects.exists()
+
+
 def test_create_outside_ones_countries_is_refused(kz, kg):
     kg_only = UserFactory(username="kg-only", countries=["KG"])
     with pytest.raises(services.EditNotAllowed):

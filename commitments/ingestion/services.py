@@ -14,15 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, clock, services
 from ..actors import Actor
-from ..models import (
-    Commitment,
-    Country,
-    Evidence,
-    Meeting,
-    ProgressObservation,
-    Source,
-    source_content_hash,
-)
+from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
 from .extraction import extract
 from .models import Suggestion
 
@@ -244,8 +236,7 @@ def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, 
         slug=_unique_slug(payload.get("title") or "commitment"),
         title=payload.get("title") or suggestion.quote[:300],
         category=payload.get("category") or "other",
-        # None when the country is gone: the model's own check then names the owner field.
-        owner_country=Country.objects.filter(pk=owner).first(),
+        owner_country=owner,
         partner_countries=[c for c in countries if c != owner],
         target_amount=_decimal(amount, "target_amount") if amount else None,
         target_unit=(payload.get("target_unit") or "") if amount else "",
