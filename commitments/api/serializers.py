@@ -553,30 +553,36 @@ class StatusChangeSerializer(serializers.Serializer):
 # --- Writes ---------------------------------------------------------------------------------------
 
 
+def refuse_undeclared(serializer: serializers.Serializer, data) -> None:
+    """Refuse a body that is not a JSON object, or that names a field `serializer` does not
+    declare writable (400 naming each)."""
+    if not isinstance(data, Mapping):
+        raise serializers.ValidationError(
+            {
+                "non_field_errors": [
+                    _("Expected a JSON object, got %(type)s.") % {"type": type(data).__name__}
+                ]
+            }
+        )
+    writable = {name for name, field in serializer.fields.items() if not field.read_only}
+    unknown = sorted(str(name) for name in data if name not in writable)
+    if unknown:
+        raise serializers.ValidationError(
+            {
+                name: [
+                    _("Unknown field “%(name)s”. Writable fields: %(fields)s.")
+                    % {"name": name, "fields": ", ".join(sorted(writable))}
+                ]
+                for name in unknown
+            }
+        )
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuses a body that is not a JSON object, and any field it does not declare."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, Mapping):
-            raise serializers.ValidationError(
-                {
-                    "non_field_errors": [
-                        _("Expected a JSON object, got %(type)s.") % {"type": type(data).__name__}
-                    ]
-                }
-            )
-        writable = {name for name, field in self.fields.items() if not field.read_only}
-        unknown = sorted(str(name) for name in data if name not in writable)
-        if unknown:
-            raise serializers.ValidationError(
-                {
-                    name: [
-                        _("Unknown field “%(name)s”. Writable fields: %(fields)s.")
-                        % {"name": name, "fields": ", ".join(sorted(writable))}
-                    ]
-                    for name in unknown
-                }
-            )
+        refuse_undeclared(self, data)
         return super().to_internal_value(data)
 
 

@@ -19,6 +19,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from commitments.api.pagination import Key, KeysetPagination
+from commitments.api.serializers import refuse_undeclared
 from commitments.api.views import ApiViewMixin
 from commitments.models import Country
 
@@ -191,6 +192,12 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
             "consecutive_failures",
             "created_at",
         ]
+
+    def to_internal_value(self, data):
+        # As the schema promises (additionalProperties: false): a misspelt `event_types` or
+        # `countries` would otherwise register an endpoint that receives every event.
+        refuse_undeclared(self, data)
+        return super().to_internal_value(data)
 
     def validate_url(self, url: str) -> str:
         try:

@@ -289,6 +289,29 @@ def test_registering_through_the_api_needs_the_permission(owner, receiver, kg):
     assert other.get(f"/api/v1/webhooks/{created['id']}/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("event_type", ["commitment.deleted"]),  # a typo of event_types: would subscribe to all
+        ("country", ["KG"]),  # a typo of countries: would subscribe to every country
+        ("is_active", False),  # read-only
+    ],
+)
+def test_registering_with_an_unknown_or_read_only_field_is_a_400_naming_it(
+    owner, receiver, kg, field, value
+):
+    """The schema says additionalProperties: false, as for every write: a misspelt filter must
+    not register an endpoint that receives everything."""
+    from django.contrib.auth.models import Permission
+
+    owner.user_permissions.add(Permission.objects.get(codename="add_webhookendpoint"))
+    body = {"url": receiver.url(), field: value}
+    response = client_for(owner).post("/api/v1/webhooks/", body, format="json")
+    assert response.status_code == 400, response.json()
+    assert list(response.json()["errors"]) == [field]
+    assert not WebhookEndpoint.objects.exists()
+
+
 def test_registering_an_unsafe_url_is_a_400_naming_the_url(owner, settings):
     from django.contrib.auth.models import Permission
 
