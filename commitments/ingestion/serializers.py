@@ -15,7 +15,8 @@ LANGUAGES = ["en", "ru", "kk", "ky"]
 
 
 class SuggestionSerializer(serializers.ModelSerializer):
-    commitment = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Null for a proposed new commitment, until it is accepted.
+    commitment = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Suggestion

@@ -338,6 +338,14 @@ def test_a_new_commitment_accepted_through_the_api_takes_the_reviewers_title(pla
     )  # fmt: skip
 
 
+def test_a_proposed_new_commitment_has_no_commitment_yet_and_the_schema_allows_it(plant, trade):
+    suggestion = stored_suggestion(RAILWAY, "en", "commitment")
+    kz = client_for(UserFactory(username="kz-staff", countries=["KZ"]))
+    assert kz.get(f"/api/v1/suggestions/{suggestion.pk}/").json()["commitment"] is None
+    schema = kz.get("/api/v1/schema/", {"format": "json"}).json()
+    assert schema["components"]["schemas"]["Suggestion"]["properties"]["commitment"]["nullable"]
+
+
 def test_kg_staff_cannot_accept_a_new_commitment_that_kazakhstan_would_own(plant, trade):
     suggestion = stored_suggestion(RAILWAY, "en", "commitment")
     kg = client_for(UserFactory(username="kg-staff", countries=["KG"]))
