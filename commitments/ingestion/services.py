@@ -262,7 +262,10 @@ def _create_meeting(payload: dict[str, Any]) -> Meeting:
 def _unique_slug(title: str) -> str:
     from django.utils.text import slugify
 
-    base = slugify(title)[:100] or "commitment"
+    from .text import transliterate
+
+    # slugify keeps ASCII only: a Russian, Kazakh or Kyrgyz title would leave its digits or nothing.
+    base = slugify(transliterate(title))[:100] or "commitment"
     slug, n = base, 1
     while Commitment.objects.filter(slug=slug).exists():
         n += 1

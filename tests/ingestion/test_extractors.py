@@ -346,6 +346,18 @@ def test_kg_staff_cannot_accept_a_new_commitment_that_kazakhstan_would_own(plant
     assert not Commitment.objects.filter(category="border_transport").exists()
 
 
+WHOLESALE = "Казахстан и Кыргызстан планируют построить совместный оптово-распределительный центр для сельскохозяйственной продукции."
+
+
+def test_a_new_commitment_from_a_russian_article_gets_a_readable_slug(plant, trade):
+    suggestion = stored_suggestion(WHOLESALE, "ru", "commitment")
+    accepted = services.suggestion_accept(
+        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
+    )
+    # Not "commitment" (nor the title's digits alone): the title transliterated.
+    assert accepted.commitment.slug.startswith("postroit-sovmestnyi-optovo-raspredelitelnyi")
+
+
 # --- Scoping --------------------------------------------------------------------------------------
 
 
