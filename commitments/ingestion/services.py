@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, clock, services
+from .. import access, clock, services, translation
 from ..actors import Actor
 from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
 from .extraction import extract
@@ -231,10 +231,12 @@ def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, 
     countries = list(payload.get("countries") or ["KZ", "KG"])
     owner = payload.get("owner") or countries[0]
     amount = payload.get("target_amount")
+    title = payload.get("title") or suggestion.quote[:300]
     return services.commitment_create(
         actor=actor,
         slug=_unique_slug(payload.get("title") or "commitment"),
-        title=payload.get("title") or suggestion.quote[:300],
+        title=title,
+        **_title_in_article_language(suggestion, title),
         category=payload.get("category") or "other",
         owner_country=owner,
         partner_countries=[c for c in countries if c != owner],
@@ -245,6 +247,17 @@ def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, 
         else None,
         announced_on=suggestion.source.published_on,
     )
+
+
+def _title_in_article_language(suggestion: Suggestion, title: str) -> dict[str, str]:
+    """The proposed title is the article's own words, so it is also the title in the article's
+    language (`title_ru`): that language's readers then get it as theirs, and it stays when staff
+    translate the English title. A title the reviewer wrote is the English one, as `title` is
+    everywhere else. `suggestion.payload` is still the proposal here."""
+    language = suggestion.source.language
+    if language == translation.SOURCE_LANGUAGE or title != suggestion.payload.get("title"):
+        return {}
+    return {translation.column("title", language): title}
 
 
 def _create_meeting(payload: dict[str, Any]) -> Meeting:

@@ -358,6 +358,39 @@ def test_a_new_commitment_from_a_russian_article_gets_a_readable_slug(plant, tra
     assert accepted.commitment.slug.startswith("postroit-sovmestnyi-optovo-raspredelitelnyi")
 
 
+def test_a_new_commitment_from_a_russian_article_keeps_its_title_as_the_russian_text(plant, trade):
+    from commitments import translation
+
+    suggestion = stored_suggestion(WHOLESALE, "ru", "commitment")
+    created = services.suggestion_accept(
+        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
+    ).commitment
+    proposed = suggestion.payload["title"]
+    # English is required, so it holds the article's words until staff translate them.
+    assert (created.title_en, created.title_ru) == (proposed, proposed)
+    assert translation.untranslated(created, ["title"], "ru") == []
+
+
+def test_a_reviewers_own_title_for_a_russian_article_is_the_english_one_only(plant, trade):
+    suggestion = stored_suggestion(WHOLESALE, "ru", "commitment")
+    created = services.suggestion_accept(
+        suggestion=suggestion,
+        actor=UserFactory(username="kz-staff", countries=["KZ"]),
+        changes={"title": "Build a joint wholesale centre for farm produce"},
+    ).commitment
+    assert (created.title_en, created.title_ru) == (
+        "Build a joint wholesale centre for farm produce", None,
+    )  # fmt: skip
+
+
+def test_an_english_article_fills_only_the_english_title(plant, trade):
+    suggestion = stored_suggestion(RAILWAY, "en", "commitment")
+    created = services.suggestion_accept(
+        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
+    ).commitment
+    assert created.title_ru is None
+
+
 # --- Scoping --------------------------------------------------------------------------------------
 
 
