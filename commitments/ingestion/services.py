@@ -22,6 +22,8 @@ REASON_REQUIRED = _("Say why the suggestion is rejected: a reason is required.")
 ALREADY_REVIEWED = _("This suggestion has already been reviewed.")
 NO_SUCH_COMMITMENT = _("No commitment has this id.")
 NEEDS_COMMITMENT = _("Choose the commitment this suggestion is about.")
+# A proposed meeting's name when the analysis gave none.
+MEETING_NAME = "Intergovernmental Council meeting"
 
 
 @transaction.atomic
@@ -207,7 +209,7 @@ def _record_proposal(actor: Actor, suggestion: Suggestion, payload: dict[str, An
         suggestion.commitment = _create_commitment(actor, suggestion, payload)
         _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
     elif kind == Suggestion.Kind.MEETING and not payload.get("meeting"):
-        payload["meeting"] = _create_meeting(payload).key
+        payload["meeting"] = (_same_meeting_recorded(payload) or _create_meeting(payload)).key
 
 
 def _add_observation(
@@ -260,10 +262,20 @@ def _title_in_article_language(suggestion: Suggestion, title: str) -> dict[str, 
     return {translation.column("title", language): title}
 
 
+def _same_meeting_recorded(payload: dict[str, Any]) -> Meeting | None:
+    """The meeting this proposal would record, if it was recorded after the analysis: two
+    articles on one session are both proposed before either is accepted."""
+    return Meeting.objects.filter(
+        name_en=payload.get("name") or MEETING_NAME,
+        held_on=_date(payload.get("held_on"), "held_on"),
+        location=payload.get("location") or "",
+    ).first()
+
+
 def _create_meeting(payload: dict[str, Any]) -> Meeting:
     meeting = Meeting(
         key=_unique_meeting_key(payload),
-        name_en=payload.get("name") or "Intergovernmental Council meeting",
+        name_en=payload.get("name") or MEETING_NAME,
         held_on=_date(payload.get("held_on"), "held_on"),
         location=payload.get("location") or "",
     )

@@ -391,6 +391,22 @@ def test_an_english_article_fills_only_the_english_title(plant, trade):
     assert created.title_ru is None
 
 
+def test_two_articles_on_the_same_session_accepted_record_one_meeting():
+    english = stored_suggestion(
+        "The 13th meeting of the Intergovernmental Council was held in Astana on 18 November.",
+        "en",
+        "meeting",
+    )
+    russian = stored_suggestion(
+        "18 ноября в Астане прошло 13-е заседание Межправительственного совета.", "ru", "meeting"
+    )
+    reviewer = UserFactory(username="kz-staff", countries=["KZ"])
+    first = services.suggestion_accept(suggestion=english, actor=reviewer)
+    second = services.suggestion_accept(suggestion=russian, actor=reviewer)
+    assert Meeting.objects.count() == 1
+    assert second.payload["meeting"] == first.payload["meeting"]
+
+
 # --- Scoping --------------------------------------------------------------------------------------
 
 
