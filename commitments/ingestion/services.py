@@ -223,10 +223,20 @@ def _add_observation(
             unit=payload.get("unit") or suggestion.commitment.target_unit,
             period_start=_date(payload.get("period_start"), "period_start"),
             period_end=_date(payload.get("period_end"), "period_end"),
-            period_label=(payload.get("period_label") or "")[:100],
+            period_label=_period_label(suggestion, payload),
         ),
         actor=actor,
     )
+
+
+def _period_label(suggestion: Suggestion, payload: dict[str, Any]) -> str:
+    """The article's words for the period ("first half 2025"), unless the reviewer corrected the
+    period they named; without a label the pages name the period by its dates.
+    `suggestion.payload` is still the proposal here."""
+    proposed = suggestion.payload
+    if any(payload.get(end) != proposed.get(end) for end in ("period_start", "period_end")):
+        return ""
+    return (payload.get("period_label") or "")[:100]
 
 
 def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> Commitment:

@@ -407,6 +407,36 @@ def test_two_articles_on_the_same_session_accepted_record_one_meeting():
     assert second.payload["meeting"] == first.payload["meeting"]
 
 
+def test_a_corrected_period_drops_the_articles_words_for_the_old_one(trade):
+    suggestion = stored_suggestion(
+        "Bilateral trade turnover reached 1.3 billion U.S. dollars in the first half of 2022.",
+        "en",
+        "observation",
+    )
+    assert suggestion.payload["period_label"] == "first half 2022"
+    services.suggestion_accept(
+        suggestion=suggestion,
+        actor=UserFactory(username="kz-staff", countries=["KZ"]),
+        changes={"period_end": "2022-09-30"},
+    )
+    observation = ProgressObservation.objects.get()
+    assert (observation.period_end, observation.period_label) == (dt.date(2022, 9, 30), "")
+
+
+def test_a_period_accepted_as_proposed_keeps_the_articles_words(trade):
+    suggestion = stored_suggestion(
+        "Bilateral trade turnover reached 1.3 billion U.S. dollars in the first half of 2022.",
+        "en",
+        "observation",
+    )
+    services.suggestion_accept(
+        suggestion=suggestion,
+        actor=UserFactory(username="kz-staff", countries=["KZ"]),
+        changes={"period_start": "2022-01-01", "period_end": "2022-06-30"},
+    )
+    assert ProgressObservation.objects.get().period_label == "first half 2022"
+
+
 # --- Scoping --------------------------------------------------------------------------------------
 
 
