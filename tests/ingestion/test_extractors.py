@@ -540,3 +540,35 @@ def test_admin_staff_adds_a_pasted_article(client, plant):
     source = Source.objects.get()
     assert source.language == "en"
     assert source.text.startswith("Work at the Tash-Kumyr")
+
+
+# --- Text from PDF files --------------------------------------------------------------------------
+
+# pypdf gives a PDF's lines as they were laid out: a sentence runs on after a line break.
+WRAPPED = (
+    "Казахстан и Кыргызстан планируют создать совместную лабораторию по контролю качества\n"
+    "воды на реке Чу к 2026 году."
+)
+
+
+def test_a_sentence_wrapped_over_two_lines_is_proposed_whole(plant, trade):
+    _, found = run(WRAPPED, "ru")
+    (proposal,) = by_kind(found, "commitment")
+    assert proposal.sentence.text == WRAPPED
+    assert proposal.payload["title"] == (
+        "Создать совместную лабораторию по контролю качества воды на реке Чу к 2026 году"
+    )
+    assert proposal.payload["target_date"] == "2026-12-31"
+
+
+def test_a_wrapped_quote_sent_back_by_a_browser_is_accepted_in_admin(client, plant, trade):
+    suggestion = stored_suggestion(WRAPPED, "ru", "commitment")
+    logged_in_staff(client, "KZ", username="kz-staff")
+    response = client.post(
+        f"/admin/commitments/suggestion/{suggestion.pk}/change/",
+        # A browser sends a textarea's line breaks as CR LF.
+        {"quote": WRAPPED.replace("\n", "\r\n"), "title": suggestion.payload["title"],
+         "decision": "accept"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Evidence.objects.get().quote == WRAPPED
