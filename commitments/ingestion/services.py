@@ -300,7 +300,7 @@ def _unique_slug(title: str) -> str:
     from .text import transliterate
 
     # slugify keeps ASCII only: a Russian, Kazakh or Kyrgyz title would leave its digits or nothing.
-    base = slugify(transliterate(title))[:100] or "commitment"
+    base = slugify(transliterate(title))[:100].strip("-") or "commitment"
     slug, n = base, 1
     while Commitment.objects.filter(slug=slug).exists():
         n += 1

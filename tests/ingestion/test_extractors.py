@@ -572,3 +572,15 @@ def test_a_wrapped_quote_sent_back_by_a_browser_is_accepted_in_admin(client, pla
     )  # fmt: skip
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Evidence.objects.get().quote == WRAPPED
+
+
+def test_a_long_title_cut_for_the_slug_does_not_end_in_a_hyphen(plant, trade):
+    suggestion = stored_suggestion(
+        "The parties agreed to build a joint wholesale distribution centre for agricultural products near the Karasu checkpoint by 2027.",
+        "en",
+        "commitment",
+    )
+    created = services.suggestion_accept(
+        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
+    ).commitment
+    assert created.slug.endswith("-by")
