@@ -42,6 +42,10 @@ class SuggestionForm(forms.ModelForm):
         for name in ("value", "unit", "period_start", "period_end", "title"):
             self.fields[name].initial = self.instance.payload.get(name)
 
+    def clean_quote(self):
+        # Browsers send a textarea's line breaks as CR LF; a source's text has LF only.
+        return self.cleaned_data["quote"].replace("\r\n", "\n")
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:

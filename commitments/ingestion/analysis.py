@@ -431,7 +431,8 @@ class Analysis:
             if max(scored[i].values(), default=0) >= EVIDENCE_THRESHOLD:
                 continue  # the record has it: that is evidence, not a new commitment
             rest = sentence.text[match.end() :].strip(" ,:;—–-")
-            title = re.split(r"[.;]|, (?:which|who|что|который)", rest)[0].strip()
+            title = re.split(r"[.;]|, (?:which|who|что|который)", rest)[0]
+            title = " ".join(title.split())  # a wrapped sentence's line break is a space here
             if len(title) < 12:
                 continue
             title = (title[:1].upper() + title[1:])[:200]

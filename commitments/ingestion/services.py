@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, clock, services
+from .. import access, clock, services, translation
 from ..actors import Actor
 from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
 from .extraction import extract
@@ -22,6 +22,8 @@ REASON_REQUIRED = _("Say why the suggestion is rejected: a reason is required.")
 ALREADY_REVIEWED = _("This suggestion has already been reviewed.")
 NO_SUCH_COMMITMENT = _("No commitment has this id.")
 NEEDS_COMMITMENT = _("Choose the commitment this suggestion is about.")
+# A proposed meeting's name when the analysis gave none.
+MEETING_NAME = "Intergovernmental Council meeting"
 
 
 @transaction.atomic
@@ -207,7 +209,7 @@ def _record_proposal(actor: Actor, suggestion: Suggestion, payload: dict[str, An
         suggestion.commitment = _create_commitment(actor, suggestion, payload)
         _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
     elif kind == Suggestion.Kind.MEETING and not payload.get("meeting"):
-        payload["meeting"] = _create_meeting(payload).key
+        payload["meeting"] = (_same_meeting_recorded(payload) or _create_meeting(payload)).key
 
 
 def _add_observation(
@@ -221,20 +223,32 @@ def _add_observation(
             unit=payload.get("unit") or suggestion.commitment.target_unit,
             period_start=_date(payload.get("period_start"), "period_start"),
             period_end=_date(payload.get("period_end"), "period_end"),
-            period_label=(payload.get("period_label") or "")[:100],
+            period_label=_period_label(suggestion, payload),
         ),
         actor=actor,
     )
+
+
+def _period_label(suggestion: Suggestion, payload: dict[str, Any]) -> str:
+    """The article's words for the period ("first half 2025"), unless the reviewer corrected the
+    period they named; without a label the pages name the period by its dates.
+    `suggestion.payload` is still the proposal here."""
+    proposed = suggestion.payload
+    if any(payload.get(end) != proposed.get(end) for end in ("period_start", "period_end")):
+        return ""
+    return (payload.get("period_label") or "")[:100]
 
 
 def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> Commitment:
     countries = list(payload.get("countries") or ["KZ", "KG"])
     owner = payload.get("owner") or countries[0]
     amount = payload.get("target_amount")
+    title = payload.get("title") or suggestion.quote[:300]
     return services.commitment_create(
         actor=actor,
         slug=_unique_slug(payload.get("title") or "commitment"),
-        title=payload.get("title") or suggestion.quote[:300],
+        title=title,
+        **_title_in_article_language(suggestion, title),
         category=payload.get("category") or "other",
         owner_country=owner,
         partner_countries=[c for c in countries if c != owner],
@@ -247,10 +261,31 @@ def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, 
     )
 
 
+def _title_in_article_language(suggestion: Suggestion, title: str) -> dict[str, str]:
+    """The proposed title is the article's own words, so it is also the title in the article's
+    language (`title_ru`): that language's readers then get it as theirs, and it stays when staff
+    translate the English title. A title the reviewer wrote is the English one, as `title` is
+    everywhere else. `suggestion.payload` is still the proposal here."""
+    language = suggestion.source.language
+    if language == translation.SOURCE_LANGUAGE or title != suggestion.payload.get("title"):
+        return {}
+    return {translation.column("title", language): title}
+
+
+def _same_meeting_recorded(payload: dict[str, Any]) -> Meeting | None:
+    """The meeting this proposal would record, if it was recorded after the analysis: two
+    articles on one session are both proposed before either is accepted."""
+    return Meeting.objects.filter(
+        name_en=payload.get("name") or MEETING_NAME,
+        held_on=_date(payload.get("held_on"), "held_on"),
+        location=payload.get("location") or "",
+    ).first()
+
+
 def _create_meeting(payload: dict[str, Any]) -> Meeting:
     meeting = Meeting(
         key=_unique_meeting_key(payload),
-        name_en=payload.get("name") or "Intergovernmental Council meeting",
+        name_en=payload.get("name") or MEETING_NAME,
         held_on=_date(payload.get("held_on"), "held_on"),
         location=payload.get("location") or "",
     )
@@ -262,7 +297,10 @@ def _create_meeting(payload: dict[str, Any]) -> Meeting:
 def _unique_slug(title: str) -> str:
     from django.utils.text import slugify
 
-    base = slugify(title)[:100] or "commitment"
+    from .text import transliterate
+
+    # slugify keeps ASCII only: a Russian, Kazakh or Kyrgyz title would leave its digits or nothing.
+    base = slugify(transliterate(title))[:100].strip("-") or "commitment"
     slug, n = base, 1
     while Commitment.objects.filter(slug=slug).exists():
         n += 1

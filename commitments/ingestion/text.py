@@ -73,6 +73,9 @@ def sentences(text: str) -> list[Sentence]:
     begin = 0
     for match in _SENTENCE_END.finditer(text):
         stop = match.end()
+        # A line break before a lower-case word is a wrapped line (PDF text keeps its layout's).
+        if match.group() == "\n" and text[stop : stop + 1].islower():
+            continue
         if match.group().startswith((".",)) and "\n" not in match.group():
             before = text[begin : match.start()].rsplit(None, 1)
             last = before[-1].lower().rstrip(".") if before else ""

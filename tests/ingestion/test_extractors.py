@@ -354,6 +354,97 @@ def test_kg_staff_cannot_accept_a_new_commitment_that_kazakhstan_would_own(plant
     assert not Commitment.objects.filter(category="border_transport").exists()
 
 
+WHOLESALE = "Казахстан и Кыргызстан планируют построить совместный оптово-распределительный центр для сельскохозяйственной продукции."
+
+
+def test_a_new_commitment_from_a_russian_article_gets_a_readable_slug(plant, trade):
+    suggestion = stored_suggestion(WHOLESALE, "ru", "commitment")
+    accepted = services.suggestion_accept(
+        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
+    )
+    # Not "commitment" (nor the title's digits alone): the title transliterated.
+    assert accepted.commitment.slug.startswith("postroit-sovmestnyi-optovo-raspredelitelnyi")
+
+
+def test_a_new_commitment_from_a_russian_article_keeps_its_title_as_the_russian_text(plant, trade):
+    from commitments import translation
+
+    suggestion = stored_suggestion(WHOLESALE, "ru", "commitment")
+    created = services.suggestion_accept(
+        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
+    ).commitment
+    proposed = suggestion.payload["title"]
+    # English is required, so it holds the article's words until staff translate them.
+    assert (created.title_en, created.title_ru) == (proposed, proposed)
+    assert translation.untranslated(created, ["title"], "ru") == []
+
+
+def test_a_reviewers_own_title_for_a_russian_article_is_the_english_one_only(plant, trade):
+    suggestion = stored_suggestion(WHOLESALE, "ru", "commitment")
+    created = services.suggestion_accept(
+        suggestion=suggestion,
+        actor=UserFactory(username="kz-staff", countries=["KZ"]),
+        changes={"title": "Build a joint wholesale centre for farm produce"},
+    ).commitment
+    assert (created.title_en, created.title_ru) == (
+        "Build a joint wholesale centre for farm produce", None,
+    )  # fmt: skip
+
+
+def test_an_english_article_fills_only_the_english_title(plant, trade):
+    suggestion = stored_suggestion(RAILWAY, "en", "commitment")
+    created = services.suggestion_accept(
+        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
+    ).commitment
+    assert created.title_ru is None
+
+
+def test_two_articles_on_the_same_session_accepted_record_one_meeting():
+    english = stored_suggestion(
+        "The 13th meeting of the Intergovernmental Council was held in Astana on 18 November.",
+        "en",
+        "meeting",
+    )
+    russian = stored_suggestion(
+        "18 ноября в Астане прошло 13-е заседание Межправительственного совета.", "ru", "meeting"
+    )
+    reviewer = UserFactory(username="kz-staff", countries=["KZ"])
+    first = services.suggestion_accept(suggestion=english, actor=reviewer)
+    second = services.suggestion_accept(suggestion=russian, actor=reviewer)
+    assert Meeting.objects.count() == 1
+    assert second.payload["meeting"] == first.payload["meeting"]
+
+
+def test_a_corrected_period_drops_the_articles_words_for_the_old_one(trade):
+    suggestion = stored_suggestion(
+        "Bilateral trade turnover reached 1.3 billion U.S. dollars in the first half of 2022.",
+        "en",
+        "observation",
+    )
+    assert suggestion.payload["period_label"] == "first half 2022"
+    services.suggestion_accept(
+        suggestion=suggestion,
+        actor=UserFactory(username="kz-staff", countries=["KZ"]),
+        changes={"period_end": "2022-09-30"},
+    )
+    observation = ProgressObservation.objects.get()
+    assert (observation.period_end, observation.period_label) == (dt.date(2022, 9, 30), "")
+
+
+def test_a_period_accepted_as_proposed_keeps_the_articles_words(trade):
+    suggestion = stored_suggestion(
+        "Bilateral trade turnover reached 1.3 billion U.S. dollars in the first half of 2022.",
+        "en",
+        "observation",
+    )
+    services.suggestion_accept(
+        suggestion=suggestion,
+        actor=UserFactory(username="kz-staff", countries=["KZ"]),
+        changes={"period_start": "2022-01-01", "period_end": "2022-06-30"},
+    )
+    assert ProgressObservation.objects.get().period_label == "first half 2022"
+
+
 # --- Scoping --------------------------------------------------------------------------------------
 
 
@@ -457,3 +548,47 @@ def test_admin_staff_adds_a_pasted_article(client, plant):
     source = Source.objects.get()
     assert source.language == "en"
     assert source.text.startswith("Work at the Tash-Kumyr")
+
+
+# --- Text from PDF files --------------------------------------------------------------------------
+
+# pypdf gives a PDF's lines as they were laid out: a sentence runs on after a line break.
+WRAPPED = (
+    "Казахстан и Кыргызстан планируют создать совместную лабораторию по контролю качества\n"
+    "воды на реке Чу к 2026 году."
+)
+
+
+def test_a_sentence_wrapped_over_two_lines_is_proposed_whole(plant, trade):
+    _, found = run(WRAPPED, "ru")
+    (proposal,) = by_kind(found, "commitment")
+    assert proposal.sentence.text == WRAPPED
+    assert proposal.payload["title"] == (
+        "Создать совместную лабораторию по контролю качества воды на реке Чу к 2026 году"
+    )
+    assert proposal.payload["target_date"] == "2026-12-31"
+
+
+def test_a_wrapped_quote_sent_back_by_a_browser_is_accepted_in_admin(client, plant, trade):
+    suggestion = stored_suggestion(WRAPPED, "ru", "commitment")
+    logged_in_staff(client, "KZ", username="kz-staff")
+    response = client.post(
+        f"/admin/commitments/suggestion/{suggestion.pk}/change/",
+        # A browser sends a textarea's line breaks as CR LF.
+        {"quote": WRAPPED.replace("\n", "\r\n"), "title": suggestion.payload["title"],
+         "decision": "accept"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Evidence.objects.get().quote == WRAPPED
+
+
+def test_a_long_title_cut_for_the_slug_does_not_end_in_a_hyphen(plant, trade):
+    suggestion = stored_suggestion(
+        "The parties agreed to build a joint wholesale distribution centre for agricultural products near the Karasu checkpoint by 2027.",
+        "en",
+        "commitment",
+    )
+    created = services.suggestion_accept(
+        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
+    ).commitment
+    assert created.slug.endswith("-by")
