@@ -88,14 +88,21 @@ def _may_review(actor: Actor, suggestion: Suggestion) -> access.Verdict:
     if suggestion.commitment is not None:
         return access.may_edit(actor, suggestion.commitment)
     if suggestion.kind == Suggestion.Kind.COMMITMENT:
-        owner = (suggestion.payload.get("countries") or ["KZ"])[0]
-        verdict = access.may_create(actor, owner)
-        if verdict:
-            return verdict
-        others = suggestion.payload.get("countries") or []
-        codes = access.country_codes_of(actor.user) if actor.user else frozenset()
-        return access.ALLOWED if set(others) & set(codes) else verdict
+        return access.may_create(actor, _proposed_owner(actor, suggestion.payload))
     return access.may_edit_any(actor)
+
+
+def _proposed_owner(actor: Actor, payload: dict[str, Any]) -> str:
+    """The owner of a proposed new commitment: the first country it names that is one of the
+    reviewer's, since staff create commitments for their own countries (access.may_create); else
+    the first one named (a superuser, a system actor). The others become its partners."""
+    countries = _named_countries(payload)
+    own = access.country_codes_of(actor.user) if actor.user else frozenset()
+    return next((code for code in countries if code in own), countries[0])
+
+
+def _named_countries(payload: dict[str, Any]) -> list[str]:
+    return list(payload.get("countries") or ["KZ", "KG"])
 
 
 def may_review(who, suggestion: Suggestion) -> access.Verdict:
@@ -206,7 +213,9 @@ def _record_proposal(actor: Actor, suggestion: Suggestion, payload: dict[str, An
         if kind == Suggestion.Kind.OBSERVATION:
             _add_observation(actor, suggestion, evidence, payload)
     elif kind == Suggestion.Kind.COMMITMENT:
-        suggestion.commitment = _create_commitment(actor, suggestion, payload)
+        # A commitment the reviewer chose means the announcement is not new: evidence for it.
+        if suggestion.commitment is None:
+            suggestion.commitment = _create_commitment(actor, suggestion, payload)
         _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
     elif kind == Suggestion.Kind.MEETING and not payload.get("meeting"):
         payload["meeting"] = (_same_meeting_recorded(payload) or _create_meeting(payload)).key
@@ -240,8 +249,8 @@ def _period_label(suggestion: Suggestion, payload: dict[str, Any]) -> str:
 
 
 def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> Commitment:
-    countries = list(payload.get("countries") or ["KZ", "KG"])
-    owner = payload.get("owner") or countries[0]
+    countries = _named_countries(payload)
+    owner = _proposed_owner(actor, payload)
     amount = payload.get("target_amount")
     title = payload.get("title") or suggestion.quote[:300]
     return services.commitment_create(

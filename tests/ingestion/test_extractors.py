@@ -346,12 +346,37 @@ def test_a_proposed_new_commitment_has_no_commitment_yet_and_the_schema_allows_i
     assert schema["components"]["schemas"]["Suggestion"]["properties"]["commitment"]["nullable"]
 
 
-def test_kg_staff_cannot_accept_a_new_commitment_that_kazakhstan_would_own(plant, trade):
+def test_kg_staff_accept_a_new_commitment_of_both_countries_as_its_owner(plant, trade):
     suggestion = stored_suggestion(RAILWAY, "en", "commitment")
     kg = client_for(UserFactory(username="kg-staff", countries=["KG"]))
     response = kg.post(f"/api/v1/suggestions/{suggestion.pk}/accept/", {}, format="json")
+    assert response.status_code == 200, response.json()
+    created = Commitment.objects.get(slug=response.json()["commitment"])
+    assert created.owner_country_id == "KG"
+    assert [c.code for c in created.partner_countries.all()] == ["KZ"]
+
+
+def test_kg_staff_cannot_accept_a_new_commitment_only_kazakhstan_makes(plant, trade):
+    suggestion = stored_suggestion(
+        "Kazakhstan plans to build a new grain terminal in Kostanay by 2027.", "en", "commitment"
+    )
+    assert suggestion.payload["countries"] == ["KZ"]
+    kg = client_for(UserFactory(username="kg-staff", countries=["KG"]))
+    response = kg.post(f"/api/v1/suggestions/{suggestion.pk}/accept/", {}, format="json")
     assert response.status_code in (403, 404)
-    assert not Commitment.objects.filter(category="border_transport").exists()
+    assert Commitment.objects.count() == 2  # plant and trade only
+
+
+def test_an_announcement_the_reviewer_ties_to_a_recorded_commitment_is_its_evidence(plant, trade):
+    suggestion = stored_suggestion(RAILWAY, "en", "commitment")
+    accepted = services.suggestion_accept(
+        suggestion=suggestion,
+        actor=UserFactory(username="kg-staff", countries=["KG"]),
+        changes={"commitment": plant.pk},
+    )
+    assert accepted.commitment == plant
+    assert Commitment.objects.count() == 2
+    assert [e.quote for e in plant.evidence.all()] == [RAILWAY]
 
 
 WHOLESALE = "Казахстан и Кыргызстан планируют построить совместный оптово-распределительный центр для сельскохозяйственной продукции."
