@@ -525,6 +525,30 @@ def observation_add(*, observation: ProgressObservation, actor: ActorLike) -> Pr
     return observation
 
 
+@transaction.atomic
+def observations_correct(
+    *,
+    commitment: Commitment,
+    actor: ActorLike,
+    changed: Iterable[ProgressObservation] = (),
+    removed: Iterable[ProgressObservation] = (),
+) -> None:
+    """Save corrected observations of the commitment and delete removed ones; the commitment's
+    stored progress is what its remaining figures give, so it is worked out again and the version
+    bumped, as for a new observation."""
+    actor = Actor.of(actor)
+    access.may_edit(actor, commitment).require()
+    locked = _lock(commitment, None)
+    for observation in removed:
+        observation.delete()
+    for observation in changed:
+        observation.full_clean()
+        observation.save()
+    locked.progress = selectors.commitment_progress(locked)
+    _save_next_version(locked, commitment, "progress")
+    outbox.record(EventType.UPDATED, locked, actor, data={"changed_fields": ["progress"]})
+
+
 def _party_codes(commitment: Commitment) -> list[str]:
     return [commitment.owner_country_id, *commitment.partner_countries.values_list("pk", flat=True)]
 

@@ -5,9 +5,10 @@ import time_machine
 from django.utils import timezone
 from django.utils.html import escape
 
-from commitments import rules, services
+from commitments import rules, selectors, services
 from commitments.actors import SystemActor
 from commitments.admin.forms import SAVED_MEANWHILE, STALE_FORM
+from commitments.events.models import Event
 from commitments.models import (
     QUOTE_NOT_IN_SOURCE,
     Commitment,
@@ -366,3 +367,49 @@ def test_adding_a_commitment_goes_through_the_service_and_records_history(client
     assert first.note == "From the council protocol."
     assert Evidence.objects.get(commitment=commitment).source == source
     assert commitment.last_reviewed_at <= timezone.now()
+
+
+def _trade_target_with_two_figures(officer):
+    """A $3 bn by 2030 target with two Kazakh figures, recorded as staff record them."""
+    commitment = CommitmentFactory(
+        target_amount=3_000_000_000, target_unit="USD", target_date=dt.date(2030, 12, 31)
+    )
+    evidence = EvidenceFactory(commitment=commitment)
+    for value, year in ((1_300_000_000, 2022), (1_700_000_000, 2024)):
+        services.observation_add(
+            observation=ProgressObservation(
+                commitment=commitment,
+                evidence=evidence,
+                value=value,
+                unit="USD",
+                period_start=dt.date(year, 1, 1),
+                period_end=dt.date(year, 12, 31),
+                period_label=str(year),
+                reported_by_id="KZ",
+            ),
+            actor=officer,
+        )
+    commitment.refresh_from_db()
+    return commitment
+
+
+@pytest.mark.parametrize("correction", ["remove", "change"])
+def test_correcting_an_observation_stores_the_progress_it_leaves(client, officer, correction):
+    # Removing or correcting a figure changes the commitment's progress: the stored value (the
+    # list, its filter and the API list read it) and the version must follow, as for a new one.
+    commitment = _trade_target_with_two_figures(officer)
+    before = (commitment.progress, commitment.version)
+    data = change_form_data(open_change_page(client, commitment))
+    if correction == "remove":
+        data["observations-1-DELETE"] = "on"
+    else:
+        data["observations-1-value"] = "100000000"
+
+    response = client.post(change_url(commitment), data)
+
+    assert response.status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.progress == selectors.commitment_progress(commitment)
+    assert (commitment.progress, commitment.version) != before
+    assert commitment.version == before[1] + 1
+    assert Event.objects.filter(type="commitment.updated", version=commitment.version).exists()

@@ -122,13 +122,17 @@ class ServiceBackedSaving:
         ]
 
     def _save_observations(self, request, formset) -> None:
-        # New observations go through the service, which bumps the version and writes the
-        # event; corrections and removals of existing rows are saved as the admin does.
+        # Each write goes through a service, which stores the progress the figures now give,
+        # bumps the version and writes the event.
         formset.save(commit=False)
-        for observation in formset.deleted_objects:
-            observation.delete()
-        for observation, _changed in formset.changed_objects:
-            observation.save()
+        changed = [observation for observation, _fields in formset.changed_objects]
+        if changed or formset.deleted_objects:
+            services.observations_correct(
+                commitment=formset.instance,
+                actor=request.user,
+                changed=changed,
+                removed=formset.deleted_objects,
+            )
         formset.new_objects = [
             services.observation_add(observation=observation, actor=request.user)
             for observation in formset.new_objects

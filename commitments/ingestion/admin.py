@@ -6,14 +6,30 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import SOURCE_ALIASES
 from . import services
 from .models import MatchTerm, Suggestion
 
 CONTEXT_CHARS = 300
+# The review form's field for a model column the services may name in an error (title_en).
+FORM_FIELD_OF_COLUMN = {column: name for name, column in SOURCE_ALIASES.items()}
+
+
+def on_review_form(error: ValidationError, form_fields) -> ValidationError:
+    """A service's errors placed on the review form: a column on the field that edits it, any
+    field the form lacks above the form (the form refuses errors on fields it does not have)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    placed: dict[str, list[str]] = {}
+    for column, column_messages in error.message_dict.items():
+        name = FORM_FIELD_OF_COLUMN.get(column, column)
+        listed = placed.setdefault(name if name in form_fields else NON_FIELD_ERRORS, [])
+        listed += [message for message in column_messages if message not in listed]
+    return ValidationError(placed)
 
 
 class SuggestionActionForm(ActionForm):
@@ -68,6 +84,8 @@ class SuggestionForm(forms.ModelForm):
                 services.suggestion_accept(suggestion=self.instance, actor=actor, changes=changes)
         except PermissionDenied as error:
             raise ValidationError(str(error)) from error
+        except ValidationError as error:
+            raise on_review_form(error, self.fields) from error
         self.instance.refresh_from_db()
         return cleaned
 

@@ -346,6 +346,21 @@ def test_a_proposed_new_commitment_has_no_commitment_yet_and_the_schema_allows_i
     assert schema["components"]["schemas"]["Suggestion"]["properties"]["commitment"]["nullable"]
 
 
+def test_a_title_the_record_refuses_is_a_form_error_in_admin(client, plant, trade):
+    # The service names the model's column (title_en); the review form has only "title".
+    suggestion = stored_suggestion(RAILWAY, "en", "commitment")
+    logged_in_staff(client, "KZ", username="kz-staff")
+    url = f"/admin/commitments/suggestion/{suggestion.pk}/change/"
+    response = client.post(
+        url, {"quote": suggestion.quote, "decision": "accept", "title": "Build a railway " * 30}
+    )
+    assert response.status_code == 200
+    assert "300" in str(response.context["adminform"].form.errors["title"])
+    suggestion.refresh_from_db()
+    assert suggestion.status == "pending"
+    assert not Commitment.objects.filter(category="border_transport").exists()
+
+
 def test_kg_staff_accept_a_new_commitment_of_both_countries_as_its_owner(plant, trade):
     suggestion = stored_suggestion(RAILWAY, "en", "commitment")
     kg = client_for(UserFactory(username="kg-staff", countries=["KG"]))
