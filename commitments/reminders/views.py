@@ -8,6 +8,8 @@ session, and this one rides on nothing but the signed token in its URL.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.shortcuts import render
@@ -21,6 +23,7 @@ from ..formatting import long_date
 from ..languages import profile_language
 from ..models import ReminderPreference
 from . import preferences
+from .planning import reminder_today
 
 
 def _bad_link(request, reason: str):
@@ -82,6 +85,16 @@ def _preference_page(request, user):
             "email": user.email,
             "done": done,
             "preference": preference,
+            "snoozed_until": _current_snooze(preference),
             "snooze_choices": preferences.SNOOZE_CHOICES,
         },
     )
+
+
+def _current_snooze(preference: ReminderPreference | None) -> date | None:
+    """The last day of a snooze still running; None once it has run out (digests come again,
+    `planning.eligible_recipients`), so the page never calls a past snooze current."""
+    until = preference.snoozed_until if preference else None
+    if until is None or until < reminder_today(clock.now()):
+        return None
+    return until

@@ -135,3 +135,15 @@ def test_tampered_token_gets_a_400_page_and_changes_nothing(client, officer, met
     assert response.status_code == 400
     assert b"not valid" in response.content
     assert not ReminderPreference.objects.exists()
+
+
+def test_a_snooze_that_has_run_out_is_not_shown_as_current(client, officer):
+    # Snoozed through 21 November; on the 22nd the digests come again, so the page must not
+    # tell the recipient who follows the link in one that their reminders are snoozed.
+    ReminderPreference.objects.create(user=officer, snoozed_until=dt.date(2026, 11, 21))
+    with time_machine.travel(NOW, tick=False):
+        ran_out = client.get(unsubscribe_path(officer.pk))
+        ReminderPreference.objects.filter(user=officer).update(snoozed_until=NOW.date())
+        current = client.get(unsubscribe_path(officer.pk))
+    assert b"snoozed until" not in ran_out.content
+    assert b"Reminders are snoozed until 22 November 2026." in current.content
