@@ -42,9 +42,13 @@ def unsubscribe(request, token: str):
     user = get_user_model().objects.select_related("staff_profile").filter(pk=user_id).first()
     if user is None:
         return _bad_link(request, _("This unsubscribe link belongs to an account that is gone."))
-    # The page speaks the language of the emails it is about, when the recipient chose one.
-    with translation.override(profile_language(user) or translation.get_language()):
-        return _preference_page(request, user)
+    # The page speaks the language of the emails it is about, when the recipient chose one,
+    # and says so in its header (LocaleMiddleware would name the browser's language).
+    language = profile_language(user) or translation.get_language()
+    with translation.override(language):
+        response = _preference_page(request, user)
+    response["Content-Language"] = language
+    return response
 
 
 def _preference_page(request, user):

@@ -8,7 +8,7 @@ from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
-from commitments.models import ReminderPreference
+from commitments.models import ReminderPreference, StaffProfile
 from commitments.reminders import delivery, planning, preferences
 
 from .conftest import NOW, deliver, stale_commitment
@@ -147,3 +147,11 @@ def test_a_snooze_that_has_run_out_is_not_shown_as_current(client, officer):
         current = client.get(unsubscribe_path(officer.pk))
     assert b"snoozed until" not in ran_out.content
     assert b"Reminders are snoozed until 22 November 2026." in current.content
+
+
+def test_the_page_declares_the_language_it_is_written_in(client, officer):
+    # The page follows the recipient's profile, not the browser: so must Content-Language.
+    StaffProfile.objects.create(user=officer, language="kk")
+    response = client.get(unsubscribe_path(officer.pk), HTTP_ACCEPT_LANGUAGE="ru")
+    assert '<html lang="kk">' in response.content.decode()
+    assert response["Content-Language"] == "kk"
