@@ -100,8 +100,10 @@ class StatusChangeFeed(Feed):
     def item_title(self, change: StatusChange | TargetDateChange) -> str:
         if isinstance(change, TargetDateChange):
             verb = _("target date postponed") if change.is_postponement else _("target date moved")
-            new = long_date(change.new_date) if change.new_date else _("none")
-            return f"{change.commitment.title}: {verb} ({long_date(change.old_date)} → {new})"
+            old, new = (
+                long_date(day) if day else _("none") for day in (change.old_date, change.new_date)
+            )
+            return f"{change.commitment.title}: {verb} ({old} → {new})"
         if change.old_status:
             move = f"{change.get_old_status_display()} → {change.get_new_status_display()}"
         else:
