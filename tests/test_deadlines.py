@@ -143,3 +143,18 @@ def test_the_atom_feed_reports_postponements(client, slipped):
     feed = client.get("/feeds/status-changes.atom").content.decode()
     assert "Rebuild the checkpoint: target date postponed" in feed
     assert "Postponed 2 time(s); originally" in feed and "Moved again at the council." in feed
+
+
+def test_the_atom_feed_names_a_missing_old_date_as_it_names_a_missing_new_one(
+    client, slipped, kz_officer
+):
+    for target_date, reason in ((None, "Dropped for now."), (dt.date(2028, 6, 30), "Set again.")):
+        services.commitment_update(
+            commitment=Commitment.objects.get(pk=slipped.pk),
+            actor=kz_officer,
+            data={"target_date": target_date},
+            target_date_reason=reason,
+        )
+    feed = client.get("/feeds/status-changes.atom").content.decode()
+    assert "target date moved (31 December 2027 → none)" in feed
+    assert "target date moved (none → 30 June 2028)" in feed  # not "( → 30 June 2028)"

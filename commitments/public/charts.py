@@ -264,7 +264,8 @@ class TargetMarks:
 
     y: float
     label: str
-    date_label: str
+    date_label: str  # "Target date: 31 Dec 2030", or that there is none
+    date: str = ""  # "31 Dec 2030"
     x: float | None = None
     date_label_x: float | None = None
 
@@ -396,11 +397,18 @@ def _target_marks(commitment: Commitment, axes: Axes) -> TargetMarks:
         date_label=_("No target date given"),
     )
     if commitment.target_date:
-        marks.date_label = _("Target date: %(date)s") % {"date": short_date(commitment.target_date)}
+        marks.date = short_date(commitment.target_date)
+        marks.date_label = _("Target date: %(date)s") % {"date": marks.date}
         marks.x = round(axes.x_of(commitment.target_date), 1)
         # Right-aligned on the date line, but never running off the plot's left edge.
         marks.date_label_x = round(min(max(marks.x, LEFT + 130), LEFT + PLOT_W), 1)
     return marks
+
+
+def _lower_first(text: str) -> str:
+    """ "Target date: 31 Dec 2030" -> "target date: 31 Dec 2030", to follow a comma: only the
+    first letter, so a month's name keeps its capital."""
+    return text[:1].lower() + text[1:]
 
 
 def _description(
@@ -417,7 +425,7 @@ def _description(
         disagree = f" ({group.conflict_text})" if group.conflicting else ""
         parts.append(f"{group.label}: {reported}{disagree}.")
     return (
-        f"{target.label}, {target.date_label.lower()}. "
+        f"{target.label}, {_lower_first(target.date_label)}. "
         + (" ".join(parts) if parts else _("No observations recorded yet."))
         + "".join(f" {line.label}: {line.verdict}." for line in progress)
         + " "

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -29,6 +29,17 @@ from ..models import Commitment, Country, StatusChange, TargetDateChange
 from .access import public_feed
 
 FEED_ITEMS = 50
+
+# A country's code is two letters (Country.code); anything else in a feed's URL names none.
+_COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
+
+
+def country_or_404(code: str) -> Country:
+    """The country a feed's URL names, else a 404. A code that cannot be one never reaches the
+    database, where PostgreSQL answers a NUL character with an error (a 500), not "no match"."""
+    if not _COUNTRY_CODE.fullmatch(code):
+        raise Http404(f"No country has the code {code!r}.")
+    return get_object_or_404(Country, code=code.upper())
 
 
 def site_name() -> str:
@@ -46,7 +57,7 @@ class StatusChangeFeed(Feed):
     def get_object(self, request, code: str | None = None) -> Country | None:
         if code is None:
             return None
-        return get_object_or_404(Country, code=code.upper())
+        return country_or_404(code)
 
     def title(self, country: Country | None) -> str:
         if country:
@@ -89,8 +100,10 @@ class StatusChangeFeed(Feed):
     def item_title(self, change: StatusChange | TargetDateChange) -> str:
         if isinstance(change, TargetDateChange):
             verb = _("target date postponed") if change.is_postponement else _("target date moved")
-            new = long_date(change.new_date) if change.new_date else _("none")
-            return f"{change.commitment.title}: {verb} ({long_date(change.old_date)} → {new})"
+            old, new = (
+                long_date(day) if day else _("none") for day in (change.old_date, change.new_date)
+            )
+            return f"{change.commitment.title}: {verb} ({old} → {new})"
         if change.old_status:
             move = f"{change.get_old_status_display()} → {change.get_new_status_display()}"
         else:
@@ -221,7 +234,7 @@ def target_dates_calendar(
 
 @public_feed
 def target_dates(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    country = get_object_or_404(Country, code=code.upper()) if code else None
+    country = country_or_404(code) if code else None
     commitments = selectors.commitments_with_target_dates(country=country.code if country else "")
     name = (
         _("Commitment target dates – %(country)s") % {"country": country.name}

@@ -8,6 +8,8 @@ session, and this one rides on nothing but the signed token in its URL.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.shortcuts import render
@@ -21,6 +23,7 @@ from ..formatting import long_date
 from ..languages import profile_language
 from ..models import ReminderPreference
 from . import preferences
+from .planning import reminder_today
 
 
 def _bad_link(request, reason: str):
@@ -39,9 +42,13 @@ def unsubscribe(request, token: str):
     user = get_user_model().objects.select_related("staff_profile").filter(pk=user_id).first()
     if user is None:
         return _bad_link(request, _("This unsubscribe link belongs to an account that is gone."))
-    # The page speaks the language of the emails it is about, when the recipient chose one.
-    with translation.override(profile_language(user) or translation.get_language()):
-        return _preference_page(request, user)
+    # The page speaks the language of the emails it is about, when the recipient chose one,
+    # and says so in its header (LocaleMiddleware would name the browser's language).
+    language = profile_language(user) or translation.get_language()
+    with translation.override(language):
+        response = _preference_page(request, user)
+    response["Content-Language"] = language
+    return response
 
 
 def _preference_page(request, user):
@@ -82,6 +89,16 @@ def _preference_page(request, user):
             "email": user.email,
             "done": done,
             "preference": preference,
+            "snoozed_until": _current_snooze(preference),
             "snooze_choices": preferences.SNOOZE_CHOICES,
         },
     )
+
+
+def _current_snooze(preference: ReminderPreference | None) -> date | None:
+    """The last day of a snooze still running; None once it has run out (digests come again,
+    `planning.eligible_recipients`), so the page never calls a past snooze current."""
+    until = preference.snoozed_until if preference else None
+    if until is None or until < reminder_today(clock.now()):
+        return None
+    return until

@@ -74,3 +74,20 @@ def test_no_target_no_chart(db):
     commitment = CommitmentFactory()
 
     assert progress_chart(commitment, observation_table([])) is None
+
+
+def test_the_target_marker_and_the_description_name_the_date_once_as_written(client, db):
+    commitment = CommitmentFactory(
+        target_amount=Decimal("3000000000"), target_unit="USD", target_date=dt.date(2030, 12, 31)
+    )
+    ObservationFactory(evidence__commitment=commitment, value=Decimal("1340000000"))
+
+    chart = progress_chart(commitment, observation_table(commitment.observations.all()))
+    html = client.get(commitment.get_absolute_url()).content.decode()
+
+    # Not "target date: 31 dec 2030" (the whole label lowered, month name too).
+    assert chart.desc.startswith("Target: 3 billion USD, target date: 31 Dec 2030. ")
+    # Not "Target: 3 billion USD by Target date: 31 Dec 2030".
+    assert "<title>Target: 3 billion USD by 31 Dec 2030</title>" in html
+    russian = client.get(f"/ru{commitment.get_absolute_url()}").content.decode()
+    assert "<title>Цель: 3 млрд долларов США к 31.12.2030</title>" in russian

@@ -109,7 +109,7 @@ def test_quantitative_target_gets_an_accessible_svg_chart_with_the_same_data_as_
         in (svg)
     )
     desc = re.search(r'<desc id="chart-desc">([^<]+)</desc>', svg)[1]
-    assert "Target: 2 billion USD, target date: 31 dec 2030." in desc
+    assert "Target: 2 billion USD, target date: 31 Dec 2030." in desc
     assert "2022: 1.3 billion USD according to [1] Interfax." in desc
     assert svg.count("<rect") == 1
     assert 'class="target-line"' in svg and 'class="target-point"' in svg

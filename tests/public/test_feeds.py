@@ -78,6 +78,22 @@ def test_feed_of_an_unknown_country_is_404(client, changes):
     assert client.get("/feeds/target-dates/XX.ics").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/status-changes/%00.atom",
+        "/ru/feeds/status-changes/k%00z.atom",
+        "/feeds/target-dates/%00.ics",
+        "/feeds/status-changes/KGZ.atom",
+        "/feeds/target-dates/%D2%9A%D0%97.ics",
+    ],
+)
+def test_feed_of_a_code_that_no_country_can_have_is_404(client, changes, path):
+    # PostgreSQL refuses a NUL in a query ("text fields cannot contain NUL"): a 500 unless the
+    # code is turned away before it reaches the database.
+    assert client.get(path).status_code == 404
+
+
 @override_settings(SITE_URL="https://tracker.example.org")
 def test_icalendar_feed_has_an_all_day_event_per_target_date(client, db):
     commitment = CommitmentFactory(

@@ -8,7 +8,7 @@ from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
-from commitments.models import ReminderPreference
+from commitments.models import ReminderPreference, StaffProfile
 from commitments.reminders import delivery, planning, preferences
 
 from .conftest import NOW, deliver, stale_commitment
@@ -135,3 +135,23 @@ def test_tampered_token_gets_a_400_page_and_changes_nothing(client, officer, met
     assert response.status_code == 400
     assert b"not valid" in response.content
     assert not ReminderPreference.objects.exists()
+
+
+def test_a_snooze_that_has_run_out_is_not_shown_as_current(client, officer):
+    # Snoozed through 21 November; on the 22nd the digests come again, so the page must not
+    # tell the recipient who follows the link in one that their reminders are snoozed.
+    ReminderPreference.objects.create(user=officer, snoozed_until=dt.date(2026, 11, 21))
+    with time_machine.travel(NOW, tick=False):
+        ran_out = client.get(unsubscribe_path(officer.pk))
+        ReminderPreference.objects.filter(user=officer).update(snoozed_until=NOW.date())
+        current = client.get(unsubscribe_path(officer.pk))
+    assert b"snoozed until" not in ran_out.content
+    assert b"Reminders are snoozed until 22 November 2026." in current.content
+
+
+def test_the_page_declares_the_language_it_is_written_in(client, officer):
+    # The page follows the recipient's profile, not the browser: so must Content-Language.
+    StaffProfile.objects.create(user=officer, language="kk")
+    response = client.get(unsubscribe_path(officer.pk), HTTP_ACCEPT_LANGUAGE="ru")
+    assert '<html lang="kk">' in response.content.decode()
+    assert response["Content-Language"] == "kk"
