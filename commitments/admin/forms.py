@@ -11,6 +11,8 @@ from ..models import Commitment, Source
 from ..rules import Status
 
 DESCRIPTIVE_FIELDS = services.EDITABLE_FIELDS
+# The empty choice of the status menu on a commitment's change page.
+KEEP_CURRENT_STATUS = _("— keep current status —")
 # The admin's words for a version conflict: staff reload a page, they do not handle ETags.
 STALE_FORM = _(
     "Someone changed this commitment after you opened it. Reload the page and apply your "
@@ -77,7 +79,7 @@ class CommitmentAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and "new_status" in self.fields:
             moves = rules.allowed_transitions(self.instance.status)
-            self.fields["new_status"].choices = [("", "— keep current status —")] + [
+            self.fields["new_status"].choices = [("", KEEP_CURRENT_STATUS)] + [
                 (move, Status(move).label) for move in moves
             ]
             if not moves:

@@ -35,6 +35,7 @@ EXPECTED = {
         "date": "5 December 2024",
         "admin_owner": "Owner",
         "admin_logout": "Log out",
+        "admin_keep_status": "— keep current status —",
         "api_title": "Bad Request",
         "api_detail": "Cannot move from “announced” to “completed”",
         "digest_subject": "1 stale commitment needs your review",
@@ -50,6 +51,7 @@ EXPECTED = {
         "date": "5 декабря 2024 г.",
         "admin_owner": "Ответственная сторона",
         "admin_logout": "Выйти",
+        "admin_keep_status": "— оставить текущий статус —",
         "api_title": "Некорректный запрос",
         "api_detail": "Переход из статуса «announced» в статус «completed» недопустим",
         "digest_subject": "1 обязательство требует вашей проверки",
@@ -65,6 +67,7 @@ EXPECTED = {
         "date": "5 Желтоқсан 2024 ж.",
         "admin_owner": "Жауапты тарап",
         "admin_logout": "Шығу",
+        "admin_keep_status": "— ағымдағы мәртебесін қалдыру —",
         "api_title": "Жарамсыз сұрау",
         "api_detail": "«announced» мәртебесінен «completed» мәртебесіне ауысуға болмайды",
         "digest_subject": "1 міндеттеме сіздің тексеруіңізді қажет етеді",
@@ -80,6 +83,7 @@ EXPECTED = {
         "date": "5 Декабрь 2024 ж.",
         "admin_owner": "Жооптуу тарап",
         "admin_logout": "Чыгуу",
+        "admin_keep_status": "— учурдагы статусун калтыруу —",
         "api_title": "Жараксыз суроо",
         "api_detail": "«announced» статусунан «completed» статусуна өтүүгө болбойт",
         "digest_subject": "1 милдеттенме сиздин текшерүүңүздү талап кылат",
@@ -194,6 +198,7 @@ def test_admin_follows_the_staff_members_profile_language(client, commitment, co
     assert expected["announced"] in content
     change = client.get(change_url(commitment)).content.decode()
     assert expected["announced"] in change
+    assert expected["admin_keep_status"] in change  # the status menu's empty choice
 
 
 def test_admin_without_a_chosen_language_follows_the_browser(client, commitment):
