@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import clock, rules
 from .actors import SYSTEM_ACTOR_MAX_LENGTH, SystemActor
+from .formatting import short_date
 from .progress import Progress
 from .rules import Status
 
@@ -265,7 +266,7 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         publisher = f"{self.publisher}, " if self.publisher else ""
-        return f"{self.title} ({publisher}{self.published_on:%d %b %Y})"
+        return f"{self.title} ({publisher}{short_date(self.published_on)})"
 
     def contains_quote(self, quote: str) -> bool:
         """Whether `quote` occurs verbatim in the text, in any script. Both are compared in

@@ -23,3 +23,14 @@ def test_evidence_without_publisher_or_quote_falls_back_to_title_then_url(db):
 
     assert str(quoted) == "Meeting of the council takes place: “Signed.”"
     assert str(linked) == "https://kabar.kg/news/council"
+
+
+def test_a_source_is_named_with_its_date_in_the_active_language(db):
+    import datetime as dt
+
+    from django.utils import translation
+
+    source = SourceFactory(title="Council", publisher="Kabar", published_on=dt.date(2025, 11, 5))
+    assert str(source) == "Council (Kabar, 5 Nov 2025)"
+    with translation.override("ru"):
+        assert str(source) == "Council (Kabar, 05.11.2025)"
