@@ -209,7 +209,7 @@ class Meeting(SourceLanguageColumns, models.Model):
         constraints = [models.CheckConstraint(condition=~Q(name=""), name="meeting_name_not_empty")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.held_on:%d %b %Y})"
+        return f"{self.name} ({short_date(self.held_on)})"
 
     def clean(self) -> None:
         _strip_translations(self, "name")

@@ -1,6 +1,6 @@
 """What staff see evidence called: its source and the start of its quote, not "Evidence #12"."""
 
-from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
+from tests.factories import CommitmentFactory, EvidenceFactory, MeetingFactory, SourceFactory
 
 
 def test_evidence_is_named_by_its_publisher_and_quote(db):
@@ -34,3 +34,14 @@ def test_a_source_is_named_with_its_date_in_the_active_language(db):
     assert str(source) == "Council (Kabar, 5 Nov 2025)"
     with translation.override("ru"):
         assert str(source) == "Council (Kabar, 05.11.2025)"
+
+
+def test_a_meeting_is_named_with_its_date_in_the_active_language(db):
+    import datetime as dt
+
+    from django.utils import translation
+
+    meeting = MeetingFactory(name_en="Council", held_on=dt.date(2025, 11, 14))
+    assert str(meeting) == "Council (14 Nov 2025)"
+    with translation.override("ru"):
+        assert str(meeting).endswith("(14.11.2025)")
