@@ -146,6 +146,10 @@ def normalized_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _one_line_end(text: str) -> str:
+    return normalized_text(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def source_content_hash(text: str) -> str:
     """What makes two sources the same: their normalised text (NFC, outer whitespace trimmed)."""
     return hashlib.sha256(normalized_text(text).strip().encode("utf-8")).hexdigest()
@@ -271,8 +275,10 @@ class Source(models.Model):
     def contains_quote(self, quote: str) -> bool:
         """Whether `quote` occurs verbatim in the text, in any script. Both are compared in
         Unicode's composed form, so a letter typed as base + combining mark (й, ё, ә) matches
-        its one-code-point form; whitespace, case and punctuation must match exactly."""
-        return bool(quote) and normalized_text(quote) in normalized_text(self.text)
+        its one-code-point form, and with one kind of line end: a browser sends a text area's
+        line breaks as CR LF, whatever the source's text uses. Otherwise whitespace, case and
+        punctuation must match exactly."""
+        return bool(quote) and _one_line_end(quote) in _one_line_end(self.text)
 
 
 class CommitmentQuerySet(models.QuerySet["Commitment"]):

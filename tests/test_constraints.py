@@ -107,3 +107,16 @@ def test_a_history_row_names_a_user_or_a_system_actor_not_both(db):
     assert not refused(
         lambda: StatusChange.objects.create(**history, changed_by_system="seed_loader")
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("The parties agreed\nto build the line.", "agreed\r\nto build"),  # quote from a browser
+        ("The parties agreed\r\nto build the line.", "agreed\nto build"),  # text from a browser
+    ],
+)
+def test_a_quote_spanning_a_line_break_matches_whatever_the_line_ends(db, text, quote):
+    source = SourceFactory(text=text)
+    Evidence(commitment=CommitmentFactory(), source=source, quote=quote).full_clean()
+    assert not source.contains_quote("agreed to build")
