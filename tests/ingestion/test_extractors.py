@@ -246,14 +246,18 @@ def stored_suggestion(text, language, kind):
     return Suggestion.objects.get(source=source, kind=kind)
 
 
+def accepted_by_kz_staff(suggestion, changes=None):
+    return services.suggestion_accept(
+        suggestion=suggestion,
+        actor=UserFactory(username="kz-staff", countries=["KZ"]),
+        changes=changes,
+    )
+
+
 def test_accepting_a_figure_records_the_reviewers_value_with_its_sentence_as_evidence(trade):
     text = "Bilateral trade turnover reached 1.3 billion U.S. dollars in 2022."
     suggestion = stored_suggestion(text, "en", "observation")
-    accepted = services.suggestion_accept(
-        suggestion=suggestion,
-        actor=UserFactory(username="kz-staff", countries=["KZ"]),
-        changes={"value": "1250000000"},
-    )
+    accepted = accepted_by_kz_staff(suggestion, {"value": "1250000000"})
     assert accepted.status == "accepted"
     observation = ProgressObservation.objects.get()
     assert (observation.commitment, observation.value, observation.unit) == (
@@ -272,11 +276,7 @@ def test_a_figure_accepted_with_a_bad_value_names_that_field_and_records_nothing
         "Bilateral trade turnover reached 1.3 billion U.S. dollars in 2022.", "en", "observation"
     )
     with pytest.raises(ValidationError) as refused:
-        services.suggestion_accept(
-            suggestion=suggestion,
-            actor=UserFactory(username="kz-staff", countries=["KZ"]),
-            changes={"value": "about a billion", "period_start": "last year"},
-        )
+        accepted_by_kz_staff(suggestion, {"value": "about a billion", "period_start": "last year"})
     assert refused.value.message_dict == {"value": ["Enter a number."]}
     suggestion.refresh_from_db()
     assert suggestion.status == "pending"
@@ -289,9 +289,7 @@ def test_accepting_an_unknown_meeting_records_it_and_links_the_suggestion():
         "en",
         "meeting",
     )
-    accepted = services.suggestion_accept(
-        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
-    )
+    accepted = accepted_by_kz_staff(suggestion)
     meeting = Meeting.objects.get(key=accepted.payload["meeting"])
     assert (meeting.name, meeting.location, meeting.held_on) == (
         "13th meeting of the Intergovernmental Council", "Astana", dt.date(2025, 11, 18),
@@ -303,9 +301,7 @@ RAILWAY = "Kazakhstan and Kyrgyzstan agreed to build a new railway line between 
 
 def test_accepting_a_new_commitment_records_it_with_the_sentence_as_its_evidence(plant, trade):
     suggestion = stored_suggestion(RAILWAY, "en", "commitment")
-    accepted = services.suggestion_accept(
-        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
-    )
+    accepted = accepted_by_kz_staff(suggestion)
     created = accepted.commitment
     assert accepted.status == "accepted"
     assert (created.owner_country_id, created.category, created.status) == (
@@ -399,9 +395,7 @@ WHOLESALE = "Казахстан и Кыргызстан планируют по�
 
 def test_a_new_commitment_from_a_russian_article_gets_a_readable_slug(plant, trade):
     suggestion = stored_suggestion(WHOLESALE, "ru", "commitment")
-    accepted = services.suggestion_accept(
-        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
-    )
+    accepted = accepted_by_kz_staff(suggestion)
     # Not "commitment" (nor the title's digits alone): the title transliterated.
     assert accepted.commitment.slug.startswith("postroit-sovmestnyi-optovo-raspredelitelnyi")
 
@@ -410,9 +404,7 @@ def test_a_new_commitment_from_a_russian_article_keeps_its_title_as_the_russian_
     from commitments import translation
 
     suggestion = stored_suggestion(WHOLESALE, "ru", "commitment")
-    created = services.suggestion_accept(
-        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
-    ).commitment
+    created = accepted_by_kz_staff(suggestion).commitment
     proposed = suggestion.payload["title"]
     # English is required, so it holds the article's words until staff translate them.
     assert (created.title_en, created.title_ru) == (proposed, proposed)
@@ -421,10 +413,8 @@ def test_a_new_commitment_from_a_russian_article_keeps_its_title_as_the_russian_
 
 def test_a_reviewers_own_title_for_a_russian_article_is_the_english_one_only(plant, trade):
     suggestion = stored_suggestion(WHOLESALE, "ru", "commitment")
-    created = services.suggestion_accept(
-        suggestion=suggestion,
-        actor=UserFactory(username="kz-staff", countries=["KZ"]),
-        changes={"title": "Build a joint wholesale centre for farm produce"},
+    created = accepted_by_kz_staff(
+        suggestion, {"title": "Build a joint wholesale centre for farm produce"}
     ).commitment
     assert (created.title_en, created.title_ru) == (
         "Build a joint wholesale centre for farm produce", None,
@@ -433,9 +423,7 @@ def test_a_reviewers_own_title_for_a_russian_article_is_the_english_one_only(pla
 
 def test_an_english_article_fills_only_the_english_title(plant, trade):
     suggestion = stored_suggestion(RAILWAY, "en", "commitment")
-    created = services.suggestion_accept(
-        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
-    ).commitment
+    created = accepted_by_kz_staff(suggestion).commitment
     assert created.title_ru is None
 
 
@@ -462,11 +450,7 @@ def test_a_corrected_period_drops_the_articles_words_for_the_old_one(trade):
         "observation",
     )
     assert suggestion.payload["period_label"] == "first half 2022"
-    services.suggestion_accept(
-        suggestion=suggestion,
-        actor=UserFactory(username="kz-staff", countries=["KZ"]),
-        changes={"period_end": "2022-09-30"},
-    )
+    accepted_by_kz_staff(suggestion, {"period_end": "2022-09-30"})
     observation = ProgressObservation.objects.get()
     assert (observation.period_end, observation.period_label) == (dt.date(2022, 9, 30), "")
 
@@ -477,11 +461,7 @@ def test_a_period_accepted_as_proposed_keeps_the_articles_words(trade):
         "en",
         "observation",
     )
-    services.suggestion_accept(
-        suggestion=suggestion,
-        actor=UserFactory(username="kz-staff", countries=["KZ"]),
-        changes={"period_start": "2022-01-01", "period_end": "2022-06-30"},
-    )
+    accepted_by_kz_staff(suggestion, {"period_start": "2022-01-01", "period_end": "2022-06-30"})
     assert ProgressObservation.objects.get().period_label == "first half 2022"
 
 
@@ -628,7 +608,5 @@ def test_a_long_title_cut_for_the_slug_does_not_end_in_a_hyphen(plant, trade):
         "en",
         "commitment",
     )
-    created = services.suggestion_accept(
-        suggestion=suggestion, actor=UserFactory(username="kz-staff", countries=["KZ"])
-    ).commitment
+    created = accepted_by_kz_staff(suggestion).commitment
     assert created.slug.endswith("-by")
