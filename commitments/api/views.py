@@ -103,6 +103,7 @@ class ApiViewMixin:
         description="The commitment with its parties' accounts.",
         responses=serializers.CommitmentSerializer,
         parameters=[ETAG],
+        filters=True,
     ),
     create=extend_schema(
         summary="Create a commitment",
@@ -131,8 +132,10 @@ class ApiViewMixin:
 )
 class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
     serializer_class = serializers.CommitmentSerializer
-    filterset_class = filters.CommitmentFilter
     lookup_value_regex = ID_PATTERN
+    # The list's filters choose which commitments it shows. One commitment is named by its id:
+    # its answer takes only `translations` from the query string, and the writes take nothing.
+    filtersets = {"list": filters.CommitmentFilter, "retrieve": filters.CommitmentDetailFilter}
 
     filter_backends = [filters.CommitmentFilterBackend]
     # Only for the schema generator, which reads the model without a request (so without `now`).
@@ -143,6 +146,10 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         # filter and each commitment's `is_stale` agree.
         self.now = clock.now()
         super().initial(request, *args, **kwargs)
+
+    @property
+    def filterset_class(self):
+        return self.filtersets.get(self.action)
 
     def get_queryset(self):
         return selectors.commitment_api_list(now=self.now)
