@@ -86,6 +86,16 @@ class ApiViewMixin:
         return response
 
 
+# The filters choose which rows the list shows; one row, named by its id, takes none of them
+# (DRF's get_object would otherwise answer 404 or 400 for a row that exists). No docstring:
+# drf-spectacular would make it the description of every operation of the views using this.
+class ListFiltersMixin:
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List commitments",
@@ -406,7 +416,7 @@ class CommitmentHistoryViewSet(
     list=extend_schema(summary="List all evidence"),
     retrieve=extend_schema(summary="Get one piece of evidence"),
 )
-class EvidenceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class EvidenceViewSet(ListFiltersMixin, ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.EvidenceSerializer
     filterset_class = filters.EvidenceFilter
     lookup_value_regex = ID_PATTERN
@@ -476,7 +486,7 @@ class CountryViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List status changes of all commitments"),
     retrieve=extend_schema(summary="Get one status change"),
 )
-class StatusChangeViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class StatusChangeViewSet(ListFiltersMixin, ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.StatusChangeSerializer
     filterset_class = filters.StatusChangeFilter
     lookup_value_regex = ID_PATTERN
