@@ -111,8 +111,55 @@ class FilterSet(filters.FilterSet):
         return filter_
 
 
-class CommitmentFilter(FilterSet):
-    """Filters commitments; `stale` at `now`, the moment the view answers for."""
+def translations_filter() -> filters.ChoiceFilter:
+    """`translations=all`, read by the view (serializers.Links): it chooses what each commitment
+    carries, not which. A filter all the same, so that a bad value is a 400 and the schema has
+    it."""
+    return filters.ChoiceFilter(
+        choices=[("all", "all")],
+        method="filter_nothing",
+        help_text=(
+            "all: each commitment also carries every language's title and description "
+            "(`translations`)."
+        ),
+    )
+
+
+class CommitmentFilterSet(FilterSet):
+    """A query string on commitments, read at `now`, the moment the view answers for."""
+
+    class Meta:
+        model = Commitment
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, now: datetime, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.now = now
+
+    def get_form_class(self):
+        """Build the form class once: its fields come from the declared filters, never from the
+        request, and django-filter would otherwise rebuild them on every request (about a
+        millisecond of the list's time)."""
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            cls._form_class = form_class
+        return form_class
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+
+class CommitmentDetailFilter(CommitmentFilterSet):
+    """One commitment's query string: only `translations`. The list's filters choose which
+    commitments it shows; one commitment is named by its id, whatever else the URL says."""
+
+    translations = translations_filter()
+
+
+class CommitmentFilter(CommitmentFilterSet):
+    """Filters commitments; `stale` at `now`."""
 
     # distinct=False: these are columns of the commitment, so a match cannot repeat a row, and
     # django-filter's default SELECT DISTINCT made PostgreSQL sort every matching row (11,303 of
@@ -163,40 +210,13 @@ class CommitmentFilter(FilterSet):
             'web-search syntax: "phrase", -word, or), any part of a word on SQLite.'
         ),
     )
-    # Read by the view (serializers.Links): it chooses what each commitment carries, not which.
-    translations = filters.ChoiceFilter(
-        choices=[("all", "all")],
-        method="filter_nothing",
-        help_text=(
-            "all: each commitment also carries every language's title and description "
-            "(`translations`)."
-        ),
-    )
+    translations = translations_filter()
     # Applied by the keyset paginator, which must know the ordering to build its cursor.
     ordering = filters.ChoiceFilter(
         choices=[(name, name) for name in COMMITMENT_ORDERINGS],
         method="filter_nothing",
         help_text=f"Default {DEFAULT_COMMITMENT_ORDERING}.",
     )
-
-    class Meta:
-        model = Commitment
-        fields = []
-
-    def __init__(self, data=None, queryset=None, *, now: datetime, request=None, prefix=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        self.now = now
-
-    def get_form_class(self):
-        """Build the form class once: its fields come from the declared filters, never from the
-        request, and django-filter would otherwise rebuild them on every request (about a
-        millisecond of the list's time)."""
-        cls = type(self)
-        form_class = cls.__dict__.get("_form_class")
-        if form_class is None:
-            form_class = super().get_form_class()
-            cls._form_class = form_class
-        return form_class
 
     def filter_partner(self, queryset, name, value):
         partnered = Commitment.partner_countries.through.objects.filter(country_id=value)
@@ -213,9 +233,6 @@ class CommitmentFilter(FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_commitments(queryset, value)
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
 
 
 class CommitmentFilterBackend(DjangoFilterBackend):

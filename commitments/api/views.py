@@ -86,6 +86,16 @@ class ApiViewMixin:
         return response
 
 
+# The filters choose which rows the list shows; one row, named by its id, takes none of them
+# (DRF's get_object would otherwise answer 404 or 400 for a row that exists). No docstring:
+# drf-spectacular would make it the description of every operation of the views using this.
+class ListFiltersMixin:
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List commitments",
@@ -103,6 +113,7 @@ class ApiViewMixin:
         description="The commitment with its parties' accounts.",
         responses=serializers.CommitmentSerializer,
         parameters=[ETAG],
+        filters=True,
     ),
     create=extend_schema(
         summary="Create a commitment",
@@ -131,8 +142,10 @@ class ApiViewMixin:
 )
 class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
     serializer_class = serializers.CommitmentSerializer
-    filterset_class = filters.CommitmentFilter
     lookup_value_regex = ID_PATTERN
+    # The list's filters choose which commitments it shows. One commitment is named by its id:
+    # its answer takes only `translations` from the query string, and the writes take nothing.
+    filtersets = {"list": filters.CommitmentFilter, "retrieve": filters.CommitmentDetailFilter}
 
     filter_backends = [filters.CommitmentFilterBackend]
     # Only for the schema generator, which reads the model without a request (so without `now`).
@@ -143,6 +156,10 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         # filter and each commitment's `is_stale` agree.
         self.now = clock.now()
         super().initial(request, *args, **kwargs)
+
+    @property
+    def filterset_class(self):
+        return self.filtersets.get(self.action)
 
     def get_queryset(self):
         return selectors.commitment_api_list(now=self.now)
@@ -399,7 +416,7 @@ class CommitmentHistoryViewSet(
     list=extend_schema(summary="List all evidence"),
     retrieve=extend_schema(summary="Get one piece of evidence"),
 )
-class EvidenceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class EvidenceViewSet(ListFiltersMixin, ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.EvidenceSerializer
     filterset_class = filters.EvidenceFilter
     lookup_value_regex = ID_PATTERN
@@ -469,7 +486,7 @@ class CountryViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List status changes of all commitments"),
     retrieve=extend_schema(summary="Get one status change"),
 )
-class StatusChangeViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class StatusChangeViewSet(ListFiltersMixin, ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.StatusChangeSerializer
     filterset_class = filters.StatusChangeFilter
     lookup_value_regex = ID_PATTERN

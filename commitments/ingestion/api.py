@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ..api.schema import ID_PATTERN
-from ..api.views import ApiViewMixin
+from ..api.views import ApiViewMixin, ListFiltersMixin
 from . import services
 from .models import Suggestion
 from .serializers import (
@@ -24,7 +24,7 @@ from .serializers import (
     list=extend_schema(summary="List the suggestions you may review (filter by source, status)"),
     retrieve=extend_schema(summary="Get one suggestion"),
 )
-class SuggestionViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class SuggestionViewSet(ListFiltersMixin, ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SuggestionSerializer
     filterset_fields = ("source", "status", "kind")
     lookup_value_regex = ID_PATTERN

@@ -170,6 +170,19 @@ def test_bad_filter_values_are_400s_naming_the_parameter(api, kz, params):
     assert name in response.json()["errors"]
 
 
+def test_one_commitment_ignores_the_lists_filters(api, kz):
+    # The list's filters choose which commitments it shows; one commitment is named by its id.
+    commitment = CommitmentFactory()
+    path = f"{LIST}{commitment.pk}/"
+    for params in ({"status": "completed"}, {"stale": "maybe"}, {"owner_country": "KG"}):
+        query = "?" + "&".join(f"{name}={value}" for name, value in params.items())
+        response = api.get(path + query)
+        assert response.status_code == 200, (params, response.content)
+        assert response.json()["id"] == commitment.pk
+        assert api.patch(path + query, {"notes": "Seen."}, format="json").status_code == 200
+    assert api.delete(f"{path}?status=completed").status_code == 204
+
+
 def test_updated_since_accepts_offsets_postgresql_would_refuse(api, kz):
     CommitmentFactory()
     assert len(ids(api.get(LIST, {"updated_since": "2000-01-01T00:00:00+17:13"}))) == 1

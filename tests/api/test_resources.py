@@ -76,6 +76,19 @@ def test_status_history_per_commitment_and_flat(api, kz, superuser):
     assert [r["commitment"] for r in agreed] == [one.pk]
 
 
+def test_one_evidence_or_status_change_ignores_the_lists_filters(api, kz):
+    # The list's filters choose which rows it shows; one row is named by its id.
+    one, two = CommitmentFactory(), CommitmentFactory()
+    evidence, change = EvidenceFactory(commitment=one), StatusChangeFactory(commitment=one)
+    for path, params in [
+        (f"/api/v1/evidence/{evidence.pk}/", {"commitment": two.pk, "source": "x"}),
+        (f"/api/v1/status-changes/{change.pk}/", {"commitment": two.pk, "new_status": "late"}),
+    ]:
+        response = api.get(path, params)
+        assert response.status_code == 200, (path, response.content)
+        assert response.json()["id"] in (evidence.pk, change.pk)
+
+
 def test_history_is_read_only(api, kz):
     change = StatusChangeFactory(commitment=CommitmentFactory())
     url = f"/api/v1/status-changes/{change.pk}/"

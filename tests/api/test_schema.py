@@ -172,6 +172,15 @@ def test_stale_is_a_boolean_and_ids_are_integers(schema):
         assert prop["minimum"] == 1
 
 
+def test_one_commitment_documents_translations_as_the_list_does_and_no_filter(schema):
+    def query(path):
+        operation = schema["paths"][path]["get"]
+        return {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
+
+    listed, detail = query("/api/v1/commitments/"), query("/api/v1/commitments/{id}/")
+    assert detail == {"translations": listed["translations"]}
+
+
 def test_every_problem_type_is_listed_in_the_schema(schema):
     from commitments.api.errors import PROBLEM_TYPES
 

@@ -65,9 +65,10 @@ def test_translations_all_gives_every_language(api, corridor):
 
 
 def test_an_unknown_translations_value_is_a_400_naming_it(api, corridor):
-    response = get(api, LIST, {"translations": "some"})
-    assert response.status_code == 400
-    assert "translations" in response.json()["detail"]
+    for path in (LIST, f"{LIST}{corridor.pk}/"):
+        response = get(api, path, {"translations": "some"})
+        assert response.status_code == 400
+        assert "translations" in response.json()["detail"]
 
 
 def test_every_language_costs_no_more_queries(api, kz, kg):

@@ -192,6 +192,21 @@ def test_api_queue_accept_and_reject_with_scoping(record):
     assert kg_only  # fmt: skip
 
 
+def test_one_suggestion_and_its_actions_ignore_the_lists_filters(record):
+    # The list's filters choose which suggestions it shows; one is named by its id.
+    ingest("en_trade_figures.txt")
+    staff = client_for(UserFactory(username="both", countries=["KZ", "KG"]))
+    pending = Suggestion.objects.filter(status="pending").first()
+    other = {"status": "rejected", "source": pending.source_id + 1, "kind": "nonsense"}
+    query = "?" + "&".join(f"{name}={value}" for name, value in other.items())
+    path = f"/api/v1/suggestions/{pending.pk}/"
+    response = staff.get(path + query)
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == pending.pk
+    rejected = staff.post(f"{path}reject/{query}", {"reason": "wrong"}, format="json")
+    assert rejected.status_code == 200, rejected.content
+
+
 @pytest.mark.django_db
 def test_a_seed_article_added_again_is_the_seed_source(tmp_path):
     call_command("load_seeds", stdout=StringIO())
