@@ -622,6 +622,23 @@ def test_a_wrapped_quote_sent_back_by_a_browser_is_accepted_in_admin(client, pla
     assert Evidence.objects.get().quote == WRAPPED
 
 
+def test_the_review_queue_marks_a_quote_in_another_language_than_the_pages(client, plant, trade):
+    russian = stored_suggestion(WRAPPED, "ru", "commitment")
+    english = stored_suggestion(RAILWAY, "en", "commitment")
+    logged_in_staff(client, "KZ", username="kz-staff")
+
+    queue = client.get("/admin/commitments/suggestion/").content.decode()
+    russian_page = client.get(f"/admin/commitments/suggestion/{russian.pk}/change/")
+    english_page = client.get(f"/admin/commitments/suggestion/{english.pk}/change/")
+
+    assert f'<span lang="ru">{russian.quote[:120]}</span>' in queue
+    assert f"<span>{english.quote[:120]}</span>" in queue
+    assert '<p class="suggestion-context" lang="ru">' in russian_page.content.decode()
+    assert 'lang="ru"' in str(russian_page.context["adminform"].form["quote"])
+    assert '<p class="suggestion-context">' in english_page.content.decode()
+    assert "lang=" not in str(english_page.context["adminform"].form["quote"])
+
+
 def test_a_long_title_cut_for_the_slug_does_not_end_in_a_hyphen(plant, trade):
     suggestion = stored_suggestion(
         "The parties agreed to build a joint wholesale distribution centre for agricultural products near the Karasu checkpoint by 2027.",
