@@ -599,6 +599,50 @@ WRAPPED = (
 )
 
 
+def pdf_with_line(line: bytes) -> bytes:
+    """A one-page PDF showing `line` in Helvetica, whose codes 1 to 5 are the glyphs of the
+    ligatures fi, fl, ff, ffi and ffl (as a typesetter's font would set them)."""
+    content = b"BT /F1 12 Tf 72 720 Td (" + line + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding "
+        b"/BaseEncoding /WinAnsiEncoding /Differences [1 /fi /fl /ff /ffi /ffl] >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)
+
+
+def test_a_pdfs_ligatures_become_their_letters_and_nothing_else_changes():
+    from commitments.ingestion.extraction import text_from_file
+
+    # Codes 1-5 are ligature glyphs; \xbd is "½" and \xa0 a no-break space (WinAnsi), which
+    # a compatibility normalisation (NFKC) would change too.
+    pdf = pdf_with_line(b"The \\001nal \\002ow: e\\003ect, o\\004ce, ba\\005ed; \xbd\xa0km.")
+
+    assert text_from_file("report.pdf", pdf) == "The final flow: effect, office, baffled; ½\xa0km."
+
+
+def test_a_ligature_in_pasted_text_stays_as_pasted():
+    from commitments.ingestion.extraction import extract
+
+    assert extract(text="The \ufb01nal report.").text == "The \ufb01nal report."
+
+
 def test_a_sentence_wrapped_over_two_lines_is_proposed_whole(plant, trade):
     _, found = run(WRAPPED, "ru")
     (proposal,) = by_kind(found, "commitment")
