@@ -298,6 +298,27 @@ def test_accepting_an_unknown_meeting_records_it_and_links_the_suggestion():
     )  # fmt: skip
 
 
+def test_a_proposed_meeting_is_named_in_the_review_queue_and_its_messages(client):
+    suggestion = stored_suggestion(
+        "The 13th meeting of the Intergovernmental Council was held in Astana on 18 November.",
+        "en",
+        "meeting",
+    )
+    named = "Meeting: 13th meeting of the Intergovernmental Council"
+    logged_in_staff(client, "KZ", username="kz-staff")
+
+    queue = client.get("/admin/commitments/suggestion/").content.decode()
+    accepted = client.post(
+        f"/admin/commitments/suggestion/{suggestion.pk}/change/",
+        {"quote": suggestion.quote, "decision": "accept"},
+        follow=True,
+    )
+
+    assert str(suggestion) == named
+    assert f'aria-label="Select this object for an action - {named}"' in queue
+    assert [f">{named}</a>" in str(m) for m in accepted.context["messages"]] == [True]
+
+
 RAILWAY = "Kazakhstan and Kyrgyzstan agreed to build a new railway line between Balykchy and the Kazakh border by 2028."
 
 
