@@ -2,18 +2,27 @@
 per language, English is the fallback and a page that falls back says so; search finds Russian
 text on both databases; quotes are checked verbatim in any script."""
 
+import datetime as dt
 import unicodedata
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from commitments import services
-from commitments.models import QUOTE_NOT_IN_SOURCE, Commitment
+from commitments.models import QUOTE_NOT_IN_SOURCE, Commitment, InstrumentParty
 from tests.admin_support import change_url, logged_in_staff
-from tests.factories import CommitmentFactory, MeetingFactory, SourceFactory, UserFactory
+from tests.factories import (
+    CommitmentFactory,
+    EvidenceFactory,
+    MeetingFactory,
+    SourceFactory,
+    StatusChangeFactory,
+    UserFactory,
+)
+from tests.public.factories import ObservationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +98,58 @@ def test_the_list_marks_english_titles_on_a_russian_page(client, kz):
 
     assert ">Солнечные электростанции</a>" in html
     assert ' lang="en">Water monitoring</a>' in html
+
+
+def test_the_dashboard_marks_english_titles_on_a_russian_page(client, kz):
+    soon = timezone.localdate() + dt.timedelta(days=30)
+    for title, title_ru in (("Solar plants", "Солнечные электростанции"), ("Water monitoring", "")):
+        commitment = CommitmentFactory(
+            title=title, title_ru=title_ru, target_date=soon, positions_diverge=True
+        )
+        StatusChangeFactory(commitment=commitment)
+
+    with translation.override("ru"):
+        html = client.get(reverse("public:dashboard")).text
+
+    # Targets due, diverging accounts, latest status changes: each lists both titles once.
+    assert html.count(">Солнечные электростанции</a>") == 3
+    assert html.count(' lang="en">Water monitoring</a>') == 3
+
+
+def quoted_commitment(source):
+    """A commitment quoting `source` in its timeline, its figures and a party's treaty dates."""
+    commitment = CommitmentFactory(
+        title="Transport corridor", title_ru="Транспортный коридор", instrument_type="treaty"
+    )
+    evidence = EvidenceFactory(commitment=commitment, source=source, quote=source.text[:30])
+    ObservationFactory(evidence=evidence)
+    InstrumentParty.objects.create(
+        commitment=commitment, country=commitment.owner_country, signed_on=dt.date(2024, 12, 5),
+        evidence=evidence,
+    )  # fmt: skip
+    return commitment, evidence.quote
+
+
+def test_an_english_quote_on_a_russian_page_is_marked_english(client, kz):
+    commitment, quote = quoted_commitment(SourceFactory(language="en"))
+
+    html = russian_page(client, commitment).text
+
+    assert f'lang="en"><p>{quote}</p></blockquote>' in html
+    assert f'<q class="quote" lang="en">{quote}</q>' in html
+    assert f'<q lang="en">{quote}</q>' in html
+
+
+def test_a_russian_quote_is_marked_on_an_english_page_only(client, kz):
+    commitment, quote = quoted_commitment(SourceFactory(text=RUSSIAN_TEXT, language="ru"))
+
+    english = client.get(commitment.get_absolute_url()).text
+    russian = russian_page(client, commitment).text
+
+    assert english.count(f' lang="ru"><p>{quote}</p>') == 1
+    assert f'<q class="quote" lang="ru">{quote}</q>' in english
+    assert f'<q lang="ru">{quote}</q>' in english
+    assert 'lang="ru"' not in russian.split("<main", 1)[1]
 
 
 # --- writes -----------------------------------------------------------------------------------

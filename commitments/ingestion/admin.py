@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .. import translation
 from ..fields import SOURCE_ALIASES
 from . import services
 from .models import MatchTerm, Suggestion
@@ -30,6 +31,14 @@ def on_review_form(error: ValidationError, form_fields) -> ValidationError:
         listed = placed.setdefault(name if name in form_fields else NON_FIELD_ERRORS, [])
         listed += [message for message in column_messages if message not in listed]
     return ValidationError(placed)
+
+
+def lang_attribute(language: str) -> str:
+    """` lang="ru"` for text in a language other than the page's (so screen readers voice it in
+    its own), "" for text in the page's language."""
+    if language == translation.content_language():
+        return ""
+    return format_html(' lang="{}"', language)
 
 
 class SuggestionActionForm(ActionForm):
@@ -57,6 +66,9 @@ class SuggestionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("value", "unit", "period_start", "period_end", "title"):
             self.fields[name].initial = self.instance.payload.get(name)
+        language = self.instance.source.language
+        if language != translation.content_language():
+            self.fields["quote"].widget.attrs["lang"] = language
 
     def clean_quote(self):
         # Browsers send a textarea's line breaks as CR LF; a source's text has LF only.
@@ -141,7 +153,9 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("quote"))
     def short_quote(self, obj):
-        return obj.quote[:120]
+        return format_html(
+            "<span{}>{}</span>", lang_attribute(obj.source.language), obj.quote[:120]
+        )
 
     @admin.display(description=_("in context"))
     def in_context(self, obj):
@@ -149,7 +163,8 @@ class SuggestionAdmin(admin.ModelAdmin):
         before = text[max(0, obj.start - CONTEXT_CHARS) : obj.start]
         after = text[obj.end : obj.end + CONTEXT_CHARS]
         return format_html(
-            '<p class="suggestion-context">…{}<mark>{}</mark>{}…</p>',
+            '<p class="suggestion-context"{}>…{}<mark>{}</mark>{}…</p>',
+            lang_attribute(obj.source.language),
             before,
             text[obj.start : obj.end],
             after,

@@ -1,6 +1,7 @@
 """From an upload or pasted text to a Source's text and language, or a clear refusal.
 
-The text is stored as extracted and never edited: quotes are checked against it verbatim.
+The text is stored as extracted and never edited: quotes are checked against it verbatim. (A PDF's
+typographic ligatures are the one exception: they are spelled out as the letters they join.)
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ TEXT_OR_FILE = _("Paste the text or upload a file, not both.")
 BAD_PDF = _("The file is not a readable PDF.")
 
 EXTENSIONS = (".txt", ".html", ".htm", ".pdf")
+
+# pypdf gives a font's ligature glyphs as Unicode's ligature characters ("ﬁ"), which no one
+# searching or quoting types; only these are spelled out (not NFKC: "½" or a no-break space stay).
+PDF_LIGATURES = str.maketrans(
+    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+)
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,8 @@ def _from_pdf(data: bytes) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError) as error:
         raise ValidationError(BAD_PDF, code="bad_pdf") from error
-    return "\n\n".join(page.strip() for page in pages if page.strip())
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    return text.translate(PDF_LIGATURES)
 
 
 def text_from_file(name: str, data: bytes) -> str:

@@ -96,5 +96,7 @@ class Suggestion(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.payload.get("title") or (self.commitment.title if self.commitment else "")
+        # What is proposed (a new commitment's title, a meeting's name), else what is pointed at.
+        proposed = self.payload.get("title") or self.payload.get("name")
+        target = proposed or (self.commitment.title if self.commitment else "")
         return f"{self.get_kind_display()}: {target}"[:120]

@@ -48,6 +48,7 @@ class SourceRef:
     title: str
     published_on: dt.date | None
     url: str
+    language: str  # the source's; "" for evidence that is only a link
 
     @property
     def label(self) -> str:
@@ -183,6 +184,7 @@ def observation_table(observations: Iterable[ProgressObservation]) -> Observatio
                 title=source.title if source else (evidence.note or evidence.url),
                 published_on=source.published_on if source else evidence.observed_on,
                 url=(source.url if source else "") or evidence.url,
+                language=source.language if source else "",
             )
         group = groups.setdefault(
             (obs.period_start, obs.period_end),

@@ -6,6 +6,8 @@ many rows it shows (pinned in tests/public/test_query_counts.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -51,12 +53,17 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page_obj,
             "commitments": commitments,
-            # Titles shown in English for want of one in the page's language: marked lang="en".
-            "english_titles": {c.pk for c in commitments if translation.untranslated(c, ["title"])},
+            "english_titles": english_titles(commitments),
             "querystring": params.urlencode(),
             "filtered": filtered,
         },
     )
+
+
+def english_titles(commitments: Iterable[Commitment]) -> set[int]:
+    """The commitments whose title the page shows in English for want of one in its language;
+    the template marks those titles lang="en"."""
+    return {c.pk for c in commitments if translation.untranslated(c, ["title"])}
 
 
 @public_page
@@ -94,6 +101,8 @@ def commitment_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 commitment.meeting and translation.untranslated(commitment.meeting, ["name"])
             ),
             "source_language": translation.SOURCE_LANGUAGE,
+            # Quotes stay in their source's language; those in another than the page's say so.
+            "page_language": translation.content_language(),
             "partners": partners,
             "timeline": selectors.commitment_timeline(commitment),
             "table": table,
@@ -153,6 +162,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for c in countries
     ]
+    targets_due = list(selectors.targets_due(today=today))
+    diverging = list(selectors.diverging_commitments())
+    latest_changes = list(selectors.latest_status_changes(limit=10))
     return render(
         request,
         "public/dashboard.html",
@@ -162,9 +174,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "statuses": statuses,
             "final_statuses": rules.FINAL_STATUSES,
             "rows": rows,
-            "targets_due": list(selectors.targets_due(today=today)),
-            "diverging": list(selectors.diverging_commitments()),
-            "latest_changes": list(selectors.latest_status_changes(limit=10)),
+            "targets_due": targets_due,
+            "diverging": diverging,
+            "latest_changes": latest_changes,
+            "english_titles": english_titles(
+                [*targets_due, *diverging, *(change.commitment for change in latest_changes)]
+            ),
             "today": today,
             "categories": Category.choices,
         },

@@ -296,6 +296,27 @@ def test_accepting_an_unknown_meeting_records_it_and_links_the_suggestion():
     )  # fmt: skip
 
 
+def test_a_proposed_meeting_is_named_in_the_review_queue_and_its_messages(client):
+    suggestion = stored_suggestion(
+        "The 13th meeting of the Intergovernmental Council was held in Astana on 18 November.",
+        "en",
+        "meeting",
+    )
+    named = "Meeting: 13th meeting of the Intergovernmental Council"
+    logged_in_staff(client, "KZ", username="kz-staff")
+
+    queue = client.get("/admin/commitments/suggestion/").content.decode()
+    accepted = client.post(
+        f"/admin/commitments/suggestion/{suggestion.pk}/change/",
+        {"quote": suggestion.quote, "decision": "accept"},
+        follow=True,
+    )
+
+    assert str(suggestion) == named
+    assert f'aria-label="Select this object for an action - {named}"' in queue
+    assert [f">{named}</a>" in str(m) for m in accepted.context["messages"]] == [True]
+
+
 RAILWAY = "Kazakhstan and Kyrgyzstan agreed to build a new railway line between Balykchy and the Kazakh border by 2028."
 
 
@@ -579,6 +600,50 @@ WRAPPED = (
 )
 
 
+def pdf_with_line(line: bytes) -> bytes:
+    """A one-page PDF showing `line` in Helvetica, whose codes 1 to 5 are the glyphs of the
+    ligatures fi, fl, ff, ffi and ffl (as a typesetter's font would set them)."""
+    content = b"BT /F1 12 Tf 72 720 Td (" + line + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding "
+        b"/BaseEncoding /WinAnsiEncoding /Differences [1 /fi /fl /ff /ffi /ffl] >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)
+
+
+def test_a_pdfs_ligatures_become_their_letters_and_nothing_else_changes():
+    from commitments.ingestion.extraction import text_from_file
+
+    # Codes 1-5 are ligature glyphs; \xbd is "½" and \xa0 a no-break space (WinAnsi), which
+    # a compatibility normalisation (NFKC) would change too.
+    pdf = pdf_with_line(b"The \\001nal \\002ow: e\\003ect, o\\004ce, ba\\005ed; \xbd\xa0km.")
+
+    assert text_from_file("report.pdf", pdf) == "The final flow: effect, office, baffled; ½\xa0km."
+
+
+def test_a_ligature_in_pasted_text_stays_as_pasted():
+    from commitments.ingestion.extraction import extract
+
+    assert extract(text="The \ufb01nal report.").text == "The \ufb01nal report."
+
+
 def test_a_sentence_wrapped_over_two_lines_is_proposed_whole(plant, trade):
     _, found = run(WRAPPED, "ru")
     (proposal,) = by_kind(found, "commitment")
@@ -600,6 +665,23 @@ def test_a_wrapped_quote_sent_back_by_a_browser_is_accepted_in_admin(client, pla
     )  # fmt: skip
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Evidence.objects.get().quote == WRAPPED
+
+
+def test_the_review_queue_marks_a_quote_in_another_language_than_the_pages(client, plant, trade):
+    russian = stored_suggestion(WRAPPED, "ru", "commitment")
+    english = stored_suggestion(RAILWAY, "en", "commitment")
+    logged_in_staff(client, "KZ", username="kz-staff")
+
+    queue = client.get("/admin/commitments/suggestion/").content.decode()
+    russian_page = client.get(f"/admin/commitments/suggestion/{russian.pk}/change/")
+    english_page = client.get(f"/admin/commitments/suggestion/{english.pk}/change/")
+
+    assert f'<span lang="ru">{russian.quote[:120]}</span>' in queue
+    assert f"<span>{english.quote[:120]}</span>" in queue
+    assert '<p class="suggestion-context" lang="ru">' in russian_page.content.decode()
+    assert 'lang="ru"' in str(russian_page.context["adminform"].form["quote"])
+    assert '<p class="suggestion-context">' in english_page.content.decode()
+    assert "lang=" not in str(english_page.context["adminform"].form["quote"])
 
 
 def test_a_long_title_cut_for_the_slug_does_not_end_in_a_hyphen(plant, trade):
