@@ -4,6 +4,7 @@
                                                  # ru: "1,34 млрд долларов США"
     long_date(date(2024, 12, 5))                 # en: "5 December 2024"; ru: "5 декабря 2024 г."
                                                  # kk: "5 желтоқсан 2024 ж."
+    without_double_stop("до 5 декабря 2024 г..")  # "до 5 декабря 2024 г."
 
 Separators and date patterns come from Django's locale formats (tracker/formats/ adds Kazakh);
 the scale words and unit names are msgids of the catalogues, so translators can fix them.
@@ -12,6 +13,7 @@ the scale words and unit names are msgids of the catalogues, so translators can 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.utils import dateformat, timezone
@@ -24,6 +26,10 @@ _ENGLISH_LONG, _ENGLISH_SHORT = "j F Y", "j M Y"
 # Official Kazakh and Kyrgyz texts write a month's name in lower case inside a date; Django's
 # kk and ky catalogues capitalise the names, as if each stood alone.
 _LOWER_CASE_MONTH_LANGUAGES = frozenset({"kk", "ky"})
+
+# A stop that follows a stop, closing tags between them allowed ("г.</time>."), but not an
+# ellipsis: what a sentence gets when it ends with a date that ends with "г." or "ж.".
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.((?:</[a-z]+>)*)\.(?!\.)")
 
 _SCALES = (
     (Decimal(10) ** 12, pgettext_lazy("amount", "trillion"), pgettext_lazy("amount short", "tn")),
@@ -154,3 +160,11 @@ def date_range(start: dt.date, end: dt.date) -> str:
         "start": short_date(start),
         "end": short_date(end),
     }
+
+
+def without_double_stop(text: str) -> str:
+    """`text` with a full stop once where a sentence ends with a date that already ends with
+    one: "до 5 декабря 2024 г.." -> "до 5 декабря 2024 г.". English dates end without a stop,
+    so English text comes back as it was. For sentences and markup the site writes, not for
+    text people typed (their ".." is theirs)."""
+    return _DOUBLE_STOP.sub(r".\1", text)
