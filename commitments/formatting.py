@@ -3,6 +3,8 @@
     format_amount(Decimal("1340000000"), "USD")  # en: "1.34 billion USD"
                                                  # ru: "1,34 млрд долларов США"
     long_date(date(2024, 12, 5))                 # en: "5 December 2024"; ru: "5 декабря 2024 г."
+                                                 # kk: "5 желтоқсан 2024 ж."
+    without_double_stop("до 5 декабря 2024 г..")  # "до 5 декабря 2024 г."
 
 Separators and date patterns come from Django's locale formats (tracker/formats/ adds Kazakh);
 the scale words and unit names are msgids of the catalogues, so translators can fix them.
@@ -11,6 +13,7 @@ the scale words and unit names are msgids of the catalogues, so translators can 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.utils import dateformat, timezone
@@ -19,6 +22,14 @@ from django.utils.translation import get_language, npgettext, pgettext, pgettext
 
 # English keeps the patterns its pages always had; other languages use their DATE_FORMAT.
 _ENGLISH_LONG, _ENGLISH_SHORT = "j F Y", "j M Y"
+
+# Official Kazakh and Kyrgyz texts write a month's name in lower case inside a date; Django's
+# kk and ky catalogues capitalise the names, as if each stood alone.
+_LOWER_CASE_MONTH_LANGUAGES = frozenset({"kk", "ky"})
+
+# A stop that follows a stop, closing tags between them allowed ("г.</time>."), but not an
+# ellipsis: what a sentence gets when it ends with a date that ends with "г." or "ж.".
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.((?:</[a-z]+>)*)\.(?!\.)")
 
 _SCALES = (
     (Decimal(10) ** 12, pgettext_lazy("amount", "trillion"), pgettext_lazy("amount short", "tn")),
@@ -103,12 +114,37 @@ def _is_english() -> bool:
     return (get_language() or "en").startswith("en")
 
 
+class _LowerCaseMonths(dateformat.DateFormat):
+    """Django's date formatting with the month's name in lower case: "5 желтоқсан 2024 ж."."""
+
+    def E(self):
+        return super().E().lower()
+
+    def F(self):
+        return super().F().lower()
+
+
+def _format(value: dt.date | dt.datetime, pattern: str) -> str:
+    language = (get_language() or "en").split("-")[0]
+    formatter = (
+        _LowerCaseMonths if language in _LOWER_CASE_MONTH_LANGUAGES else dateformat.DateFormat
+    )
+    return formatter(_as_date(value)).format(pattern)
+
+
+def localized_date(value: dt.date | dt.datetime, format_name: str = "DATE_FORMAT") -> str:
+    """`value` in the active language's DATE_FORMAT, DATETIME_FORMAT, YEAR_MONTH_FORMAT...,
+    as django.utils.formats.date_format writes it, with Kazakh and Kyrgyz months in lower case."""
+    return _format(value, get_format(format_name))
+
+
 def long_date(value: dt.date | dt.datetime | None) -> str:
-    """ "5 December 2024"; "5 декабря 2024 г." in Russian."""
+    """ "5 December 2024"; "5 декабря 2024 г." in Russian, "5 желтоқсан 2024 ж." in Kazakh."""
     if value is None:
         return ""
-    pattern = _ENGLISH_LONG if _is_english() else get_format("DATE_FORMAT")
-    return dateformat.format(_as_date(value), pattern)
+    if _is_english():
+        return _format(value, _ENGLISH_LONG)
+    return localized_date(value, "DATE_FORMAT")
 
 
 def short_date(value: dt.date | dt.datetime | None) -> str:
@@ -116,7 +152,7 @@ def short_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     pattern = _ENGLISH_SHORT if _is_english() else get_format("SHORT_DATE_FORMAT")
-    return dateformat.format(_as_date(value), pattern)
+    return _format(value, pattern)
 
 
 def date_range(start: dt.date, end: dt.date) -> str:
@@ -124,3 +160,11 @@ def date_range(start: dt.date, end: dt.date) -> str:
         "start": short_date(start),
         "end": short_date(end),
     }
+
+
+def without_double_stop(text: str) -> str:
+    """`text` with a full stop once where a sentence ends with a date that already ends with
+    one: "до 5 декабря 2024 г.." -> "до 5 декабря 2024 г.". English dates end without a stop,
+    so English text comes back as it was. For sentences and markup the site writes, not for
+    text people typed (their ".." is theirs)."""
+    return _DOUBLE_STOP.sub(r".\1", text)

@@ -6,14 +6,13 @@ digest, in one query with the user, as before, so authentication costs no more t
 
 from __future__ import annotations
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from commitments.models import ApiToken
 
 from .. import clock
+from ..formatting import localized_date
 
 
 class ApiTokenAuthentication(authentication.TokenAuthentication):
@@ -26,7 +25,7 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("This token has been revoked."))
         if token.expires_at <= clock.now():
-            expired = date_format(timezone.localtime(token.expires_at), "DATETIME_FORMAT")
+            expired = localized_date(token.expires_at, "DATETIME_FORMAT")
             raise exceptions.AuthenticationFailed(
                 _("This token expired on %(date)s; ask for a new one.") % {"date": expired},
                 code="token_expired",

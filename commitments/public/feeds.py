@@ -24,7 +24,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .. import clock, selectors
-from ..formatting import format_amount, long_date
+from ..formatting import format_amount, long_date, without_double_stop
 from ..models import Commitment, Country, StatusChange, TargetDateChange
 from .access import public_feed
 
@@ -114,10 +114,13 @@ class StatusChangeFeed(Feed):
         """The summary, as HTML (see the module's docstring): the note is escaped, never markup."""
         if isinstance(change, TargetDateChange):
             commitment = change.commitment
-            text = _("Postponed %(count)s time(s); originally %(date)s.") % {
-                "count": commitment.postponements,
-                "date": long_date(commitment.original_target_date),
-            }
+            text = without_double_stop(
+                _("Postponed %(count)s time(s); originally %(date)s.")
+                % {
+                    "count": commitment.postponements,
+                    "date": long_date(commitment.original_target_date),
+                }
+            )
             source = (
                 " " + _("Source: %(title)s.") % {"title": change.source.title}
                 if change.source

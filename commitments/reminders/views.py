@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from .. import clock
-from ..formatting import long_date
+from ..formatting import long_date, without_double_stop
 from ..languages import profile_language
 from ..models import ReminderPreference
 from . import preferences
@@ -75,7 +75,9 @@ def _preference_page(request, user):
                     request,
                     _("days: choose one of %(choices)s days to snooze.") % {"choices": choices},
                 )
-            done = _("Done: you are snoozed until %(date)s.") % {"date": long_date(until)}
+            done = without_double_stop(
+                _("Done: you are snoozed until %(date)s.") % {"date": long_date(until)}
+            )
         else:
             return _bad_link(
                 request, _("action: choose one of unsubscribe, snooze or resubscribe.")

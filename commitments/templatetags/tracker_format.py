@@ -17,6 +17,13 @@ def short_date(value):
     return formatting.short_date(value)
 
 
+@register.filter(is_safe=True)
+def without_double_stop(value):
+    """`{% filter without_double_stop %}…{{ day|long_date }}.{% endfilter %}`: removing a
+    stop leaves safe markup safe."""
+    return formatting.without_double_stop(value)
+
+
 @register.filter
 def amount(value, unit=""):
     return "" if value is None else formatting.format_amount(value, unit)

@@ -1,5 +1,6 @@
 # Kazakh formats (Django ships none): day, genitive month and year as in official texts,
 # "5 желтоқсан 2024 ж.", a comma for decimals and a non-breaking space between thousands.
+# Django's kk catalogue capitalises the month's name; commitments.formatting lowers it.
 DATE_FORMAT = "j E Y ж."
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j E Y ж. H:i"
