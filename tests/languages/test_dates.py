@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from commitments import formatting, services
 from commitments.models import ApiToken, Commitment, StaffProfile
 from commitments.reminders.preferences import unsubscribe_token
-from tests.factories import UserFactory
+from tests.factories import CommitmentFactory, UserFactory
 
 DECEMBER_5 = dt.date(2024, 12, 5)
 PREFIX = {"en-gb": "", "ru": "/ru", "kk": "/kk", "ky": "/ky"}
@@ -152,13 +152,8 @@ def test_snooze_confirmation_ends_with_one_stop(client, snooze_page, code, done,
 @pytest.fixture
 def slipped(kz, kz_officer):
     """A commitment whose target date moved from 30 Nov 2025 to 30 Nov 2026."""
-    commitment = services.commitment_create(
-        actor=kz_officer,
-        slug="checkpoint",
-        title="Rebuild the checkpoint",
-        owner_country=kz,
-        category="border_transport",
-        target_date=dt.date(2025, 11, 30),
+    commitment = CommitmentFactory(
+        slug="checkpoint", owner_country=kz, target_date=dt.date(2025, 11, 30)
     )
     services.commitment_update(
         commitment=commitment,
