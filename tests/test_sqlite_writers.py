@@ -11,6 +11,7 @@ import contextlib
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connections, transaction
 
 BARRIER_SECONDS = 1
@@ -18,10 +19,15 @@ BARRIER_SECONDS = 1
 
 @pytest.fixture
 def file_database(tmp_path, django_db_blocker):
-    """A fresh SQLite file configured like the default database, as alias `writers`."""
-    if connections["default"].vendor != "sqlite":
-        pytest.skip("about SQLite's locking")
-    config = {**connections["default"].settings_dict, "NAME": str(tmp_path / "db.sqlite3")}
+    """A fresh SQLite file with the options the settings give the embedded default, as alias
+    `writers` (whatever database the suite itself runs on)."""
+    config = {
+        **connections["default"].settings_dict,
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(tmp_path / "db.sqlite3"),
+        "OPTIONS": dict(settings.SQLITE_OPTIONS),
+        **dict.fromkeys(("USER", "PASSWORD", "HOST", "PORT"), ""),
+    }
     connections.settings["writers"] = config
     with django_db_blocker.unblock():
         with connections["writers"].cursor() as cursor:

@@ -92,6 +92,11 @@ TEMPLATES = [
     },
 ]
 
+# SQLite serialises writers; wait for the lock instead of failing with "database is locked".
+# The wait covers only transactions that take the write lock when they begin: one that read first
+# (every service reads the row it changes) and then writes while another writer holds the lock
+# fails at once, whatever the timeout, because SQLite will not let it wait.
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DATABASES = {
     "default": url_setting(
         "DATABASE_URL", env.db_url, env.DB_SCHEMES, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
@@ -100,13 +105,8 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", integer("DATABASE_CONN_MAX_AGE", 60, minimum=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite serialises writers; wait for the lock instead of failing with "database is locked".
-    # The wait covers only transactions that take the write lock when they begin: one that read
-    # first (every service reads the row it changes) and then writes while another writer holds
-    # the lock fails at once, whatever the timeout, because SQLite will not let it wait.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options.setdefault("timeout", 20)
-    options.setdefault("transaction_mode", "IMMEDIATE")
+    for name, value in SQLITE_OPTIONS.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(name, value)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
