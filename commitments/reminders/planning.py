@@ -73,6 +73,16 @@ class Plan:
     gave_up: int = 0
 
 
+# A snooze holds digests back through its last day, in SQL (eligible_recipients) and in Python
+# (the preference page), side by side so that the two cannot drift apart.
+def snooze_running(today: date) -> Q:
+    return Q(reminder_preference__snoozed_until__gte=today)
+
+
+def is_snooze_running(snoozed_until: date | None, today: date) -> bool:
+    return snoozed_until is not None and snoozed_until >= today
+
+
 def eligible_recipients(user_ids: Iterable[int], now: datetime):
     """Users among `user_ids` who may get a digest: active, with an email, not opted out and not
     snoozed through the reminder day of `now`."""
@@ -82,7 +92,7 @@ def eligible_recipients(user_ids: Iterable[int], now: datetime):
         .objects.filter(pk__in=list(user_ids), is_active=True)
         .exclude(email="")
         .exclude(reminder_preference__opted_out=True)
-        .exclude(reminder_preference__snoozed_until__gte=today)
+        .exclude(snooze_running(today))
         # The digest is written in the profile's language: read it with the user, not per user.
         .select_related("staff_profile")
     )

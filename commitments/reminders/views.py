@@ -23,7 +23,7 @@ from ..formatting import long_date, without_double_stop
 from ..languages import profile_language
 from ..models import ReminderPreference
 from . import preferences
-from .planning import reminder_today
+from .planning import is_snooze_running, reminder_today
 
 
 def _bad_link(request, reason: str):
@@ -101,6 +101,4 @@ def _current_snooze(preference: ReminderPreference | None) -> date | None:
     """The last day of a snooze still running; None once it has run out (digests come again,
     `planning.eligible_recipients`), so the page never calls a past snooze current."""
     until = preference.snoozed_until if preference else None
-    if until is None or until < reminder_today(clock.now()):
-        return None
-    return until
+    return until if is_snooze_running(until, reminder_today(clock.now())) else None
