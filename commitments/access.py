@@ -30,6 +30,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import messages
 from .actors import Actor
 from .models import Commitment, CommitmentQuerySet, CountryMembership
 
@@ -37,24 +38,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     from .actors import ActorLike
-
-# Refusals, asserted by the tests and shown to staff and API clients as they are.
-INACTIVE = _("Only an active staff account may change commitments.")
-NO_COUNTRY = _("Your account has no country, so it may read but not change commitments.")
-NOT_INVOLVED = _("You may change only commitments that your country owns or is a partner in.")
-# The same refusal as a reason in a sentence listing refused rows ("Refused 2 (...): ...").
-NOT_INVOLVED_REASON = _("your countries neither own nor partner in it")
-CREATE_OWN_COUNTRY_ONLY = _("The owner of a new commitment must be one of your countries.")
-OWNER_STAFF_ONLY = _(
-    "Only the owner country's staff may change the owner or the partner countries."
-)
-OWNER_MUST_STAY_YOURS = _(
-    "The owner must remain one of your countries; ask a superuser to hand it to another country."
-)
-DELETE_SUPERUSERS_ONLY = _("Only superusers may delete commitments.")
-OWN_COUNTRY_ACCOUNT_ONLY = _(
-    "You may record only your own country's account: its position and its instrument dates."
-)
 
 
 def owner_listed_as_partner(code: str) -> Promise:
@@ -105,11 +88,11 @@ def _regardless_of_commitment(actor: Actor) -> Verdict | None:
         return ALLOWED
     user = actor.user
     if not getattr(user, "is_active", False) or not getattr(user, "is_authenticated", False):
-        return Verdict(INACTIVE)
+        return Verdict(messages.INACTIVE)
     if user.is_superuser:
         return ALLOWED
     if not country_codes_of(user):
-        return Verdict(NO_COUNTRY)
+        return Verdict(messages.NO_COUNTRY)
     return None
 
 
@@ -124,7 +107,7 @@ def _involved(actor: Actor, commitment: Commitment) -> Verdict:
     # Prefetched partners are used when the caller loaded them, so list pages add no queries.
     if commitment.pk is not None and {c.code for c in commitment.partner_countries.all()} & codes:
         return ALLOWED
-    return Verdict(NOT_INVOLVED)
+    return Verdict(messages.NOT_INVOLVED)
 
 
 # --- One helper per action ------------------------------------------------------------------------
@@ -143,7 +126,7 @@ def may_create(who: ActorLike, owner_code: str) -> Verdict:
         return verdict
     if owner_code in country_codes_of(actor.user):
         return ALLOWED
-    return Verdict(CREATE_OWN_COUNTRY_ONLY)
+    return Verdict(messages.CREATE_OWN_COUNTRY_ONLY)
 
 
 def may_edit(who: ActorLike, commitment: Commitment) -> Verdict:
@@ -159,9 +142,9 @@ def may_change_countries(who: ActorLike, commitment: Commitment, owner_code: str
         return verdict
     codes = country_codes_of(actor.user)
     if commitment.owner_country_id not in codes:
-        return Verdict(OWNER_STAFF_ONLY)
+        return Verdict(messages.OWNER_STAFF_ONLY)
     if owner_code not in codes:
-        return Verdict(OWNER_MUST_STAY_YOURS)
+        return Verdict(messages.OWNER_MUST_STAY_YOURS)
     return ALLOWED
 
 
@@ -186,7 +169,7 @@ def may_record_for_party(who: ActorLike, commitment: Commitment, country_code: s
         return verdict
     if country_code in country_codes_of(actor.user):
         return ALLOWED
-    return Verdict(OWN_COUNTRY_ACCOUNT_ONLY)
+    return Verdict(messages.OWN_COUNTRY_ACCOUNT_ONLY)
 
 
 def may_delete(who: ActorLike, commitment: Commitment) -> Verdict:
@@ -195,7 +178,7 @@ def may_delete(who: ActorLike, commitment: Commitment) -> Verdict:
     user = actor.user
     if user is not None and getattr(user, "is_active", False) and user.is_superuser:
         return ALLOWED
-    return Verdict(DELETE_SUPERUSERS_ONLY)
+    return Verdict(messages.DELETE_SUPERUSERS_ONLY)
 
 
 def editable_commitments(

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from . import clock, rules
+from . import clock, messages, rules
 from .actors import SYSTEM_ACTOR_MAX_LENGTH, SystemActor
 from .formatting import short_date
 from .progress import Progress
@@ -26,16 +26,6 @@ http_url_validator = URLValidator(schemes=["http", "https"])
 iso_alpha2_validator = RegexValidator(
     r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code such as KZ.")
 )
-
-# Validation messages the interfaces show as they are; the tests assert these constants.
-TITLE_REQUIRED = _("A commitment needs a title.")
-TARGET_UNIT_REQUIRED = _("Give the unit of the target amount (e.g. USD).")
-TARGET_AMOUNT_REQUIRED = _("A unit was given without a target amount.")
-QUOTE_NEEDS_SOURCE = _("A quote needs the source it comes from.")
-SOURCE_NEEDS_QUOTE = _("Copy the passage of the source that supports this evidence.")
-QUOTE_NOT_IN_SOURCE = _("This quote does not occur verbatim in the source's text.")
-EVIDENCE_NEEDS_QUOTE_OR_URL = _("Evidence needs a source with a quote, a URL, or both.")
-MEETING_NAME_REQUIRED = _("A meeting needs a name in English.")
 
 
 def system_actor_field() -> models.CharField:
@@ -218,7 +208,7 @@ class Meeting(SourceLanguageColumns, models.Model):
     def clean(self) -> None:
         _strip_translations(self, "name")
         if not getattr(self, _source_column("name")):
-            raise ValidationError({_source_column("name"): MEETING_NAME_REQUIRED})
+            raise ValidationError({_source_column("name"): messages.MEETING_NAME_REQUIRED})
 
 
 class Source(models.Model):
@@ -466,11 +456,11 @@ class Commitment(SourceLanguageColumns, models.Model):
         _strip_translations(self, "description")
         errors = {}
         if not getattr(self, _source_column("title")):
-            errors["title"] = TITLE_REQUIRED
+            errors["title"] = messages.TITLE_REQUIRED
         if self.target_amount is not None and not self.target_unit:
-            errors["target_unit"] = TARGET_UNIT_REQUIRED
+            errors["target_unit"] = messages.TARGET_UNIT_REQUIRED
         if self.target_unit and self.target_amount is None:
-            errors["target_amount"] = TARGET_AMOUNT_REQUIRED
+            errors["target_amount"] = messages.TARGET_AMOUNT_REQUIRED
         if errors:
             raise ValidationError(errors)
 
@@ -535,13 +525,13 @@ class Evidence(RecordedActorMixin, models.Model):
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.quote and self.source_id is None:
-            errors["source"] = QUOTE_NEEDS_SOURCE
+            errors["source"] = messages.QUOTE_NEEDS_SOURCE
         elif self.source_id is not None and not self.quote:
-            errors["quote"] = SOURCE_NEEDS_QUOTE
+            errors["quote"] = messages.SOURCE_NEEDS_QUOTE
         elif self.source_id is not None and not self.source.contains_quote(self.quote):
-            errors["quote"] = QUOTE_NOT_IN_SOURCE
+            errors["quote"] = messages.QUOTE_NOT_IN_SOURCE
         if not self.url and self.source_id is None and not errors:
-            errors["url"] = EVIDENCE_NEEDS_QUOTE_OR_URL
+            errors["url"] = messages.EVIDENCE_NEEDS_QUOTE_OR_URL
         if errors:
             raise ValidationError(errors)
 

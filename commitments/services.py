@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import access, clock, rules, selectors
+from . import access, clock, messages, rules, selectors
 from .access import EditNotAllowed  # noqa: F401 (callers catch services.EditNotAllowed)
 from .actors import Actor
 from .events import outbox
@@ -47,18 +47,6 @@ if TYPE_CHECKING:
 # is not here: it changes only through commitment_change_status, with a note.
 EDITABLE_FIELDS: tuple[str, ...] = EDITABLE
 COUNTRY_FIELDS = frozenset({"owner_country", "partner_countries"})
-
-# Messages the interfaces show as they are; the tests assert these constants.
-NOTE_REQUIRED = _("Say why the status changes: a note is required.")
-STATUS_NEEDS_A_CHANGE = _("Change the status through a status change, with a note.")
-UNKNOWN_FIELD = _("Unknown field.")
-GIVEN_TWICE = _("Give the English text once: as {name} or as {column}, not both.")
-RECORDED = _("Commitment recorded.")
-REASON_REQUIRED = _(
-    "Say why the target date moves (e.g. the source that reports the new date): a note is required."
-)
-NOT_A_PARTY = _("This country is neither the owner nor a partner of the commitment.")
-NOT_AN_INSTRUMENT = _("Give the commitment an instrument type before recording its dates.")
 
 
 def version_conflict(current_version: int) -> Promise:
@@ -113,14 +101,14 @@ def _save_next_version(locked: Commitment, commitment: Commitment, *changed: str
 def _require_note(note: str) -> str:
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": [NOTE_REQUIRED]})
+        raise ValidationError({"note": [messages.NOTE_REQUIRED]})
     return note
 
 
 def _refuse_unknown(names: Iterable[str], allowed: Iterable[str]) -> None:
     unknown = set(names) - set(allowed)
     if unknown:
-        raise ValidationError({name: [UNKNOWN_FIELD] for name in sorted(unknown)})
+        raise ValidationError({name: [messages.UNKNOWN_FIELD] for name in sorted(unknown)})
 
 
 def _source_columns(data: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +120,7 @@ def _source_columns(data: dict[str, Any]) -> dict[str, Any]:
     for name, column in SOURCE_ALIASES.items():
         if name in result:
             if column in result:
-                message = format_lazy(GIVEN_TWICE, name=name, column=column)
+                message = format_lazy(messages.GIVEN_TWICE, name=name, column=column)
                 raise ValidationError({name: [message]})
             result[column] = result.pop(name)
     return result
@@ -180,7 +168,7 @@ def commitment_create(
         old_status="",
         new_status=commitment.status,
         changed_at=now,
-        note=note or str(RECORDED),
+        note=note or str(messages.RECORDED),
         **actor.history("changed_by"),
     )
     outbox.record(
@@ -244,7 +232,7 @@ def commitment_update(
 def _editable_data(data: dict[str, Any]) -> dict[str, Any]:
     """`data` checked to name only editable fields, translated ones by their English column."""
     if "status" in data:
-        raise ValidationError({"status": [STATUS_NEEDS_A_CHANGE]})
+        raise ValidationError({"status": [messages.STATUS_NEEDS_A_CHANGE]})
     _refuse_unknown(data, {*EDITABLE_FIELDS, *SOURCE_ALIASES})
     return _source_columns(data)
 
@@ -367,7 +355,7 @@ def _target_date_change(
         return None
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"target_date_reason": [REASON_REQUIRED]})
+        raise ValidationError({"target_date_reason": [messages.TARGET_DATE_REASON_REQUIRED]})
     if locked.original_target_date is None:
         locked.original_target_date = old_date
     postponed = old_date is not None and new_date is not None and new_date > old_date
@@ -555,7 +543,7 @@ def _party_codes(commitment: Commitment) -> list[str]:
 
 def _require_party(code: str, parties: list[str]) -> None:
     if code not in parties:
-        raise ValidationError({"country": [NOT_A_PARTY]})
+        raise ValidationError({"country": [messages.NOT_A_PARTY]})
 
 
 def _party_row(model: type[PartyPosition | InstrumentParty], commitment: Commitment, code: str):
@@ -657,7 +645,7 @@ def instrument_dates_record(
     access.may_record_for_party(actor, commitment, code).require()
     locked = _lock(commitment, expected_version)
     if not locked.instrument_type:
-        raise ValidationError({"instrument_type": [NOT_AN_INSTRUMENT]})
+        raise ValidationError({"instrument_type": [messages.NOT_AN_INSTRUMENT]})
     parties = _party_codes(locked)
     _require_party(code, parties)
     row = _party_row(InstrumentParty, locked, code)

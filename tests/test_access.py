@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from commitments import access
+from commitments import access, messages
 from commitments.actors import Actor, SystemActor
 from tests.factories import CommitmentFactory, CountryFactory, UserFactory
 
@@ -27,34 +27,34 @@ EXPECTED = {
     "kz staff": {
         **dict.fromkeys(INVOLVED),
         "change partners": None,
-        "give to UZ": access.OWNER_MUST_STAY_YOURS,
+        "give to UZ": messages.OWNER_MUST_STAY_YOURS,
         "create for KZ": None,
-        "delete": access.DELETE_SUPERUSERS_ONLY,
+        "delete": messages.DELETE_SUPERUSERS_ONLY,
     },
     "kg staff": {
         **dict.fromkeys(INVOLVED),
-        "change partners": access.OWNER_STAFF_ONLY,
-        "give to UZ": access.OWNER_STAFF_ONLY,
-        "create for KZ": access.CREATE_OWN_COUNTRY_ONLY,
-        "delete": access.DELETE_SUPERUSERS_ONLY,
+        "change partners": messages.OWNER_STAFF_ONLY,
+        "give to UZ": messages.OWNER_STAFF_ONLY,
+        "create for KZ": messages.CREATE_OWN_COUNTRY_ONLY,
+        "delete": messages.DELETE_SUPERUSERS_ONLY,
     },
     "uz staff": {
-        **dict.fromkeys(INVOLVED, access.NOT_INVOLVED),
-        "change partners": access.NOT_INVOLVED,
-        "give to UZ": access.NOT_INVOLVED,
-        "create for KZ": access.CREATE_OWN_COUNTRY_ONLY,
-        "delete": access.DELETE_SUPERUSERS_ONLY,
+        **dict.fromkeys(INVOLVED, messages.NOT_INVOLVED),
+        "change partners": messages.NOT_INVOLVED,
+        "give to UZ": messages.NOT_INVOLVED,
+        "create for KZ": messages.CREATE_OWN_COUNTRY_ONLY,
+        "delete": messages.DELETE_SUPERUSERS_ONLY,
     },
     "no country": {
-        **dict.fromkeys(ACTIONS, access.NO_COUNTRY),
-        "delete": access.DELETE_SUPERUSERS_ONLY,
+        **dict.fromkeys(ACTIONS, messages.NO_COUNTRY),
+        "delete": messages.DELETE_SUPERUSERS_ONLY,
     },
     "inactive kz staff": {
-        **dict.fromkeys(ACTIONS, access.INACTIVE),
-        "delete": access.DELETE_SUPERUSERS_ONLY,
+        **dict.fromkeys(ACTIONS, messages.INACTIVE),
+        "delete": messages.DELETE_SUPERUSERS_ONLY,
     },
     "superuser": dict.fromkeys(ACTIONS),
-    "seed loader": {**dict.fromkeys(ACTIONS), "delete": access.DELETE_SUPERUSERS_ONLY},
+    "seed loader": {**dict.fromkeys(ACTIONS), "delete": messages.DELETE_SUPERUSERS_ONLY},
 }
 
 

@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commitments import access, rules
+from commitments import messages, rules
 from commitments.models import Commitment, Review, StatusChange
 from commitments.rules import Status
 from tests.admin_support import changelist_url, logged_in_staff
@@ -107,7 +107,7 @@ def test_change_status_action_moves_allowed_rows_and_reports_refusals(client, of
     moved, refused = messages_of(response)
     assert moved == "Moved 1 to Agreed: “A: announced” (from Announced)."
     assert refused.startswith("Refused 3 (not moved to Agreed): ")
-    assert f"“D: KG only”: {access.NOT_INVOLVED_REASON}" in refused
+    assert f"“D: KG only”: {messages.NOT_INVOLVED_REASON}" in refused
     assert f"“B: completed”: {rules.transition_refusal('completed', 'agreed')}" in refused
     assert f"“C: in progress”: {rules.transition_refusal('in_progress', 'agreed')}" in refused
 

@@ -5,12 +5,10 @@ import time_machine
 from django.utils import timezone
 from django.utils.html import escape
 
-from commitments import rules, selectors, services
+from commitments import messages, rules, selectors, services
 from commitments.actors import SystemActor
-from commitments.admin.forms import SAVED_MEANWHILE, STALE_FORM
 from commitments.events.models import Event
 from commitments.models import (
-    QUOTE_NOT_IN_SOURCE,
     Commitment,
     Evidence,
     ProgressObservation,
@@ -124,7 +122,7 @@ def test_status_move_without_note_is_refused(client, officer):
     response = client.post(change_url(commitment), data)
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["status_note"] == [services.NOTE_REQUIRED]
+    assert response.context["adminform"].form.errors["status_note"] == [messages.NOTE_REQUIRED]
     assert Commitment.objects.get(pk=commitment.pk).status == Status.ANNOUNCED
 
 
@@ -157,8 +155,8 @@ def test_edit_of_an_outdated_page_is_refused(client, officer):
     response = client.post(change_url(commitment), data)
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["expected_version"] == [STALE_FORM]
-    assert escape(str(STALE_FORM)) in response.text
+    assert response.context["adminform"].form.errors["expected_version"] == [messages.STALE_FORM]
+    assert escape(str(messages.STALE_FORM)) in response.text
     assert Commitment.objects.get(pk=commitment.pk).title == "Theirs"
 
 
@@ -180,7 +178,7 @@ def test_a_save_that_loses_a_race_after_validation_is_refused_with_nothing_saved
     response = client.post(change_url(commitment), data, follow=True)
 
     assert response.status_code == 200
-    assert escape(str(SAVED_MEANWHILE)) in response.text
+    assert escape(str(messages.SAVED_MEANWHILE)) in response.text
     commitment.refresh_from_db()
     assert (commitment.title, commitment.status, commitment.version) == (
         "Old title",
@@ -220,7 +218,7 @@ def test_new_evidence_is_added_and_resets_the_review_clock(client, officer):
         (
             {"quote": "a quote that the article never printed"},
             "quote",
-            QUOTE_NOT_IN_SOURCE,
+            messages.QUOTE_NOT_IN_SOURCE,
         ),
         (
             {"quote": "", "source": "", "url": "ftp://files.example.org/report.pdf"},

@@ -4,7 +4,7 @@ from django.contrib.admin.sites import site
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from commitments import access
+from commitments import access, messages
 from commitments.models import Commitment, Evidence, Review, StatusChange
 from commitments.rules import Status
 from tests.admin_support import (
@@ -92,7 +92,7 @@ def test_staff_cannot_move_a_commitment_out_of_their_countries(client, kz, kg):
     response = client.post(change_url(own), data)
 
     assert response.status_code == 200
-    assert response.context["errors"][0] == [access.OWNER_MUST_STAY_YOURS]
+    assert response.context["errors"][0] == [messages.OWNER_MUST_STAY_YOURS]
     own.refresh_from_db()
     assert (own.owner_country_id, own.title) == ("KZ", "Ours")
 
@@ -132,7 +132,7 @@ def test_partner_country_staff_cannot_change_the_countries(client, shared, chang
     response = client.post(change_url(shared), data)
 
     assert response.status_code == 200
-    assert form_errors(response) == {field: [access.OWNER_STAFF_ONLY]}
+    assert form_errors(response) == {field: [messages.OWNER_STAFF_ONLY]}
     assert countries_of(shared) == ("KG", ["KZ"], 1)
     assert Commitment.objects.get(pk=shared.pk).title == "Shared"
 
@@ -171,7 +171,7 @@ def test_add_form_refuses_a_third_owner_the_owner_as_partner_and_a_partner_twice
     client.force_login(staff_user("KZ"))
     data = add_form_data(client, **NEW, **countries)
     expected = {
-        "create": access.CREATE_OWN_COUNTRY_ONLY,
+        "create": messages.CREATE_OWN_COUNTRY_ONLY,
         "owner": access.owner_listed_as_partner("KZ"),
         "twice": access.partner_listed_twice("KG"),
     }
@@ -205,7 +205,7 @@ def test_actions_refuse_rows_outside_the_users_countries(client, kz, kg, kg_only
     assert list(Review.objects.values_list("commitment_id", flat=True)) == [own.pk]
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert "Marked 1 reviewed: “Ours”." in texts
-    assert f"Refused 1 ({access.NOT_INVOLVED_REASON}): “KG alone”." in texts
+    assert f"Refused 1 ({messages.NOT_INVOLVED_REASON}): “KG alone”." in texts
 
 
 def test_statuschange_has_no_write_permission_even_for_superusers(rf):

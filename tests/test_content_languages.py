@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from commitments import services
-from commitments.models import QUOTE_NOT_IN_SOURCE, Commitment, InstrumentParty
+from commitments.messages import QUOTE_NOT_IN_SOURCE
+from commitments.models import Commitment, InstrumentParty
 from tests.admin_support import change_url, logged_in_staff
 from tests.factories import (
     CommitmentFactory,

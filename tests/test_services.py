@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from commitments import access, models, rules, services
+from commitments import messages, rules, services
 from commitments.actors import SystemActor
 from commitments.models import Commitment, Evidence, Review, StatusChange
 from tests.factories import CommitmentFactory, SourceFactory, UserFactory
@@ -62,7 +62,7 @@ def test_status_change_without_a_note_is_refused(commitment, kz_officer):
         services.commitment_change_status(
             commitment=commitment, new_status="stalled", actor=kz_officer, note="  "
         )
-    assert caught.value.message_dict == {"note": [services.NOTE_REQUIRED]}
+    assert caught.value.message_dict == {"note": [messages.NOTE_REQUIRED]}
     assert Commitment.objects.get().status == "agreed"
 
 
@@ -114,11 +114,11 @@ def test_adding_evidence_with_a_verbatim_quote_resets_the_clock(commitment, kz_o
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"quote": "Construction was cancelled"}, "quote", models.QUOTE_NOT_IN_SOURCE),
-        ({"quote": ""}, "quote", models.SOURCE_NEEDS_QUOTE),
+        ({"quote": "Construction was cancelled"}, "quote", messages.QUOTE_NOT_IN_SOURCE),
+        ({"quote": ""}, "quote", messages.SOURCE_NEEDS_QUOTE),
         ({"url": "ftp://files.example.org/report.pdf", "source": None, "quote": ""}, "url", None),
         ({"url": "javascript:alert(1)", "source": None, "quote": ""}, "url", None),
-        ({"source": None, "quote": "", "url": ""}, "url", models.EVIDENCE_NEEDS_QUOTE_OR_URL),
+        ({"source": None, "quote": "", "url": ""}, "url", messages.EVIDENCE_NEEDS_QUOTE_OR_URL),
     ],
 )
 def test_bad_evidence_is_refused_and_nothing_changes(
@@ -209,7 +209,7 @@ def test_update_refuses_a_status_change_in_disguise(commitment, kz_officer):
         services.commitment_update(
             commitment=commitment, actor=kz_officer, data={"status": "completed"}
         )
-    assert caught.value.message_dict == {"status": [services.STATUS_NEEDS_A_CHANGE]}
+    assert caught.value.message_dict == {"status": [messages.STATUS_NEEDS_A_CHANGE]}
     assert Commitment.objects.get().status == "agreed"
 
 
@@ -323,7 +323,7 @@ def test_a_user_is_recorded_as_the_user_with_no_system_name(commitment, kz_offic
 def test_a_system_actor_may_not_delete(commitment):
     with pytest.raises(services.EditNotAllowed) as caught:
         services.commitment_delete(commitment=commitment, actor=SystemActor.INGESTION)
-    assert str(caught.value) == access.DELETE_SUPERUSERS_ONLY
+    assert str(caught.value) == messages.DELETE_SUPERUSERS_ONLY
     assert Commitment.objects.exists()
 
 
@@ -334,6 +334,6 @@ def test_a_partner_country_cannot_take_the_commitment_for_itself(commitment, kg_
             actor=kg_officer,
             data={"owner_country": commitment.partner_countries.get(), "partner_countries": []},
         )
-    assert str(caught.value) == access.OWNER_STAFF_ONLY
+    assert str(caught.value) == messages.OWNER_STAFF_ONLY
     commitment.refresh_from_db()
     assert (commitment.owner_country_id, commitment.version) == ("KZ", 1)

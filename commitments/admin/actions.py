@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import access, clock, fields, selectors, services
+from ..messages import NOT_INVOLVED_REASON
 from ..models import Commitment
 from ..rules import Status
 from .forms import BulkStatusChangeForm, transition_errors
@@ -105,7 +106,7 @@ def mark_reviewed(modeladmin, request, queryset):
             )
             % {
                 "count": len(refused),
-                "reason": access.NOT_INVOLVED_REASON,
+                "reason": NOT_INVOLVED_REASON,
                 "titles": _titles(refused),
             },
             messages.WARNING,
@@ -136,7 +137,7 @@ def change_status(modeladmin, request, queryset):
 def _apply_status_change(modeladmin, request, queryset, *, new_status: str, note: str) -> None:
     editable, out_of_scope = _split_by_scope(request.user, queryset)
     moved: list[tuple[Commitment, str]] = []
-    refused = [(c, access.NOT_INVOLVED_REASON) for c in out_of_scope]
+    refused = [(c, NOT_INVOLVED_REASON) for c in out_of_scope]
     for commitment in editable:
         old = commitment.get_status_display()
         try:

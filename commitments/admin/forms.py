@@ -6,22 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, rules, services
+from .. import access, messages, rules, services
 from ..models import Commitment, Source
 from ..rules import Status
 
 DESCRIPTIVE_FIELDS = services.EDITABLE_FIELDS
 # The empty choice of the status menu on a commitment's change page.
 KEEP_CURRENT_STATUS = _("— keep current status —")
-# The admin's words for a version conflict: staff reload a page, they do not handle ETags.
-STALE_FORM = _(
-    "Someone changed this commitment after you opened it. Reload the page and apply your "
-    "changes again."
-)
-SAVED_MEANWHILE = _(
-    "Someone else saved this commitment while you were editing it, so nothing of yours was "
-    "saved. Review their change below and make yours again."
-)
 
 
 class StatusMoveField(forms.ChoiceField):
@@ -100,20 +91,20 @@ class CommitmentAdminForm(forms.ModelForm):
     def clean_expected_version(self):
         expected = self.cleaned_data.get("expected_version")
         if self.instance.pk is not None and expected not in (None, self.instance.version):
-            raise ValidationError(STALE_FORM, code="version_conflict")
+            raise ValidationError(messages.STALE_FORM, code="version_conflict")
         return expected
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_status") and not (cleaned.get("status_note") or "").strip():
-            self.add_error("status_note", services.NOTE_REQUIRED)
+            self.add_error("status_note", messages.NOTE_REQUIRED)
         if (
             self.instance.pk is not None
             and "target_date" in self.changed_data
             and self.initial.get("target_date") is not None
             and not (cleaned.get("target_date_reason") or "").strip()
         ):
-            self.add_error("target_date_reason", services.REASON_REQUIRED)
+            self.add_error("target_date_reason", messages.TARGET_DATE_REASON_REQUIRED)
         self._check_countries(cleaned)
         return cleaned
 
@@ -154,5 +145,5 @@ class BulkStatusChangeForm(forms.Form):
     def clean_note(self) -> str:
         note = self.cleaned_data["note"].strip()
         if not note:
-            raise ValidationError(services.NOTE_REQUIRED)
+            raise ValidationError(messages.NOTE_REQUIRED)
         return note

@@ -11,8 +11,9 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 
 from .. import services
+from ..messages import SAVED_MEANWHILE
 from ..models import Commitment, Evidence, InstrumentParty, PartyPosition, ProgressObservation
-from .forms import DESCRIPTIVE_FIELDS, SAVED_MEANWHILE
+from .forms import DESCRIPTIVE_FIELDS
 
 # The service recording each per-party row, and the fields it takes besides country and note;
 # looked up on `services` by name when called, as the admin called it before.

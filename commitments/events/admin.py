@@ -13,14 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from commitments.admin.read_only import ReadOnlyMixin
+from commitments.messages import RANGE_BOTH, RANGE_ORDER
 from commitments.models import Country
 
 from . import delivery, outbox, safety
 from .models import Event, EventType, WebhookDelivery, WebhookEndpoint
 from .selectors import filtered
-
-RANGE_ORDER = _("The range must end after it starts.")
-RANGE_BOTH = _("Give both ends of the range.")
 
 
 def _report_redelivery(model_admin: admin.ModelAdmin, request, count: int) -> None:

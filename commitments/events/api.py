@@ -18,6 +18,7 @@ from rest_framework import generics, mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from commitments import messages
 from commitments.api.pagination import Key, KeysetPagination
 from commitments.api.serializers import refuse_undeclared
 from commitments.api.views import ApiViewMixin
@@ -28,8 +29,6 @@ from .models import EventType, WebhookEndpoint
 from .selectors import event_payload, filtered, visible_events
 
 _CODE = re.compile(r"[A-Z]{2}")
-UNKNOWN_TYPE = _("Unknown event type “%(value)s”; use one of: %(types)s.")
-BAD_COUNTRY = _("“%(value)s” is not an ISO 3166-1 alpha-2 code such as KZ.")
 FEED_KEYS = (Key("xid"), Key("id"))
 
 
@@ -137,12 +136,12 @@ class EventFeedView(ApiViewMixin, generics.ListAPIView):
         bad_types = [t for t in types if t not in EventType.values]
         if bad_types:
             errors["type"] = [
-                UNKNOWN_TYPE % {"value": t[:60], "types": ", ".join(EventType.values)}
+                messages.UNKNOWN_TYPE % {"value": t[:60], "types": ", ".join(EventType.values)}
                 for t in bad_types
             ]
         bad_countries = [c for c in countries if not _CODE.fullmatch(c)]
         if bad_countries:
-            errors["country"] = [BAD_COUNTRY % {"value": c[:20]} for c in bad_countries]
+            errors["country"] = [messages.BAD_COUNTRY % {"value": c[:20]} for c in bad_countries]
         if errors:
             raise ValidationError(errors)
         events = filtered(visible_events(), types=types, countries=countries)
@@ -213,7 +212,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         unknown = [c for c in codes if c not in known and c not in bad]
         if bad or unknown:
             raise serializers.ValidationError(
-                [str(BAD_COUNTRY % {"value": c}) for c in bad]
+                [str(messages.BAD_COUNTRY % {"value": c}) for c in bad]
                 + [str(_("Unknown country “%(code)s”.") % {"code": c}) for c in unknown]
             )
         return codes

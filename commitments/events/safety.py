@@ -14,16 +14,8 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 
-HTTPS_REQUIRED = _("Use an https:// URL.")
-HTTP_OR_HTTPS = _("Use an http:// or https:// URL.")
-NO_HOST = _("The URL has no host.")
-NO_CREDENTIALS = _("Leave user names and passwords out of the URL; the signature authenticates.")
-UNRESOLVABLE = _("The host name does not resolve.")
-NOT_PUBLIC = _(
-    "The host resolves to a private, loopback, link-local or otherwise non-public address."
-)
+from .. import messages
 
 
 class UnsafeTarget(ValueError):
@@ -33,13 +25,13 @@ class UnsafeTarget(ValueError):
 def check_url_form(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise UnsafeTarget(HTTP_OR_HTTPS)
+        raise UnsafeTarget(messages.HTTP_OR_HTTPS)
     if settings.EVENTS_WEBHOOK_REQUIRE_HTTPS and parts.scheme != "https":
-        raise UnsafeTarget(HTTPS_REQUIRED)
+        raise UnsafeTarget(messages.HTTPS_REQUIRED)
     if not parts.hostname:
-        raise UnsafeTarget(NO_HOST)
+        raise UnsafeTarget(messages.NO_HOST)
     if parts.username or parts.password:
-        raise UnsafeTarget(NO_CREDENTIALS)
+        raise UnsafeTarget(messages.NO_CREDENTIALS)
 
 
 def is_public(address: str) -> bool:
@@ -61,10 +53,10 @@ def resolve(url: str) -> str:
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise UnsafeTarget(UNRESOLVABLE) from None
+        raise UnsafeTarget(messages.UNRESOLVABLE) from None
     addresses = [info[4][0] for info in infos]
     if not addresses:
-        raise UnsafeTarget(UNRESOLVABLE)
+        raise UnsafeTarget(messages.UNRESOLVABLE)
     if not settings.EVENTS_WEBHOOK_ALLOW_PRIVATE and not all(is_public(a) for a in addresses):
-        raise UnsafeTarget(NOT_PUBLIC)
+        raise UnsafeTarget(messages.NOT_PUBLIC)
     return addresses[0]

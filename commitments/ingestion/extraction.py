@@ -11,17 +11,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
+from .. import messages
 from ..models import normalized_text
-
-EMPTY = _("The article is empty: paste its text or upload a file that has some.")
-TOO_LARGE = _("The file is too large (at most %(limit)s MB).")
-WRONG_TYPE = _("Upload a .txt, .html or .pdf file.")
-NOT_TEXT = _("The file is not readable text (is it really a .txt file?).")
-NO_TEXT_FOUND = _("No article text could be found in this file.")
-TEXT_OR_FILE = _("Paste the text or upload a file, not both.")
-BAD_PDF = _("The file is not a readable PDF.")
 
 EXTENSIONS = (".txt", ".html", ".htm", ".pdf")
 
@@ -68,7 +60,7 @@ def detect_language(text: str) -> str:
 
 def _decode(data: bytes) -> str:
     if b"\x00" in data:
-        raise ValidationError(NOT_TEXT, code="not_text")
+        raise ValidationError(messages.NOT_TEXT, code="not_text")
     for encoding in ("utf-8-sig", "cp1251"):
         try:
             text = data.decode(encoding)
@@ -77,7 +69,7 @@ def _decode(data: bytes) -> str:
         if encoding == "cp1251" and sum(ch.isalpha() for ch in text) < len(text) / 3:
             break
         return text
-    raise ValidationError(NOT_TEXT, code="not_text")
+    raise ValidationError(messages.NOT_TEXT, code="not_text")
 
 
 def _from_html(data: bytes) -> str:
@@ -88,7 +80,7 @@ def _from_html(data: bytes) -> str:
         html, include_comments=False, include_tables=False, favor_recall=True
     )
     if not text or not text.strip():
-        raise ValidationError(NO_TEXT_FOUND, code="no_text")
+        raise ValidationError(messages.NO_TEXT_FOUND, code="no_text")
     return text
 
 
@@ -97,12 +89,12 @@ def _from_pdf(data: bytes) -> str:
     from pypdf.errors import PdfReadError
 
     if not data.startswith(b"%PDF"):
-        raise ValidationError(BAD_PDF, code="bad_pdf")
+        raise ValidationError(messages.BAD_PDF, code="bad_pdf")
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise ValidationError(BAD_PDF, code="bad_pdf") from error
+        raise ValidationError(messages.BAD_PDF, code="bad_pdf") from error
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     return text.translate(PDF_LIGATURES)
 
@@ -112,13 +104,13 @@ def text_from_file(name: str, data: bytes) -> str:
     limit = settings.INGESTION_MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise ValidationError(
-            TOO_LARGE, code="too_large", params={"limit": round(limit / 1024 / 1024, 1)}
+            messages.TOO_LARGE, code="too_large", params={"limit": round(limit / 1024 / 1024, 1)}
         )
     lower = (name or "").lower()
     if not lower.endswith(EXTENSIONS):
-        raise ValidationError(WRONG_TYPE, code="wrong_type")
+        raise ValidationError(messages.WRONG_TYPE, code="wrong_type")
     if not data.strip():
-        raise ValidationError(EMPTY, code="empty")
+        raise ValidationError(messages.ARTICLE_EMPTY, code="empty")
     if lower.endswith(".pdf"):
         text = _from_pdf(data)
     elif lower.endswith((".html", ".htm")):
@@ -132,7 +124,7 @@ def clean_text(text: str) -> str:
     """The text as stored: NFC, Windows line ends unified, outer whitespace trimmed."""
     text = normalized_text(text).replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
-        raise ValidationError(EMPTY, code="empty")
+        raise ValidationError(messages.ARTICLE_EMPTY, code="empty")
     return text
 
 
@@ -141,6 +133,6 @@ def extract(
 ) -> Extracted:
     """The text and language of an article given as pasted `text` or as an uploaded file."""
     if text and file_data is not None:
-        raise ValidationError(TEXT_OR_FILE, code="text_or_file")
+        raise ValidationError(messages.TEXT_OR_FILE, code="text_or_file")
     body = text_from_file(file_name, file_data) if file_data is not None else clean_text(text)
     return Extracted(text=body, language=language or detect_language(body))

@@ -12,16 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, clock, services, translation
+from .. import access, clock, messages, services, translation
 from ..actors import Actor
 from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
 from .extraction import extract
 from .models import Suggestion
 
-REASON_REQUIRED = _("Say why the suggestion is rejected: a reason is required.")
-ALREADY_REVIEWED = _("This suggestion has already been reviewed.")
-NO_SUCH_COMMITMENT = _("No commitment has this id.")
-NEEDS_COMMITMENT = _("Choose the commitment this suggestion is about.")
 # A proposed meeting's name when the analysis gave none.
 MEETING_NAME = "Intergovernmental Council meeting"
 
@@ -167,14 +163,12 @@ def suggestion_accept(
         Suggestion.objects.select_for_update().select_related("source").get(pk=suggestion.pk)
     )
     if suggestion.status != Suggestion.State.PENDING:
-        raise ValidationError(ALREADY_REVIEWED)
+        raise ValidationError(messages.ALREADY_REVIEWED)
     payload = _apply_changes(suggestion, dict(changes or {}))
     _may_review(actor, suggestion).require()
     _record_proposal(actor, suggestion, payload)
     if not suggestion.source.contains_quote(suggestion.quote):
-        from ..models import QUOTE_NOT_IN_SOURCE
-
-        raise ValidationError({"quote": [QUOTE_NOT_IN_SOURCE]})
+        raise ValidationError({"quote": [messages.QUOTE_NOT_IN_SOURCE]})
     suggestion.payload = payload
     suggestion.status = Suggestion.State.ACCEPTED
     suggestion.reviewed_by = actor.user
@@ -198,7 +192,7 @@ def _chosen_commitment(chosen: Commitment | Any) -> Commitment:
         return chosen
     commitment = Commitment.objects.filter(pk=chosen).first()
     if commitment is None:
-        raise ValidationError({"commitment": [NO_SUCH_COMMITMENT]})
+        raise ValidationError({"commitment": [messages.NO_SUCH_COMMITMENT]})
     return commitment
 
 
@@ -208,7 +202,7 @@ def _record_proposal(actor: Actor, suggestion: Suggestion, payload: dict[str, An
     kind = suggestion.kind
     if kind in (Suggestion.Kind.EVIDENCE, Suggestion.Kind.OBSERVATION):
         if suggestion.commitment is None:
-            raise ValidationError({"commitment": [NEEDS_COMMITMENT]})
+            raise ValidationError({"commitment": [messages.NEEDS_COMMITMENT]})
         evidence = _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
         if kind == Suggestion.Kind.OBSERVATION:
             _add_observation(actor, suggestion, evidence, payload)
@@ -334,10 +328,10 @@ def suggestion_reject(*, suggestion: Suggestion, actor, reason: str) -> Suggesti
     actor = Actor.of(actor)
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != Suggestion.State.PENDING:
-        raise ValidationError(ALREADY_REVIEWED)
+        raise ValidationError(messages.ALREADY_REVIEWED)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": [REASON_REQUIRED]})
+        raise ValidationError({"reason": [messages.REJECTION_REASON_REQUIRED]})
     _may_review(actor, suggestion).require()
     suggestion.status = Suggestion.State.REJECTED
     suggestion.reason = reason

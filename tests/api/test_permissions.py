@@ -2,7 +2,7 @@
 
 import pytest
 
-from commitments import access
+from commitments import access, messages
 from commitments.models import Commitment, Evidence, StatusChange
 from tests.api.conftest import client_for
 from tests.factories import CommitmentFactory, CountryFactory
@@ -100,19 +100,19 @@ def shared(kz, kg):
         (
             "kg_officer",
             {"owner_country": "KG", "partner_countries": ["KZ"]},
-            access.OWNER_STAFF_ONLY,
+            messages.OWNER_STAFF_ONLY,
         ),
         # The partner hands it to a country that is not involved.
-        ("kg_officer", {"owner_country": "UZ"}, access.OWNER_STAFF_ONLY),
+        ("kg_officer", {"owner_country": "UZ"}, messages.OWNER_STAFF_ONLY),
         # The partner drops the owner out of the record.
-        ("kg_officer", {"owner_country": "KG", "partner_countries": []}, access.OWNER_STAFF_ONLY),
+        ("kg_officer", {"owner_country": "KG", "partner_countries": []}, messages.OWNER_STAFF_ONLY),
         # The partner changes who the partners are.
-        ("kg_officer", {"partner_countries": ["KG", "UZ"]}, access.OWNER_STAFF_ONLY),
+        ("kg_officer", {"partner_countries": ["KG", "UZ"]}, messages.OWNER_STAFF_ONLY),
         # The owner's staff may not give the commitment away to a country that is not theirs.
         (
             "kz_officer",
             {"owner_country": "KG", "partner_countries": ["KZ"]},
-            access.OWNER_MUST_STAY_YOURS,
+            messages.OWNER_MUST_STAY_YOURS,
         ),
     ],
 )
@@ -167,7 +167,7 @@ def test_a_new_commitments_owner_must_be_one_of_the_creators_countries(
     )
 
     assert response.status_code == 403, response.content
-    assert response.json()["detail"] == access.CREATE_OWN_COUNTRY_ONLY
+    assert response.json()["detail"] == messages.CREATE_OWN_COUNTRY_ONLY
     assert not Commitment.objects.exists()
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core import mail
 
-from commitments import services
+from commitments import messages, services
 from commitments.actors import SystemActor
 from commitments.events import delivery, safety, signing
 from commitments.events.models import Event, WebhookDelivery, WebhookEndpoint
@@ -233,21 +233,21 @@ def test_private_addresses_are_blocked_at_delivery_when_not_allowed(
     assert receiver.received == []
     attempt = WebhookDelivery.objects.get()
     assert attempt.outcome == Outcome.BLOCKED
-    assert attempt.error == str(safety.NOT_PUBLIC)
+    assert attempt.error == str(messages.NOT_PUBLIC)
 
 
 @pytest.mark.parametrize(
     ("url", "addresses", "message"),
     [
-        ("http://hooks.example.org/", ["93.184.215.14"], safety.HTTPS_REQUIRED),
-        ("ftp://hooks.example.org/", ["93.184.215.14"], safety.HTTP_OR_HTTPS),
-        ("https://u:p@hooks.example.org/", ["93.184.215.14"], safety.NO_CREDENTIALS),
-        ("https://hooks.example.org/", ["10.1.2.3"], safety.NOT_PUBLIC),
-        ("https://hooks.example.org/", ["93.184.215.14", "127.0.0.1"], safety.NOT_PUBLIC),
-        ("https://hooks.example.org/", ["169.254.169.254"], safety.NOT_PUBLIC),
-        ("https://hooks.example.org/", ["::ffff:192.168.0.1"], safety.NOT_PUBLIC),
-        ("https://hooks.example.org/", ["fe80::1"], safety.NOT_PUBLIC),
-        ("https://hooks.example.org/", [], safety.UNRESOLVABLE),
+        ("http://hooks.example.org/", ["93.184.215.14"], messages.HTTPS_REQUIRED),
+        ("ftp://hooks.example.org/", ["93.184.215.14"], messages.HTTP_OR_HTTPS),
+        ("https://u:p@hooks.example.org/", ["93.184.215.14"], messages.NO_CREDENTIALS),
+        ("https://hooks.example.org/", ["10.1.2.3"], messages.NOT_PUBLIC),
+        ("https://hooks.example.org/", ["93.184.215.14", "127.0.0.1"], messages.NOT_PUBLIC),
+        ("https://hooks.example.org/", ["169.254.169.254"], messages.NOT_PUBLIC),
+        ("https://hooks.example.org/", ["::ffff:192.168.0.1"], messages.NOT_PUBLIC),
+        ("https://hooks.example.org/", ["fe80::1"], messages.NOT_PUBLIC),
+        ("https://hooks.example.org/", [], messages.UNRESOLVABLE),
     ],
 )
 def test_production_refuses_unsafe_urls(settings, url, addresses, message):
@@ -321,6 +321,6 @@ def test_registering_an_unsafe_url_is_a_400_naming_the_url(owner, settings):
         "/api/v1/webhooks/", {"url": "http://127.0.0.1:9/hook"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json()["errors"] == {"url": [str(safety.NOT_PUBLIC)]}
+    assert response.json()["errors"] == {"url": [str(messages.NOT_PUBLIC)]}
     assert not WebhookEndpoint.objects.exists()
     assert json.loads(response.content)["type"] == "urn:tracker:problem:validation-error"

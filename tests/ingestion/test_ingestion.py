@@ -16,7 +16,7 @@ from django.core.management import call_command
 from commitments.ingestion.extraction import text_from_file
 from commitments.ingestion.figures import figures
 from commitments.ingestion.models import Suggestion
-from commitments.ingestion.services import ALREADY_REVIEWED
+from commitments.messages import ALREADY_REVIEWED
 from commitments.models import Evidence, Source
 from tests.api.conftest import client_for
 from tests.factories import UserFactory

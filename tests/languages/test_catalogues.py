@@ -21,7 +21,6 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from commitments import models
 from commitments.models import Category
 from commitments.rules import Status
 
@@ -42,8 +41,9 @@ MAKEMESSAGES = [
 
 # Kazakh and Kyrgyz must translate every msgid used in these files (paths as the .po's "#:"
 # references give them; a trailing "/" means the whole folder): the public pages and error pages,
-# the digest and the unsubscribe pages, amounts and dates, status names, the errors and action
-# reports a staff member meets when changing a commitment, and the API's problem titles...
+# the digest and the unsubscribe pages, amounts and dates, status names, every message of the
+# catalogue, the errors and action reports a staff member meets when changing a commitment, and
+# the API's problem titles...
 KK_KY_REQUIRED_SOURCES = (
     "templates/public/",
     "templates/404.html",
@@ -53,6 +53,7 @@ KK_KY_REQUIRED_SOURCES = (
     "commitments/reminders/",
     "commitments/formatting.py",
     "commitments/rules.py",
+    "commitments/messages.py",
     "commitments/access.py",
     "commitments/services.py",
     "commitments/admin/forms.py",
@@ -66,22 +67,8 @@ def _source(text) -> str:
         return str(text)
 
 
-# ... plus, from models.py, the category names and the validation messages of the models.
-KK_KY_REQUIRED_MSGIDS = frozenset(
-    [_source(label) for label in (*Category.labels, *Status.labels)]
-    + [
-        _source(message)
-        for message in (
-            models.TITLE_REQUIRED,
-            models.TARGET_UNIT_REQUIRED,
-            models.TARGET_AMOUNT_REQUIRED,
-            models.QUOTE_NEEDS_SOURCE,
-            models.SOURCE_NEEDS_QUOTE,
-            models.QUOTE_NOT_IN_SOURCE,
-            models.EVIDENCE_NEEDS_QUOTE_OR_URL,
-        )
-    ]
-)
+# ... plus, from models.py, the names of the categories and statuses.
+KK_KY_REQUIRED_MSGIDS = frozenset(_source(label) for label in (*Category.labels, *Status.labels))
 
 
 def po_path(code: str, root: Path = ROOT) -> Path:

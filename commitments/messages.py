@@ -1,0 +1,92 @@
+"""The messages staff, API clients and tests rely on word for word: one catalogue.
+
+A refusal that the API answers with, the admin shows and a test asserts is one constant here, so
+the layers never keep copies of it, and the wording of all four languages is read in one place.
+The code that decides raises these; it does not write its own message. A message that needs
+values from the case at hand (a version, a country code) is a small function next to its rule.
+
+This module depends on nothing of ours, so every layer, `rules` and `models` included, may import
+it. Keep the groups in the order of the layers that use them.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+# Validation of the record itself (models' clean(), so admin, API and services alike).
+TITLE_REQUIRED = _("A commitment needs a title.")
+TARGET_UNIT_REQUIRED = _("Give the unit of the target amount (e.g. USD).")
+TARGET_AMOUNT_REQUIRED = _("A unit was given without a target amount.")
+QUOTE_NEEDS_SOURCE = _("A quote needs the source it comes from.")
+SOURCE_NEEDS_QUOTE = _("Copy the passage of the source that supports this evidence.")
+QUOTE_NOT_IN_SOURCE = _("This quote does not occur verbatim in the source's text.")
+EVIDENCE_NEEDS_QUOTE_OR_URL = _("Evidence needs a source with a quote, a URL, or both.")
+MEETING_NAME_REQUIRED = _("A meeting needs a name in English.")
+
+# Who may act (`access`): the refusals behind an API 403 and an admin form error.
+INACTIVE = _("Only an active staff account may change commitments.")
+NO_COUNTRY = _("Your account has no country, so it may read but not change commitments.")
+NOT_INVOLVED = _("You may change only commitments that your country owns or is a partner in.")
+# The same refusal as a reason in a sentence listing refused rows ("Refused 2 (...): ...").
+NOT_INVOLVED_REASON = _("your countries neither own nor partner in it")
+CREATE_OWN_COUNTRY_ONLY = _("The owner of a new commitment must be one of your countries.")
+OWNER_STAFF_ONLY = _(
+    "Only the owner country's staff may change the owner or the partner countries."
+)
+OWNER_MUST_STAY_YOURS = _(
+    "The owner must remain one of your countries; ask a superuser to hand it to another country."
+)
+DELETE_SUPERUSERS_ONLY = _("Only superusers may delete commitments.")
+OWN_COUNTRY_ACCOUNT_ONLY = _(
+    "You may record only your own country's account: its position and its instrument dates."
+)
+
+# Writes (`services`).
+NOTE_REQUIRED = _("Say why the status changes: a note is required.")
+STATUS_NEEDS_A_CHANGE = _("Change the status through a status change, with a note.")
+UNKNOWN_FIELD = _("Unknown field.")
+GIVEN_TWICE = _("Give the English text once: as {name} or as {column}, not both.")
+RECORDED = _("Commitment recorded.")
+TARGET_DATE_REASON_REQUIRED = _(
+    "Say why the target date moves (e.g. the source that reports the new date): a note is required."
+)
+NOT_A_PARTY = _("This country is neither the owner nor a partner of the commitment.")
+NOT_AN_INSTRUMENT = _("Give the commitment an instrument type before recording its dates.")
+
+# The admin's words for a version conflict: staff reload a page, they do not handle ETags.
+STALE_FORM = _(
+    "Someone changed this commitment after you opened it. Reload the page and apply your "
+    "changes again."
+)
+SAVED_MEANWHILE = _(
+    "Someone else saved this commitment while you were editing it, so nothing of yours was "
+    "saved. Review their change below and make yours again."
+)
+
+# New articles: what an upload or a pasted text is refused for (`ingestion.extraction`).
+ARTICLE_EMPTY = _("The article is empty: paste its text or upload a file that has some.")
+TOO_LARGE = _("The file is too large (at most %(limit)s MB).")
+WRONG_TYPE = _("Upload a .txt, .html or .pdf file.")
+NOT_TEXT = _("The file is not readable text (is it really a .txt file?).")
+NO_TEXT_FOUND = _("No article text could be found in this file.")
+TEXT_OR_FILE = _("Paste the text or upload a file, not both.")
+BAD_PDF = _("The file is not a readable PDF.")
+
+# New articles: reviewing suggestions (`ingestion.services`).
+REJECTION_REASON_REQUIRED = _("Say why the suggestion is rejected: a reason is required.")
+ALREADY_REVIEWED = _("This suggestion has already been reviewed.")
+NO_SUCH_COMMITMENT = _("No commitment has this id.")
+NEEDS_COMMITMENT = _("Choose the commitment this suggestion is about.")
+
+# Events: the change feed's filters and where webhooks may go (`events.api`, `events.safety`).
+UNKNOWN_TYPE = _("Unknown event type “%(value)s”; use one of: %(types)s.")
+BAD_COUNTRY = _("“%(value)s” is not an ISO 3166-1 alpha-2 code such as KZ.")
+HTTPS_REQUIRED = _("Use an https:// URL.")
+HTTP_OR_HTTPS = _("Use an http:// or https:// URL.")
+NO_HOST = _("The URL has no host.")
+NO_CREDENTIALS = _("Leave user names and passwords out of the URL; the signature authenticates.")
+UNRESOLVABLE = _("The host name does not resolve.")
+NOT_PUBLIC = _(
+    "The host resolves to a private, loopback, link-local or otherwise non-public address."
+)
+# Redelivering a time range in the webhook admin.
+RANGE_ORDER = _("The range must end after it starts.")
+RANGE_BOTH = _("Give both ends of the range.")
