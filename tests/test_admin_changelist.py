@@ -56,6 +56,20 @@ def test_stale_filter_uses_the_staleness_rule(client, officer):
     assert listed_titles(fresh) == ["Old but completed", "Recently reviewed"]
 
 
+def test_target_date_filter_splits_postponed_from_never_postponed(client, officer):
+    CommitmentFactory(title="Slipped twice", postponements=2)
+    CommitmentFactory(title="On schedule")
+
+    postponed = client.get(changelist_url(), {"slipped": "yes"})
+    never = client.get(changelist_url(), {"slipped": "no"})
+    everything = client.get(changelist_url(), {"slipped": "maybe"})
+
+    assert listed_titles(postponed) == ["Slipped twice"]
+    assert listed_titles(never) == ["On schedule"]
+    assert listed_titles(everything) == ["On schedule", "Slipped twice"]
+    assert "Never postponed" in never.text
+
+
 def test_filters_by_status_owner_partner_and_category(client, officer, kg):
     CommitmentFactory(title="KZ trade", category=Category.TRADE)
     CommitmentFactory(title="KG water", owner_country=kg, category=Category.WATER)

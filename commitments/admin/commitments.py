@@ -44,35 +44,40 @@ def translation_sections() -> list[tuple[str, dict]]:
     ]
 
 
-class StaleFilter(admin.SimpleListFilter):
+class SplitFilter(admin.SimpleListFilter):
+    """Splits the list in two by one rule of the queryset: "yes" where it holds, "no" elsewhere."""
+
+    labels: tuple[str, str]  # the two choices' labels, for "yes" and "no"
+
+    def lookups(self, request, model_admin):
+        return [("yes", self.labels[0]), ("no", self.labels[1])]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        return self.split(queryset, holds=self.value() == "yes")
+
+    def split(self, queryset, *, holds: bool):
+        raise NotImplementedError
+
+
+class StaleFilter(SplitFilter):
     title = _("stale")
     parameter_name = "stale"
+    labels = (_("Stale"), _("Not stale"))
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Stale")), ("no", _("Not stale"))]
-
-    def queryset(self, request, queryset):
+    def split(self, queryset, *, holds: bool):
         now = clock.now()
-        if self.value() == "yes":
-            return queryset.stale(now)
-        if self.value() == "no":
-            return queryset.not_stale(now)
-        return queryset
+        return queryset.stale(now) if holds else queryset.not_stale(now)
 
 
-class SlippedFilter(admin.SimpleListFilter):
+class SlippedFilter(SplitFilter):
     title = _("target date")
     parameter_name = "slipped"
+    labels = (_("Postponed"), _("Never postponed"))
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Postponed")), ("no", _("Never postponed"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.slipped()
-        if self.value() == "no":
-            return queryset.filter(postponements=0)
-        return queryset
+    def split(self, queryset, *, holds: bool):
+        return queryset.slipped() if holds else queryset.filter(postponements=0)
 
 
 class CountryScopedPermissions:
