@@ -20,6 +20,17 @@ from .serializers import (
 )
 
 
+def review_action(summary: str, body):
+    """A reviewer's decision on one suggestion: a POST that takes `body` and answers with the
+    suggestion as it then stands."""
+
+    def declare(view):
+        routed = action(detail=True, methods=["post"])(view)
+        return extend_schema(summary=summary, request=body, responses=SuggestionSerializer)(routed)
+
+    return declare
+
+
 @extend_schema_view(
     list=extend_schema(summary="List the suggestions you may review (filter by source, status)"),
     retrieve=extend_schema(summary="Get one suggestion"),
@@ -33,12 +44,7 @@ class SuggestionViewSet(ListFiltersMixin, ApiViewMixin, viewsets.ReadOnlyModelVi
         queryset = Suggestion.objects.select_related("commitment").order_by("source_id", "pk")
         return services.reviewable(self.request.user, queryset)
 
-    @extend_schema(
-        summary="Accept a suggestion, as proposed or with changes",
-        request=AcceptSerializer,
-        responses=SuggestionSerializer,
-    )
-    @action(detail=True, methods=["post"])
+    @review_action("Accept a suggestion, as proposed or with changes", AcceptSerializer)
     def accept(self, request, pk=None):
         suggestion = self.get_object()
         body = AcceptSerializer(data=request.data)
@@ -54,12 +60,7 @@ class SuggestionViewSet(ListFiltersMixin, ApiViewMixin, viewsets.ReadOnlyModelVi
         )
         return Response(SuggestionSerializer(accepted).data)
 
-    @extend_schema(
-        summary="Reject a suggestion with a reason (it is not proposed again)",
-        request=RejectSerializer,
-        responses=SuggestionSerializer,
-    )
-    @action(detail=True, methods=["post"])
+    @review_action("Reject a suggestion with a reason (it is not proposed again)", RejectSerializer)
     def reject(self, request, pk=None):
         suggestion = self.get_object()
         body = RejectSerializer(data=request.data)
