@@ -1,11 +1,13 @@
 """Factories for test data; each builds valid rows through the models' own rules."""
 
 import datetime as dt
+import itertools
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from commitments import services
 from commitments.models import (
     Category,
     Commitment,
@@ -91,6 +93,24 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
         """`CommitmentFactory(partners=["KG"])` sets partner countries by code."""
         if create and extracted:
             self.partner_countries.set([CountryFactory(code=code) for code in extracted])
+
+
+_created = itertools.count()
+
+
+def create_commitment(*, actor, **fields):
+    """A commitment created as staff create one, through `services.commitment_create` (which also
+    keeps its first target date, starts its status history and records its event). What the test
+    does not name is made up as CommitmentFactory makes it up: a fresh slug and title, the border
+    and transport category, Kazakhstan as owner."""
+    n = next(_created)
+    fields.setdefault("slug", f"created-{n}")
+    if "title" not in fields and "title_en" not in fields:
+        fields["title"] = f"Open border crossing {n}"
+    fields.setdefault("category", Category.BORDER_TRANSPORT)
+    if "owner_country" not in fields:
+        fields["owner_country"] = CountryFactory(code="KZ")
+    return services.commitment_create(actor=actor, **fields)
 
 
 class EvidenceFactory(factory.django.DjangoModelFactory):

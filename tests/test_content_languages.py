@@ -22,6 +22,7 @@ from tests.factories import (
     SourceFactory,
     StatusChangeFactory,
     UserFactory,
+    create_commitment,
 )
 from tests.public.factories import ObservationFactory
 
@@ -172,17 +173,10 @@ def test_the_bare_title_is_the_english_text_whatever_language_is_active(kz):
     assert raw == "New"
 
 
-def test_an_english_title_is_required_even_with_a_russian_one(kz):
+def test_an_english_title_is_required_even_with_a_russian_one():
     officer = UserFactory(countries=["KZ"])
     with pytest.raises(ValidationError) as caught:
-        services.commitment_create(
-            actor=officer,
-            slug="ru-only",
-            title_en="  ",
-            title_ru="Только по-русски",
-            owner_country=kz,
-            category="trade",
-        )
+        create_commitment(actor=officer, title_en="  ", title_ru="Только по-русски")
     assert "title" in caught.value.message_dict
     assert not Commitment.objects.exists()
 

@@ -13,7 +13,7 @@ from commitments.events.models import Event, EventType
 from commitments.models import Commitment, TargetDateChange
 from tests.admin_support import change_form_data, change_url, changelist_url, logged_in_staff
 from tests.api.conftest import client_for
-from tests.factories import CommitmentFactory, SourceFactory, UserFactory
+from tests.factories import CommitmentFactory, SourceFactory, UserFactory, create_commitment
 
 
 def postpone_twice(commitment, kz_officer, source=None):
@@ -33,13 +33,11 @@ def postpone_twice(commitment, kz_officer, source=None):
 
 
 @pytest.fixture
-def slipped(kz, kz_officer):
-    commitment = services.commitment_create(
+def slipped(kz_officer):
+    commitment = create_commitment(
         actor=kz_officer,
         slug="checkpoint",
         title="Rebuild the checkpoint",
-        owner_country=kz,
-        category="border_transport",
         target_date=dt.date(2025, 12, 31),
     )
     postpone_twice(commitment, kz_officer, SourceFactory(title="Council moves the deadline"))

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from commitments import messages, rules, services
 from commitments.actors import SystemActor
 from commitments.models import Commitment, Evidence, Review, StatusChange
-from tests.factories import CommitmentFactory, SourceFactory, UserFactory
+from tests.factories import CommitmentFactory, SourceFactory, UserFactory, create_commitment
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 LONG_AGO = NOW - dt.timedelta(days=90)
@@ -146,16 +146,8 @@ def test_mark_reviewed_records_a_review_and_resets_the_clock(commitment, kz_offi
     assert Review.objects.get().reviewed_by == kz_officer
 
 
-def test_create_records_the_first_history_row(kz, kg, kz_officer):
-    created = services.commitment_create(
-        actor=kz_officer,
-        slug="solar-plants",
-        title="Build solar power plants",
-        owner_country=kz,
-        category="energy",
-        partner_countries=[kg],
-        now=NOW,
-    )
+def test_create_records_the_first_history_row(kg, kz_officer):
+    created = create_commitment(actor=kz_officer, partner_countries=[kg])
 
     assert list(created.partner_countries.values_list("code", flat=True)) == ["KG"]
     history = StatusChange.objects.get(commitment=created)
@@ -165,13 +157,8 @@ def test_create_records_the_first_history_row(kz, kg, kz_officer):
 @pytest.mark.parametrize(("owner", "refused"), [("KZ", False), ("ZZ", True)])
 def test_create_takes_the_owner_as_a_code_like_the_partners(kz, kg, owner, refused):
     def create():
-        return services.commitment_create(
-            actor=SystemActor.INGESTION,
-            slug="rail",
-            title="Build the railway line",
-            owner_country=owner,
-            category="border_transport",
-            partner_countries=["KG"],
+        return create_commitment(
+            actor=SystemActor.INGESTION, owner_country=owner, partner_countries=["KG"]
         )
 
     if not refused:
@@ -186,13 +173,7 @@ def test_create_takes_the_owner_as_a_code_like_the_partners(kz, kg, owner, refus
 def test_create_outside_ones_countries_is_refused(kz, kg):
     kg_only = UserFactory(username="kg-only", countries=["KG"])
     with pytest.raises(services.EditNotAllowed):
-        services.commitment_create(
-            actor=kg_only,
-            slug="x",
-            title="Something in Kazakhstan",
-            owner_country=kz,
-            category="trade",
-        )
+        create_commitment(actor=kg_only, owner_country=kz)
     assert not Commitment.objects.exists()
 
 
@@ -237,13 +218,7 @@ def test_only_superusers_delete(commitment, kz_officer):
 def _each_write(commitment, actor):
     """Every service that writes, called by `actor` (a thunk each, so each runs on its own)."""
     return {
-        "create": lambda: services.commitment_create(
-            actor=actor,
-            slug="new",
-            title="New",
-            owner_country=commitment.owner_country,
-            category="trade",
-        ),
+        "create": lambda: create_commitment(actor=actor),
         "update": lambda: services.commitment_update(
             commitment=commitment, actor=actor, data={"title": "Renamed"}
         ),
@@ -291,13 +266,7 @@ def test_a_system_actor_is_recorded_by_name_in_history(commitment):
         commitment=commitment, actor=ingestion, url="https://example.org/news/1", now=NOW
     )
     review = services.commitment_mark_reviewed(commitment=commitment, actor=ingestion, now=NOW)
-    created = services.commitment_create(
-        actor=ingestion,
-        slug="new",
-        title="New",
-        owner_country=commitment.owner_country,
-        category="trade",
-    )
+    created = create_commitment(actor=ingestion)
     first = StatusChange.objects.get(commitment=created)
 
     for row in (change, evidence, review, first):

@@ -11,7 +11,13 @@ from commitments.actors import SystemActor
 from commitments.events import outbox
 from commitments.events.models import Event, EventType
 from commitments.models import ProgressObservation
-from tests.factories import CommitmentFactory, CountryFactory, SourceFactory, UserFactory
+from tests.factories import (
+    CommitmentFactory,
+    CountryFactory,
+    SourceFactory,
+    UserFactory,
+    create_commitment,
+)
 
 
 @pytest.fixture
@@ -24,13 +30,8 @@ def events():
 
 
 def test_create_writes_a_created_event_with_owner_partners_version_and_actor(kz_officer, kz, kg):
-    created = services.commitment_create(
-        actor=kz_officer,
-        partner_countries=["KG"],
-        title="A new road",
-        slug="new-road",
-        owner_country=kz,
-        category="infrastructure",
+    created = create_commitment(
+        actor=kz_officer, slug="new-road", owner_country=kz, partner_countries=["KG"]
     )
 
     (event,) = events()
