@@ -44,6 +44,15 @@ def slipped(kz_officer):
     return Commitment.objects.get(pk=commitment.pk)
 
 
+def test_a_new_commitment_keeps_its_first_target_date_as_the_original(kz_officer):
+    created = create_commitment(actor=kz_officer, target_date=dt.date(2026, 6, 30))
+
+    stored = Commitment.objects.get(pk=created.pk)
+    assert stored.original_target_date == dt.date(2026, 6, 30)
+    assert stored.postponements == 0
+    assert not TargetDateChange.objects.filter(commitment=stored).exists()
+
+
 def test_each_move_is_recorded_with_who_when_why_and_source(slipped, kz_officer):
     assert slipped.target_date == dt.date(2027, 12, 31)
     assert slipped.original_target_date == dt.date(2025, 12, 31)
