@@ -6,6 +6,8 @@ If-Match precondition (412), then the body (400); the service re-checks it all i
 
 from __future__ import annotations
 
+import inspect
+
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -51,24 +53,30 @@ ETAG = OpenApiParameter(
 )
 
 
-def commitment_action_schema(summary: str, description: str, request):
-    """The schema of a POST action on one commitment: guarded by If-Match, answers with the
-    commitment and its new ETag."""
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=request,
-        responses={200: serializers.CommitmentSerializer},
-        parameters=[IF_MATCH, ETAG],
-        filters=False,
-    )
+def commitment_post(summary: str, body):
+    """A POST action on one commitment, at the path its name gives (`party_positions` at
+    `party-positions/`), taking `body`: guarded by If-Match, answered unpaginated and unfiltered
+    with the commitment and its new ETag. Its docstring is its description in the schema."""
 
+    def declare(view):
+        schema = extend_schema(
+            summary=summary,
+            description=" ".join(inspect.getdoc(view).split()),
+            request=body,
+            responses={200: serializers.CommitmentSerializer},
+            parameters=[IF_MATCH, ETAG],
+            filters=False,
+        )
+        route = action(
+            detail=True,
+            methods=["post"],
+            url_path=view.__name__.replace("_", "-"),
+            pagination_class=None,
+            filter_backends=[],
+        )
+        return schema(route(view))
 
-def commitment_action(**kwargs):
-    """A POST action on one commitment, answered unpaginated and unfiltered."""
-    return action(
-        detail=True, methods=["post"], pagination_class=None, filter_backends=[], **kwargs
-    )
+    return declare
 
 
 class ApiViewMixin:
@@ -94,6 +102,19 @@ class ListFiltersMixin:
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
+
+
+# One kind of row, read-only: the filtered, keyset-paginated list and each row by its id. (No
+# docstring, for the reason above.)
+class ReadOnlyRowsViewSet(ListFiltersMixin, ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = ID_PATTERN
+
+
+def summaries(**summary_by_action: str):
+    """The schema's one-line summary of each of a viewset's actions, by action name."""
+    return extend_schema_view(
+        **{name: extend_schema(summary=summary) for name, summary in summary_by_action.items()}
+    )
 
 
 @extend_schema_view(
@@ -260,17 +281,11 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         services.commitment_delete(commitment=commitment, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @commitment_action_schema(
-        summary="Change a commitment's status",
-        description=(
-            "Moves the commitment to `status` if the rules allow it, recording the note in its "
-            "history and resetting its staleness clock. A forbidden move is a 400 whose "
-            "`allowed_statuses` lists the moves that are allowed. Answers with the commitment."
-        ),
-        request=serializers.TransitionSerializer,
-    )
-    @commitment_action()
+    @commitment_post("Change a commitment's status", serializers.TransitionSerializer)
     def transitions(self, request, pk=None):
+        """Moves the commitment to `status` if the rules allow it, recording the note in its
+        history and resetting its staleness clock. A forbidden move is a 400 whose
+        `allowed_statuses` lists the moves that are allowed. Answers with the commitment."""
         commitment = self.allowed_object(access.may_change_status)
         version = expected_version(request, commitment)
         serializer = serializers.TransitionSerializer(data=request.data)
@@ -284,33 +299,25 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         )
         return self.respond(commitment.pk)
 
-    @commitment_action_schema(
-        summary="Record a party country's own position",
-        description=(
-            "The status as that country's government reports it, with its date and source. "
-            "Replaces the country's earlier position; the commitment's `positions_diverge` says "
-            "whether the parties now differ. Staff record only their own country's position."
-        ),
-        request=serializers.PartyPositionWriteSerializer,
+    @commitment_post(
+        "Record a party country's own position", serializers.PartyPositionWriteSerializer
     )
-    @commitment_action(url_path="party-positions")
     def party_positions(self, request, pk=None):
+        """The status as that country's government reports it, with its date and source.
+        Replaces the country's earlier position; the commitment's `positions_diverge` says
+        whether the parties now differ. Staff record only their own country's position."""
         return self.record_for_party(
             request, serializers.PartyPositionWriteSerializer, services.party_position_record
         )
 
-    @commitment_action_schema(
-        summary="Record a party's dates on a legal instrument",
-        description=(
-            "Signature, ratification (or approval) and entry into force for one party, with "
-            "evidence. Replaces that party's earlier dates. A status move they suggest appears "
-            "as `suggested_status`; it is never made for you. Staff record only their own "
-            "country's dates."
-        ),
-        request=serializers.InstrumentDatesWriteSerializer,
+    @commitment_post(
+        "Record a party's dates on a legal instrument", serializers.InstrumentDatesWriteSerializer
     )
-    @commitment_action(url_path="instrument-dates")
     def instrument_dates(self, request, pk=None):
+        """Signature, ratification (or approval) and entry into force for one party, with
+        evidence. Replaces that party's earlier dates. A status move they suggest appears as
+        `suggested_status`; it is never made for you. Staff record only their own country's
+        dates."""
         return self.record_for_party(
             request, serializers.InstrumentDatesWriteSerializer, services.instrument_dates_record
         )
@@ -412,14 +419,10 @@ class CommitmentHistoryViewSet(
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List all evidence"),
-    retrieve=extend_schema(summary="Get one piece of evidence"),
-)
-class EvidenceViewSet(ListFiltersMixin, ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+@summaries(list="List all evidence", retrieve="Get one piece of evidence")
+class EvidenceViewSet(ReadOnlyRowsViewSet):
     serializer_class = serializers.EvidenceSerializer
     filterset_class = filters.EvidenceFilter
-    lookup_value_regex = ID_PATTERN
     queryset = Evidence.objects.select_related("source").defer("source__text")
 
 
@@ -468,10 +471,7 @@ class SourceViewSet(ApiViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMode
         return serializers.SourceSerializer
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List countries"),
-    retrieve=extend_schema(summary="Get a country by ISO code"),
-)
+@summaries(list="List countries", retrieve="Get a country by ISO code")
 class CountryViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CountrySerializer
     queryset = Country.objects.all()
@@ -482,14 +482,10 @@ class CountryViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return "code", self.keyset
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List status changes of all commitments"),
-    retrieve=extend_schema(summary="Get one status change"),
-)
-class StatusChangeViewSet(ListFiltersMixin, ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+@summaries(list="List status changes of all commitments", retrieve="Get one status change")
+class StatusChangeViewSet(ReadOnlyRowsViewSet):
     serializer_class = serializers.StatusChangeSerializer
     filterset_class = filters.StatusChangeFilter
-    lookup_value_regex = ID_PATTERN
     queryset = StatusChange.objects.select_related("changed_by")
 
 

@@ -3,13 +3,12 @@ sources (pasted text as JSON, or a file as multipart)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..api.schema import ID_PATTERN
-from ..api.views import ApiViewMixin, ListFiltersMixin
+from ..api.views import ReadOnlyRowsViewSet, summaries
 from . import services
 from .models import Suggestion
 from .serializers import (
@@ -31,14 +30,13 @@ def review_action(summary: str, body):
     return declare
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the suggestions you may review (filter by source, status)"),
-    retrieve=extend_schema(summary="Get one suggestion"),
+@summaries(
+    list="List the suggestions you may review (filter by source, status)",
+    retrieve="Get one suggestion",
 )
-class SuggestionViewSet(ListFiltersMixin, ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+class SuggestionViewSet(ReadOnlyRowsViewSet):
     serializer_class = SuggestionSerializer
     filterset_fields = ("source", "status", "kind")
-    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
         queryset = Suggestion.objects.select_related("commitment").order_by("source_id", "pk")
