@@ -9,9 +9,6 @@ class CommitmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Celery's autodiscovery looks at commitments.tasks only; the events' tasks live in their
-        # own part of the product.
-        from .events import tasks  # noqa: F401
         from .search import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="commitments-sqlite")

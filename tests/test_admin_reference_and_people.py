@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.models import CountryMembership, Reminder, ReminderPreference, Source
+from commitments.models import CountryMembership, Source
+from commitments.reminders.models import Reminder, ReminderPreference
 from tests.admin_support import change_form_data, staff_user
 from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory, UserFactory
 

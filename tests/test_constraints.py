@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from commitments.models import Commitment, Country, Evidence, Reminder, Review, StatusChange
+from commitments.models import Commitment, Country, Evidence, Review, StatusChange
+from commitments.reminders.models import Reminder
 from tests.factories import CommitmentFactory, SourceFactory, UserFactory
 
 

@@ -1,10 +1,9 @@
-"""Django admin for council secretariat staff; each module registers its models."""
+"""Django admin for council secretariat staff; each module registers its models (the events' and
+ingestion's admins are found by Django in their own apps)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..events import admin as events_admin  # noqa: F401  (registration)
-from ..ingestion import admin as ingestion_admin  # noqa: F401  (registration)
 from . import commitments, people, reference, tokens  # noqa: F401  (registration)
 
 admin.site.site_header = _("Kazakhstan–Kyrgyzstan commitment tracker")

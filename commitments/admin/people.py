@@ -11,8 +11,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
-from ..models import CountryMembership, Reminder, ReminderPreference, StaffProfile
+from ..models import CountryMembership, StaffProfile
 from ..reminders.delivery import is_in_doubt
+from ..reminders.models import Reminder, ReminderPreference
 from .read_only import ReadOnlyMixin
 
 User = get_user_model()

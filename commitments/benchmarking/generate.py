@@ -34,12 +34,11 @@ from commitments.models import (
     Evidence,
     Meeting,
     ProgressObservation,
-    Reminder,
-    ReminderPreference,
     Review,
     Source,
     StatusChange,
 )
+from commitments.reminders.models import Reminder, ReminderPreference
 from commitments.rules import Status
 
 from .statistics import analyze

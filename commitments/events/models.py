@@ -1,6 +1,7 @@
 """The outbox (Event), webhook endpoints, and the log of every delivery attempt.
 
-Registered by `commitments.models`, which imports this module, so the app label is `commitments`.
+Registered by the events app (`commitments.events`); they keep the app label `commitments`, and so
+their tables, migrations, content types and permissions.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Event(models.Model):
     data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta:
+        app_label = "commitments"
         ordering = ["xid", "id"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -120,6 +122,7 @@ class WebhookEndpoint(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
+        app_label = "commitments"
         ordering = ["id"]
         verbose_name = _("webhook endpoint")
         verbose_name_plural = _("webhook endpoints")
@@ -155,6 +158,7 @@ class WebhookDelivery(models.Model):
     error = models.CharField(_("error"), max_length=500, blank=True)
 
     class Meta:
+        app_label = "commitments"
         ordering = ["-attempted_at", "-id"]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
@@ -176,6 +180,7 @@ class WebhookRedelivery(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        app_label = "commitments"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["endpoint", "event"], name="redelivery_once")

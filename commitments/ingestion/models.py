@@ -1,4 +1,8 @@
-"""What ingestion stores: suggestions awaiting review, and per-commitment match terms."""
+"""What ingestion stores: suggestions awaiting review, and per-commitment match terms.
+
+Registered by the ingestion app (`commitments.ingestion`); they keep the app label `commitments`,
+and so their tables, migrations, content types and permissions.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# commitments.models defines these before it imports this module (to register its models).
 from commitments.models import actor_user_field, commitment_field
 
 
@@ -21,6 +24,7 @@ class MatchTerm(models.Model):
     term = models.CharField(_("term"), max_length=200)
 
     class Meta:
+        app_label = "commitments"
         verbose_name = _("match term")
         verbose_name_plural = _("match terms")
         ordering = ["commitment_id", "term"]
@@ -74,6 +78,7 @@ class Suggestion(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        app_label = "commitments"
         verbose_name = _("suggestion")
         verbose_name_plural = _("suggestions")
         ordering = ["source_id", "start", "id"]

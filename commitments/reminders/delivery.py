@@ -52,8 +52,9 @@ from django.db import InterfaceError, OperationalError, connection
 from django.db.models import F, Q
 
 from .. import clock, rules
-from ..models import Commitment, Reminder
+from ..models import Commitment
 from .email import build_digest_email
+from .models import Reminder
 from .planning import Digest, Plan, due_by, eligible_recipients, plan_digests
 from .smtp import PhasedEmailBackend
 

@@ -24,8 +24,9 @@ from django.test.utils import override_settings
 
 from .. import clock
 from ..benchmarking.statistics import analyze, vacuum
-from ..models import Category, Commitment, Country, Reminder
+from ..models import Category, Commitment, Country
 from .delivery import RunReport, run_once
+from .models import Reminder
 
 
 @dataclass

@@ -19,7 +19,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 
 from ..clock import local_date
-from ..models import Commitment, CountryMembership, Reminder
+from ..models import Commitment, CountryMembership
+from .models import Reminder
 
 # Period keys of N-day periods count from this Monday, so 7-day periods run Monday to Sunday.
 PERIOD_EPOCH = date(2000, 1, 3)

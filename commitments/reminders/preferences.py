@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from django.core import signing
 from django.db import transaction
 
-from ..models import ReminderPreference
 from .links import absolute_url
+from .models import ReminderPreference
 from .planning import reminder_today
 
 UNSUBSCRIBE_SALT = "commitments.reminders.unsubscribe"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.core.mail.backends.smtp import EmailBackend
 
-from ..models import Reminder
+from .models import Reminder
 
 Phase = Reminder.Phase
 CRLF = b"\r\n"

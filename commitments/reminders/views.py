@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods
 from .. import clock
 from ..formatting import long_date, without_double_stop
 from ..languages import profile_language
-from ..models import ReminderPreference
 from . import preferences
+from .models import ReminderPreference
 from .planning import is_snooze_running, reminder_today
 
 

@@ -5,8 +5,9 @@ import pytest
 from django.core.management import call_command
 
 from commitments.benchmarking.generate import generate
-from commitments.models import Commitment, Reminder
+from commitments.models import Commitment
 from commitments.reminders.measurement import measure_existing_data
+from commitments.reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
 

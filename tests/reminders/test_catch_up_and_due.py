@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from commitments import clock
-from commitments.models import Reminder
 from commitments.reminders import delivery, planning, tasks
+from commitments.reminders.models import Reminder
 from tests.factories import CommitmentFactory
 
 from .conftest import NOW, PERIOD, deliver, stale_commitment

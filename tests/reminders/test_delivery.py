@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from commitments.models import Reminder
 from commitments.reminders import delivery, email, planning, tasks
+from commitments.reminders.models import Reminder
 from tests.factories import UserFactory
 from tracker.celery import app as celery_app
 

@@ -8,8 +8,9 @@ from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
-from commitments.models import ReminderPreference, StaffProfile
+from commitments.models import StaffProfile
 from commitments.reminders import delivery, planning, preferences
+from commitments.reminders.models import ReminderPreference
 
 from .conftest import NOW, deliver, stale_commitment
 

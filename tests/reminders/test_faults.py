@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from commitments.models import Reminder
+from commitments.reminders.models import Reminder
 from tests.factories import CommitmentFactory, UserFactory
 from tests.workers import (
     reminder_worker_env,

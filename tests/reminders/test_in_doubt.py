@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from commitments.models import Reminder
 from commitments.reminders import delivery
+from commitments.reminders.models import Reminder
 from tests.factories import UserFactory
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from commitments.models import Commitment, Reminder
+from commitments.models import Commitment
 from commitments.reminders.measurement import measure_reminder_job
+from commitments.reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commitments.models import CountryMembership, Reminder, ReminderPreference
+from commitments.models import CountryMembership
 from commitments.reminders import planning
+from commitments.reminders.models import Reminder, ReminderPreference
 from commitments.rules import Status
 from tests.factories import UserFactory
 

@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "commitments",
+    # The features' own apps: each registers its models (app label `commitments`), admin and
+    # Celery tasks, so the record's models never import them.
+    "commitments.events",
+    "commitments.ingestion",
+    "commitments.reminders",
 ]
 
 MIDDLEWARE = [
