@@ -5,7 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("commitments.api.urls")),
+    path("api/v1/", include("commitments.api_urls")),
     path("reminders/", include("commitments.reminders.urls")),
 ]
 

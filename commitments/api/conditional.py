@@ -13,8 +13,7 @@ import re
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment
-
-from .errors import PreconditionFailed
+from commitments.rest.errors import PreconditionFailed
 
 _ETAG = re.compile(r'"(\d{1,18})-(\d{1,18})"')
 

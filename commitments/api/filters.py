@@ -23,9 +23,8 @@ from commitments.models import (
     iso_alpha2_validator,
 )
 from commitments.progress import Progress
+from commitments.rest.pagination import Key
 from commitments.search import search_commitments
-
-from .pagination import Key
 
 MAX_ID = 2**63 - 1
 

@@ -38,13 +38,14 @@ from commitments.models import (
     http_url_validator,
 )
 from commitments.progress import Progress
+from commitments.rest.schema import COUNTRY_CODE_SCHEMA
+from commitments.rest.serializers import StrictSerializer, TextField, no_lone_surrogates
 
 MAX_ID = 2**63 - 1
 TRANSLATIONS_ALL = "all"
 _ALLOWED = {status: rules.allowed_transitions(status) for status in rules.Status.values}
 _SENTINEL_ID = 987654321987654321
 _ISO_CODE = re.compile(r"[A-Z]{2}")
-COUNTRY_CODE_SCHEMA = {"type": "string", "pattern": "^[A-Z]{2}$", "example": "KZ"}
 
 
 class _Route:
@@ -125,23 +126,6 @@ def _dt(value) -> str | None:
 
 def _date(value) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def no_lone_surrogates(value: str) -> None:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise serializers.ValidationError(
-            _("Contains characters that are not valid text.")
-        ) from None
-
-
-class TextField(serializers.CharField):
-    """A CharField that also refuses text the database cannot store (lone surrogates)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.validators.append(no_lone_surrogates)
 
 
 # --- Reads ----------------------------------------------------------------------------------------
@@ -551,39 +535,6 @@ class StatusChangeSerializer(serializers.Serializer):
 
 
 # --- Writes ---------------------------------------------------------------------------------------
-
-
-def refuse_undeclared(serializer: serializers.Serializer, data) -> None:
-    """Refuse a body that is not a JSON object, or that names a field `serializer` does not
-    declare writable (400 naming each)."""
-    if not isinstance(data, Mapping):
-        raise serializers.ValidationError(
-            {
-                "non_field_errors": [
-                    _("Expected a JSON object, got %(type)s.") % {"type": type(data).__name__}
-                ]
-            }
-        )
-    writable = {name for name, field in serializer.fields.items() if not field.read_only}
-    unknown = sorted(str(name) for name in data if name not in writable)
-    if unknown:
-        raise serializers.ValidationError(
-            {
-                name: [
-                    _("Unknown field “%(name)s”. Writable fields: %(fields)s.")
-                    % {"name": name, "fields": ", ".join(sorted(writable))}
-                ]
-                for name in unknown
-            }
-        )
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses a body that is not a JSON object, and any field it does not declare."""
-
-    def to_internal_value(self, data):
-        refuse_undeclared(self, data)
-        return super().to_internal_value(data)
 
 
 @extend_schema_field(COUNTRY_CODE_SCHEMA)

@@ -22,8 +22,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.pagination import PageNumberPagination
 
-from commitments.api.authentication import ApiTokenAuthentication
 from commitments.models import Commitment, Country, Evidence, Source
+from commitments.rest.authentication import ApiTokenAuthentication
 
 PAGE_SIZE = 50
 # What both references serve of each commitment and of its evidence, in their own shapes: the

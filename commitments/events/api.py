@@ -19,10 +19,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from commitments import messages
-from commitments.api.pagination import Key, KeysetPagination
-from commitments.api.serializers import refuse_undeclared
-from commitments.api.views import ApiViewMixin
 from commitments.models import Country
+from commitments.rest.pagination import Key, KeysetPagination
+from commitments.rest.serializers import refuse_undeclared
+from commitments.rest.views import ApiViewMixin
 
 from . import safety
 from .models import EventType, WebhookEndpoint

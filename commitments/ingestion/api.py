@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ..api.views import ReadOnlyRowsViewSet, summaries
+from ..rest.views import ReadOnlyRowsViewSet, summaries
 from . import services
 from .models import Suggestion
 from .serializers import (

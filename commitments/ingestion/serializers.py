@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..api.serializers import StrictSerializer
 from ..models import Category
+from ..rest.serializers import StrictSerializer
 from .models import Suggestion
 
 LANGUAGES = ["en", "ru", "kk", "ky"]

@@ -5,8 +5,8 @@ import json
 import pytest
 from rest_framework.throttling import UserRateThrottle
 
-from commitments.api.errors import PROBLEM_TYPES
 from commitments.models import Commitment, Evidence
+from commitments.rest.errors import PROBLEM_TYPES
 from tests.factories import CommitmentFactory, SourceFactory
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}

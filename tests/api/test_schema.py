@@ -7,7 +7,7 @@ import yaml
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from commitments.api.schema import RESPONSES
+from commitments.rest.schema import RESPONSES
 
 
 def test_schema_validates_with_no_warnings(tmp_path, db):
@@ -182,7 +182,7 @@ def test_one_commitment_documents_translations_as_the_list_does_and_no_filter(sc
 
 
 def test_every_problem_type_is_listed_in_the_schema(schema):
-    from commitments.api.errors import PROBLEM_TYPES
+    from commitments.rest.errors import PROBLEM_TYPES
 
     description = schema["components"]["schemas"]["Problem"]["properties"]["type"]["description"]
     for code in PROBLEM_TYPES:

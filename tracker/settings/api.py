@@ -12,7 +12,7 @@ API_TOKEN_TTL_DAYS = positive_int("API_TOKEN_TTL_DAYS", 90)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "commitments.api.authentication.ApiTokenAuthentication",
+        "commitments.rest.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -27,12 +27,12 @@ REST_FRAMEWORK = {
         "user": throttle_rate("API_THROTTLE_USER", "1200/minute"),
     },
     # Keyset cursors (no COUNT, no OFFSET); page_size is the paginator's (50, at most 200).
-    "DEFAULT_PAGINATION_CLASS": "commitments.api.pagination.KeysetPagination",
+    "DEFAULT_PAGINATION_CLASS": "commitments.rest.pagination.KeysetPagination",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # The API speaks JSON only; every error is an RFC 9457 problem (commitments/api/errors.py).
-    "DEFAULT_RENDERER_CLASSES": ["commitments.api.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["commitments.api.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "commitments.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["commitments.rest.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["commitments.rest.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "commitments.rest.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kazakhstan–Kyrgyzstan commitment tracker API",
@@ -51,6 +51,6 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "commitments.api.schema.add_problem_responses",
+        "commitments.rest.schema.add_problem_responses",
     ],
 }

@@ -1,13 +1,17 @@
+"""The API's routes, assembled above the parts that serve them: the record's endpoints (`api`),
+the review queue (`ingestion`) and the change feed and webhooks (`events`), under one router and
+one namespace, with the schema, its documentation pages and the problem-details 404."""
+
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
+from commitments.api import views
 from commitments.events import api as events_api
 from commitments.ingestion import api as ingestion_api
-
-from . import views
-from .schema import ID_PATTERN
+from commitments.rest.schema import ID_PATTERN
+from commitments.rest.views import NotFoundView
 
 app_name = "api"
 
@@ -39,5 +43,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(**public), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", **public), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", **public), name="redoc"),
-    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not-found"),
+    re_path(r"^[\s\S]*$", NotFoundView.as_view(), name="not-found"),
 ]

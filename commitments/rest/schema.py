@@ -4,7 +4,8 @@ the routes and write serializers enforce that drf-spectacular cannot see."""
 from __future__ import annotations
 
 from .errors import PROBLEM_TYPES
-from .serializers import COUNTRY_CODE_SCHEMA
+
+COUNTRY_CODE_SCHEMA = {"type": "string", "pattern": "^[A-Z]{2}$", "example": "KZ"}
 
 # An id in a route (a primary key, bigint), and the same in the schema, as the integers they are.
 ID_PATTERN = "[0-9]{1,18}"
