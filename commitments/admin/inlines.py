@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .. import access
+from ..admin_kit import ReadOnlyInlineMixin
 from ..models import (
     Country,
     Evidence,
@@ -20,7 +21,6 @@ from ..models import (
     StatusChange,
     TargetDateChange,
 )
-from .read_only import ReadOnlyInlineMixin
 
 PUBLIC_NOTE_HELP = _("Public: shown with this evidence on the commitment's public page.")
 

@@ -11,10 +11,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
+from ..admin_kit import ReadOnlyMixin
 from ..models import CountryMembership, StaffProfile
 from ..reminders.delivery import is_in_doubt
 from ..reminders.models import Reminder, ReminderPreference
-from .read_only import ReadOnlyMixin
 
 User = get_user_model()
 

@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from ..admin_kit import ReadOnlyInlineMixin, ReadOnlyMixin
 from ..models import Country, Evidence, Meeting, Source, StatusChange
-from .read_only import ReadOnlyInlineMixin, ReadOnlyMixin
 
 
 @admin.register(Country)

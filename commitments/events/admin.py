@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from commitments.admin.read_only import ReadOnlyMixin
+from commitments.admin_kit import ReadOnlyMixin
 from commitments.messages import RANGE_BOTH, RANGE_ORDER
 from commitments.models import Country
 

@@ -1,4 +1,5 @@
-"""Admin pieces that show records nobody may add, change or delete by hand (history, logs)."""
+"""Admin pieces every part's admin builds on (the record's, the events', the ingestion's): views of
+records nobody may add, change or delete by hand (history, logs)."""
 
 
 class ReadOnlyMixin:
