@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
+
 from . import translation
 from .models import Commitment
 
@@ -35,6 +37,8 @@ class Field:
     admin_record: bool = False
     # It has a column per language (commitments.translation registers it).
     translated: bool = False
+    # The API's write schema describes an editable API field with this (English, as the schema).
+    api_help: str = ""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -45,17 +49,42 @@ class Field:
 # In the order the API, the CSV export and the admin form show them.
 FIELDS: tuple[Field, ...] = (
     Field("id", api=True, csv=True),
-    Field("slug", editable=True, api=True, csv=True),
-    Field("title", editable=True, api=True, csv=True, translated=True),
-    Field("description", editable=True, api=True, translated=True),
-    Field("owner_country", editable=True, api=True, csv=True),
-    Field("partner_countries", editable=True, api=True, csv=True),
+    Field(
+        "slug",
+        editable=True,
+        api=True,
+        csv=True,
+        api_help="Made from the title when left out on create.",
+    ),
+    Field(
+        "title",
+        editable=True,
+        api=True,
+        csv=True,
+        translated=True,
+        api_help="In English, the language the record is kept in.",
+    ),
+    Field("description", editable=True, api=True, translated=True, api_help="In English."),
+    Field(
+        "owner_country",
+        editable=True,
+        api=True,
+        csv=True,
+        api_help="ISO code of the owner country, e.g. KZ.",
+    ),
+    Field("partner_countries", editable=True, api=True, csv=True, api_help="ISO codes."),
     Field("category", editable=True, api=True, csv=True, admin_beside="owner_country"),
     Field("status", api=True, csv=True),
     Field("target_date", editable=True, api=True, csv=True),
     Field("original_target_date", api=True, csv=True, admin_record=True),
     Field("postponements", api=True, csv=True, admin_record=True),
-    Field("target_amount", editable=True, api=True, csv=True),
+    Field(
+        "target_amount",
+        editable=True,
+        api=True,
+        csv=True,
+        api_help="Non-negative; give target_unit with it.",
+    ),
     Field("target_unit", editable=True, api=True, csv=True, admin_beside="target_amount"),
     Field("announced_on", editable=True, api=True, csv=True, admin_beside="target_date"),
     Field("progress", api=True, csv=True, admin_record=True),
@@ -96,6 +125,32 @@ EDITABLE_RELATIONS = frozenset(
     name for name in EDITABLE if Commitment._meta.get_field(name).many_to_many
 )
 API: tuple[str, ...] = tuple(f.name for f in FIELDS if f.api)
+# What the API's writes take by the fields' bare names: the editable fields it shows (a translated
+# field's bare name is its English text; TRANSLATIONS are its other languages).
+API_WRITABLE: tuple[str, ...] = tuple(f.name for f in FIELDS if f.editable and f.api)
+API_HELP: dict[str, str] = {f.name: f.api_help for f in FIELDS if f.api_help}
+
+
+def is_optional(name: str) -> bool:
+    """Whether a write may leave the field out: the model lets it be empty. The slug, required
+    by the model, is made from the title when left out, so it is optional to callers too."""
+    field = Commitment._meta.get_field(name)
+    return field.blank or isinstance(field, models.SlugField)
+
+
+def empty_values() -> dict:
+    """What create and PUT store for the API's optional fields left out, from each model field:
+    no rows for a relation to many, NULL where the column takes it, else the empty text. (The
+    slug is left to the services, which make it from the title.) A new list each time."""
+    values: dict = {}
+    for name in API_WRITABLE:
+        field = Commitment._meta.get_field(name)
+        if not field.blank:
+            continue
+        values[name] = [] if field.many_to_many else None if field.null else ""
+    return values
+
+
 API_TRANSLATED: tuple[str, ...] = tuple(name for name in API if name in TRANSLATED)
 
 

@@ -131,3 +131,68 @@ def test_the_csv_export_has_a_column_for_every_declared_csv_field(client, kz, kg
 
     assert header == list(actions.CSV_HEADER)
     assert header[: len(fields.CSV)] == list(fields.CSV)
+
+
+def test_the_api_writes_take_exactly_the_editable_fields_it_shows():
+    # Read from the serializers as the schema and clients see them, not from the registry's lists:
+    # an editable field the API shows but cannot write, or a write field no model field backs,
+    # fails here.
+    own = {"status", "note"} | {"target_date_reason", "target_date_source"}
+    for serializer in (
+        serializers.CommitmentCreateSerializer,
+        serializers.CommitmentUpdateSerializer,
+    ):
+        writable = {n for n, f in serializer().fields.items() if not f.read_only} - own
+        editable_shown = {f.name for f in fields.FIELDS if f.editable and f.api}
+        assert writable == editable_shown | set(fields.TRANSLATIONS), serializer.__name__
+        for name in writable:
+            assert Commitment._meta.get_field(name)
+
+
+def test_a_write_may_leave_out_exactly_the_fields_the_model_lets_be_empty():
+    declared = serializers.CommitmentCreateSerializer().fields
+    for name in fields.API_WRITABLE:
+        model_field = Commitment._meta.get_field(name)
+        optional = model_field.blank or name == "slug"
+        assert declared[name].required is not optional, name
+        if model_field.blank:
+            assert name in fields.empty_values(), name
+
+
+@pytest.mark.django_db
+def test_create_stores_every_optional_field_left_out_empty_and_put_resets_it(kz, kg):
+    api = client_for(UserFactory(username="kz-writer", countries=["KZ"]))
+    full = {
+        "title": "Build a bridge",
+        "description": "Over the river.",
+        "owner_country": "KZ",
+        "partner_countries": ["KG"],
+        "category": "infrastructure",
+        "target_date": "2030-12-31",
+        "target_amount": "5.00",
+        "target_unit": "USD",
+        "announced_on": "2025-01-10",
+        "notes": "Internal.",
+        "instrument_type": "agreement",
+    }
+    assert set(full) | {"slug"} == set(fields.API_WRITABLE)
+    required = {n: full[n] for n in ("title", "owner_country", "category")}
+
+    def stored(commitment, name):
+        value = getattr(commitment, name)
+        return list(value.all()) if Commitment._meta.get_field(name).many_to_many else value
+
+    created = api.post("/api/v1/commitments/", required, format="json")
+    assert created.status_code == 201, created.json()
+    commitment = Commitment.objects.get(pk=created.json()["id"])
+    for name, empty in fields.empty_values().items():
+        assert stored(commitment, name) == empty, name
+
+    url = f"/api/v1/commitments/{commitment.pk}/"
+    assert api.put(url, full, format="json").status_code == 200
+    # Clearing a set target date needs a reason, as any move of it does.
+    replaced = api.put(url, {**required, "target_date_reason": "Dropped."}, format="json")
+    assert replaced.status_code == 200, replaced.json()
+    commitment.refresh_from_db()
+    for name, empty in fields.empty_values().items():
+        assert stored(commitment, name) == empty, name

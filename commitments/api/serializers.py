@@ -29,7 +29,6 @@ from rest_framework.fields import empty
 from commitments import fields as commitment_fields
 from commitments import rules, selectors, translation
 from commitments.models import (
-    Category,
     Commitment,
     Country,
     Evidence,
@@ -592,20 +591,6 @@ class AmountField(serializers.DecimalField):
         super().__init__(max_digits=20, decimal_places=2, min_value=0, **kwargs)
 
 
-def _empty_values() -> dict:
-    """What create and PUT store for optional fields left out (a new list each time)."""
-    return {
-        "description": "",
-        "partner_countries": [],
-        "target_date": None,
-        "target_amount": None,
-        "target_unit": "",
-        "announced_on": None,
-        "notes": "",
-        "instrument_type": "",
-    }
-
-
 def _translation_fields() -> dict[str, serializers.Field]:
     """A write field per other language's column of the translated fields (`title_ru`)."""
     declared = {}
@@ -620,12 +605,56 @@ def _translation_fields() -> dict[str, serializers.Field]:
     return declared
 
 
-_TranslationsWrite = serializers.SerializerMetaclass(
-    "_TranslationsWrite", (StrictSerializer,), _translation_fields()
+# A write names at most this many countries in a relation to many.
+MAX_RELATED_CODES = 50
+
+
+def _write_field(name: str) -> serializers.Field:
+    """The API's write field of one of a commitment's fields (`fields.API_WRITABLE`), made from
+    its model field: a new model field declared in the registry is writable with no code here."""
+    field = Commitment._meta.get_field(name)
+    options: dict[str, Any] = {}
+    if commitment_fields.is_optional(name):
+        options["required"] = False
+    if name in commitment_fields.API_HELP:
+        options["help_text"] = commitment_fields.API_HELP[name]
+    if isinstance(field, models.SlugField):
+        return serializers.SlugField(max_length=field.max_length, **options)
+    if field.is_relation and field.related_model is Country:
+        if field.many_to_many:
+            return serializers.ListField(
+                child=CountryCodeField(), max_length=MAX_RELATED_CODES, **options
+            )
+        return CountryCodeField(**options)
+    if field.choices:
+        return serializers.ChoiceField(choices=field.choices, allow_blank=field.blank, **options)
+    if isinstance(field, models.DateTimeField):
+        return serializers.DateTimeField(allow_null=field.null, **options)
+    if isinstance(field, models.DateField):
+        return serializers.DateField(allow_null=field.null, **options)
+    if isinstance(field, models.DecimalField):
+        return AmountField(allow_null=field.null, **options)
+    if isinstance(field, models.BooleanField):
+        return serializers.BooleanField(**options)
+    if isinstance(field, models.IntegerField):
+        return serializers.IntegerField(allow_null=field.null, **options)
+    if isinstance(field, models.CharField | models.TextField):
+        return TextField(max_length=field.max_length, allow_blank=field.blank, **options)
+    raise ImproperlyConfigured(f"The API has no write field for {name} ({type(field).__name__}).")
+
+
+# The registry's writable fields, after the other languages' columns (`title_ru`, ...).
+_CommitmentFields = serializers.SerializerMetaclass(
+    "_CommitmentFields",
+    (StrictSerializer,),
+    {
+        **_translation_fields(),
+        **{name: _write_field(name) for name in commitment_fields.API_WRITABLE},
+    },
 )
 
 
-class CommitmentWriteSerializer(_TranslationsWrite):
+class CommitmentWriteSerializer(_CommitmentFields):
     """Create, replace (PUT) or change (PATCH) a commitment; status changes use transitions.
 
     Optional fields left out are stored empty on create and reset to empty by PUT; PATCH leaves
@@ -638,31 +667,10 @@ class CommitmentWriteSerializer(_TranslationsWrite):
     # default also lands in the schema's PATCH body, and clients generated from it then send ""
     # for every field they did not set, blanking them.
 
-    slug = serializers.SlugField(
-        max_length=120, required=False, help_text="Made from the title when left out on create."
-    )
-    title = TextField(max_length=300, help_text="In English, the language the record is kept in.")
-    description = TextField(required=False, allow_blank=True, help_text="In English.")
-    owner_country = CountryCodeField(help_text="ISO code of the owner country, e.g. KZ.")
-    partner_countries = serializers.ListField(
-        child=CountryCodeField(), required=False, max_length=50, help_text="ISO codes."
-    )
-    category = serializers.ChoiceField(choices=Category.choices)
-    target_date = serializers.DateField(required=False, allow_null=True)
-    target_amount = AmountField(
-        required=False, allow_null=True, help_text="Non-negative; give target_unit with it."
-    )
-    target_unit = TextField(max_length=20, required=False, allow_blank=True)
-    announced_on = serializers.DateField(required=False, allow_null=True)
-    notes = TextField(required=False, allow_blank=True)
-    instrument_type = serializers.ChoiceField(
-        choices=InstrumentType.choices, required=False, allow_blank=True
-    )
-
     def validate(self, attrs):
         if self.partial:
             return attrs
-        return {**_empty_values(), **attrs}
+        return {**commitment_fields.empty_values(), **attrs}
 
 
 class CommitmentCreateSerializer(CommitmentWriteSerializer):
