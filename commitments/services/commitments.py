@@ -21,13 +21,13 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import access, clock, messages, rules, selectors
-from .access import EditNotAllowed  # noqa: F401 (callers catch services.EditNotAllowed)
-from .actors import Actor
-from .events import outbox
-from .events.models import EventType
-from .fields import EDITABLE, EDITABLE_RELATIONS, SOURCE_ALIASES
-from .models import (
+from .. import access, clock, messages, rules, selectors
+from ..access import EditNotAllowed  # noqa: F401 (callers catch services.EditNotAllowed)
+from ..actors import Actor
+from ..events import outbox
+from ..events.models import EventType
+from ..fields import EDITABLE, EDITABLE_RELATIONS, SOURCE_ALIASES
+from ..models import (
     Commitment,
     Country,
     Evidence,
@@ -41,7 +41,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from .actors import ActorLike
+    from ..actors import ActorLike
 
 # What callers may change on a commitment, declared in `fields` (as is EDITABLE_RELATIONS). Status
 # is not here: it changes only through commitment_change_status, with a note.
