@@ -249,7 +249,7 @@ def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, 
     title = payload.get("title") or suggestion.quote[:300]
     return services.commitment_create(
         actor=actor,
-        slug=_unique_slug(payload.get("title") or "commitment"),
+        slug=services.unique_slug(payload.get("title") or "commitment"),
         title=title,
         **_title_in_article_language(suggestion, title),
         category=payload.get("category") or "other",
@@ -295,20 +295,6 @@ def _create_meeting(payload: dict[str, Any]) -> Meeting:
     meeting.full_clean()
     meeting.save()
     return meeting
-
-
-def _unique_slug(title: str) -> str:
-    from django.utils.text import slugify
-
-    from .text import transliterate
-
-    # slugify keeps ASCII only: a Russian, Kazakh or Kyrgyz title would leave its digits or nothing.
-    base = slugify(transliterate(title))[:100].strip("-") or "commitment"
-    slug, n = base, 1
-    while Commitment.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _unique_meeting_key(payload: dict[str, Any]) -> str:

@@ -1,44 +1,24 @@
-"""Writes to commitments. Each service validates, saves and records history in one transaction.
-
-Each also writes the change's event to the outbox (`events.outbox.record`) in that transaction, so
-the change feed and the webhooks see exactly the changes that committed.
-
-Admin, API, management commands and Celery tasks call these; none of them save a Commitment,
-Evidence or StatusChange on their own. Each names its `actor`: a user (checked by `access`, and
-refused there when not allowed) or a SystemActor (recorded by name in history); never None.
-"""
+"""A commitment's own writes: create, update (with its target date's moves), change status, mark
+reviewed, delete; and the slug a new commitment gets when none is given."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.db import transaction
+from django.utils.text import format_lazy, slugify
 
 from .. import access, clock, messages, rules, selectors
-from ..access import EditNotAllowed  # noqa: F401 (callers catch services.EditNotAllowed)
 from ..actors import Actor
 from ..events import outbox
 from ..events.models import EventType
 from ..fields import EDITABLE, EDITABLE_RELATIONS, SOURCE_ALIASES
-from ..models import (
-    Commitment,
-    Country,
-    Evidence,
-    InstrumentParty,
-    PartyPosition,
-    ProgressObservation,
-    Review,
-    Source,
-    StatusChange,
-    TargetDateChange,
-)
+from ..models import Commitment, Country, Review, Source, StatusChange, TargetDateChange
+from .base import code, lock, save_next_version
+from .deadlines import target_date_change, target_date_event_data
 
 if TYPE_CHECKING:
     from ..actors import ActorLike
@@ -47,55 +27,6 @@ if TYPE_CHECKING:
 # is not here: it changes only through commitment_change_status, with a note.
 EDITABLE_FIELDS: tuple[str, ...] = EDITABLE
 COUNTRY_FIELDS = frozenset({"owner_country", "partner_countries"})
-
-
-def version_conflict(current_version: int) -> Promise:
-    return format_lazy(
-        _("The commitment has changed since it was read (now version {version})."),
-        version=current_version,
-    )
-
-
-class VersionConflict(Exception):
-    """The commitment changed since the caller read it (an If-Match that no longer matches)."""
-
-    def __init__(self, current_version: int):
-        self.current_version = current_version
-        super().__init__(version_conflict(current_version))
-
-
-# The advisory lock's class: any constant no other lock in the project uses.
-_COMMITMENT_LOCK_CLASS = 7401
-
-
-def _lock(commitment: Commitment, expected_version: int | None) -> Commitment:
-    """The commitment's row, locked for this transaction, at the version the caller expects.
-
-    On PostgreSQL the event feed is in transaction-id order, so two writers of one commitment
-    must get their transaction ids in the order they hold its lock. A row lock cannot promise
-    that: taking it assigns the id first, and two writers can get their ids in one order and the
-    lock in the other (version 5 would then reach the feed before version 4). An advisory lock
-    assigns no id: the second writer waits there, id-less, until the first has committed.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                [_COMMITMENT_LOCK_CLASS, commitment.pk & 0x7FFFFFFF],
-            )
-    locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise VersionConflict(locked.version)
-    return locked
-
-
-def _save_next_version(locked: Commitment, commitment: Commitment, *changed: str) -> None:
-    """Save `locked` (its `changed` fields) as the commitment's next version, and show what the
-    interfaces read back (status, review time, version) on the caller's copy too."""
-    locked.version += 1
-    locked.save(update_fields=[*changed, "version", "updated_at"])
-    for field in ("status", "last_reviewed_at", "version", "updated_at"):
-        setattr(commitment, field, getattr(locked, field))
 
 
 def _require_note(note: str) -> str:
@@ -126,10 +57,6 @@ def _source_columns(data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _code(country: Country | str) -> str:
-    return country.code if isinstance(country, Country) else country
-
-
 def _check_countries(owner_code: str, partner_codes: list[str]) -> None:
     errors = access.country_errors(owner_code, partner_codes)
     if errors:
@@ -157,7 +84,7 @@ def commitment_create(
     commitment = Commitment(last_reviewed_at=now, **fields)
     commitment.original_target_date = commitment.target_date
     access.may_create(actor, commitment.owner_country_id).require()
-    partner_codes = [_code(c) for c in partner_countries]
+    partner_codes = [code(c) for c in partner_countries]
     _check_countries(commitment.owner_country_id, partner_codes)
     commitment.full_clean()
     commitment.save()
@@ -210,7 +137,7 @@ def commitment_update(
     actor = Actor.of(actor)
     data = _editable_data(data)
     access.may_edit(actor, commitment).require()
-    locked = _lock(commitment, expected_version)
+    locked = lock(commitment, expected_version)
     before = {name: _comparable(locked, name) for name in data}
     partners_to_set, partners_after = _check_country_change(actor, locked, data)
     date_change = _apply_update(
@@ -248,9 +175,9 @@ def _check_country_change(
     if not COUNTRY_FIELDS & set(data):
         return None, None
     current_partners = set(locked.partner_countries.values_list("code", flat=True))
-    owner_code = _code(data.get("owner_country", locked.owner_country_id))
+    owner_code = code(data.get("owner_country", locked.owner_country_id))
     partners = data.get("partner_countries")
-    partner_codes = list(current_partners) if partners is None else [_code(c) for c in partners]
+    partner_codes = list(current_partners) if partners is None else [code(c) for c in partners]
     if owner_code != locked.owner_country_id or set(partner_codes) != current_partners:
         access.may_change_countries(actor, locked, owner_code).require()
     _check_countries(owner_code, partner_codes)
@@ -275,7 +202,7 @@ def _apply_update(
         if name not in EDITABLE_RELATIONS:
             setattr(locked, name, value)
     locked.full_clean()
-    date_change = _target_date_change(
+    date_change = target_date_change(
         locked, old_date, actor, target_date_reason, target_date_source, now or clock.now()
     )
     if {"target_date", "target_amount"} & set(data):
@@ -318,59 +245,8 @@ def _record_update_events(
             locked,
             actor,
             partners=partners,
-            data=_target_date_data(locked, date_change),
+            data=target_date_event_data(locked, date_change),
         )
-
-
-def _target_date_data(locked: Commitment, change: TargetDateChange) -> dict[str, Any]:
-    return {
-        "old_date": _iso(change.old_date),
-        "new_date": _iso(change.new_date),
-        "postponement": change.is_postponement,
-        "postponements": locked.postponements,
-        "original_target_date": _iso(locked.original_target_date),
-        "reason": change.reason,
-        "source_id": change.source_id,
-    }
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _target_date_change(
-    locked: Commitment,
-    old_date: date | None,
-    actor: Actor,
-    reason: str,
-    source: Source | None,
-    now: datetime,
-) -> TargetDateChange | None:
-    """Record a move of a set target date (on `locked`, not yet saved); None when none moved."""
-    new_date = locked.target_date
-    if new_date == old_date:
-        return None
-    if old_date is None and locked.original_target_date is None:
-        locked.original_target_date = new_date  # the first date: nothing moved
-        return None
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"target_date_reason": [messages.TARGET_DATE_REASON_REQUIRED]})
-    if locked.original_target_date is None:
-        locked.original_target_date = old_date
-    postponed = old_date is not None and new_date is not None and new_date > old_date
-    if postponed:
-        locked.postponements += 1
-    return TargetDateChange.objects.create(
-        commitment=locked,
-        old_date=old_date,
-        new_date=new_date,
-        is_postponement=postponed,
-        reason=reason,
-        source=source,
-        changed_at=now,
-        **actor.history("changed_by"),
-    )
 
 
 def _comparable(commitment: Commitment, name: str) -> Any:
@@ -400,7 +276,7 @@ def commitment_change_status(
     now = now or clock.now()
     access.may_change_status(actor, commitment).require()
     note = _require_note(note)
-    locked = _lock(commitment, expected_version)
+    locked = lock(commitment, expected_version)
     rules.check_transition(locked.status, new_status)
     change = StatusChange.objects.create(
         commitment=locked,
@@ -412,7 +288,7 @@ def commitment_change_status(
     )
     locked.status = new_status
     locked.last_reviewed_at = now
-    _save_next_version(locked, commitment, "status", "last_reviewed_at")
+    save_next_version(locked, commitment, "status", "last_reviewed_at")
     outbox.record(
         EventType.STATUS_CHANGED,
         locked,
@@ -430,7 +306,7 @@ def commitment_mark_reviewed(
     actor = Actor.of(actor)
     now = now or clock.now()
     access.may_mark_reviewed(actor, commitment).require()
-    locked = _lock(commitment, None)
+    locked = lock(commitment, None)
     review = Review.objects.create(
         commitment=locked,
         reviewed_at=now,
@@ -438,256 +314,30 @@ def commitment_mark_reviewed(
         **actor.history("reviewed_by"),
     )
     locked.last_reviewed_at = now
-    _save_next_version(locked, commitment, "last_reviewed_at")
+    save_next_version(locked, commitment, "last_reviewed_at")
     outbox.record(EventType.REVIEWED, locked, actor, data={"review_id": review.pk})
     return review
-
-
-@transaction.atomic
-def evidence_add(
-    *,
-    commitment: Commitment,
-    actor: ActorLike,
-    source: Source | None = None,
-    quote: str = "",
-    url: str = "",
-    note: str = "",
-    observed_on: date | None = None,
-    now: datetime | None = None,
-    expected_version: int | None = None,
-) -> Evidence:
-    """Attach evidence (a verbatim quote from a source and/or an http(s) URL); resets staleness."""
-    actor = Actor.of(actor)
-    now = now or clock.now()
-    access.may_add_evidence(actor, commitment).require()
-    locked = _lock(commitment, expected_version)
-    evidence = Evidence(
-        commitment=locked,
-        source=source,
-        quote=quote or "",
-        url=url or "",
-        note=note or "",
-        observed_on=observed_on or timezone.localdate(now),
-        **actor.history("added_by"),
-    )
-    evidence.full_clean()
-    evidence.save()
-    locked.last_reviewed_at = now
-    _save_next_version(locked, commitment, "last_reviewed_at")
-    outbox.record(
-        EventType.EVIDENCE_ADDED,
-        locked,
-        actor,
-        data={"evidence_id": evidence.pk, "source_id": evidence.source_id, "url": evidence.url},
-    )
-    return evidence
-
-
-@transaction.atomic
-def observation_add(*, observation: ProgressObservation, actor: ActorLike) -> ProgressObservation:
-    """Record a progress observation (a figure for a period, backed by evidence) and bump the
-    commitment's version, so readers and the change feed see that it changed."""
-    actor = Actor.of(actor)
-    commitment = observation.commitment
-    access.may_edit(actor, commitment).require()
-    locked = _lock(commitment, None)
-    observation.commitment = locked
-    observation.full_clean()
-    observation.save()
-    locked.progress = selectors.commitment_progress(locked)
-    _save_next_version(locked, commitment, "progress")
-    outbox.record(
-        EventType.OBSERVATION_ADDED,
-        locked,
-        actor,
-        data={
-            "observation_id": observation.pk,
-            "value": str(observation.value),
-            "unit": observation.unit,
-            "period_start": observation.period_start.isoformat(),
-            "period_end": observation.period_end.isoformat(),
-            "reported_by": observation.reported_by_id,
-            "progress": locked.progress,
-        },
-    )
-    return observation
-
-
-@transaction.atomic
-def observations_correct(
-    *,
-    commitment: Commitment,
-    actor: ActorLike,
-    changed: Iterable[ProgressObservation] = (),
-    removed: Iterable[ProgressObservation] = (),
-) -> None:
-    """Save corrected observations of the commitment and delete removed ones; the commitment's
-    stored progress is what its remaining figures give, so it is worked out again and the version
-    bumped, as for a new observation."""
-    actor = Actor.of(actor)
-    access.may_edit(actor, commitment).require()
-    locked = _lock(commitment, None)
-    for observation in removed:
-        observation.delete()
-    for observation in changed:
-        observation.full_clean()
-        observation.save()
-    locked.progress = selectors.commitment_progress(locked)
-    _save_next_version(locked, commitment, "progress")
-    outbox.record(EventType.UPDATED, locked, actor, data={"changed_fields": ["progress"]})
-
-
-def _party_codes(commitment: Commitment) -> list[str]:
-    return [commitment.owner_country_id, *commitment.partner_countries.values_list("pk", flat=True)]
-
-
-def _require_party(code: str, parties: list[str]) -> None:
-    if code not in parties:
-        raise ValidationError({"country": [messages.NOT_A_PARTY]})
-
-
-def _party_row(model: type[PartyPosition | InstrumentParty], commitment: Commitment, code: str):
-    """The country's row on this commitment (one per country), or a new unsaved one."""
-    row = model.objects.filter(commitment=commitment, country_id=code).first()
-    return row or model(commitment=commitment, country_id=code)
-
-
-def _save_party_row(
-    row: PartyPosition | InstrumentParty,
-    *,
-    actor: Actor,
-    note: str,
-    now: datetime | None,
-    **values: Any,
-) -> None:
-    """Replace a party's row with what it now reports, recording who and when."""
-    for name, value in values.items():
-        setattr(row, name, value)
-    row.note = (note or "").strip()
-    row.recorded_at = now or clock.now()
-    for name, value in actor.history("recorded_by").items():
-        setattr(row, name, value)
-    row.full_clean(validate_unique=False)
-    row.save()
-
-
-@transaction.atomic
-def party_position_record(
-    *,
-    commitment: Commitment,
-    actor: ActorLike,
-    country: Country | str,
-    status: str,
-    reported_on: date,
-    source: Source | None = None,
-    note: str = "",
-    now: datetime | None = None,
-    expected_version: int | None = None,
-) -> PartyPosition:
-    """Record (or replace) a party country's own account of the status, as its government
-    reports it, and flag the commitment when the parties' accounts differ."""
-    actor = Actor.of(actor)
-    code = _code(country)
-    access.may_record_for_party(actor, commitment, code).require()
-    locked = _lock(commitment, expected_version)
-    parties = _party_codes(locked)
-    _require_party(code, parties)
-    position = _party_row(PartyPosition, locked, code)
-    old_status = position.status
-    _save_party_row(
-        position,
-        actor=actor,
-        note=note,
-        now=now,
-        status=status,
-        reported_on=reported_on,
-        source=source,
-    )
-    statuses = set(PartyPosition.objects.filter(commitment=locked).values_list("status", flat=True))
-    locked.positions_diverge = len(statuses) > 1
-    _save_next_version(locked, commitment, "positions_diverge")
-    outbox.record(
-        EventType.PARTY_POSITION_RECORDED,
-        locked,
-        actor,
-        partners=[c for c in parties if c != locked.owner_country_id],
-        data={
-            "country": code,
-            "old_status": old_status,
-            "status": status,
-            "reported_on": reported_on.isoformat(),
-            "source_id": position.source_id,
-            "positions_diverge": locked.positions_diverge,
-        },
-    )
-    return position
-
-
-@transaction.atomic
-def instrument_dates_record(
-    *,
-    commitment: Commitment,
-    actor: ActorLike,
-    country: Country | str,
-    signed_on: date | None = None,
-    ratified_on: date | None = None,
-    in_force_on: date | None = None,
-    evidence: Evidence | None = None,
-    note: str = "",
-    now: datetime | None = None,
-    expected_version: int | None = None,
-) -> InstrumentParty:
-    """Record (or replace) one party's signature, ratification and entry-into-force dates of a
-    legal instrument. A status move they suggest (rules.suggested_status) is proposed, never made.
-    """
-    actor = Actor.of(actor)
-    code = _code(country)
-    access.may_record_for_party(actor, commitment, code).require()
-    locked = _lock(commitment, expected_version)
-    if not locked.instrument_type:
-        raise ValidationError({"instrument_type": [messages.NOT_AN_INSTRUMENT]})
-    parties = _party_codes(locked)
-    _require_party(code, parties)
-    row = _party_row(InstrumentParty, locked, code)
-    _save_party_row(
-        row,
-        actor=actor,
-        note=note,
-        now=now,
-        signed_on=signed_on,
-        ratified_on=ratified_on,
-        in_force_on=in_force_on,
-        evidence=evidence,
-    )
-    _save_next_version(locked, commitment)
-    recorded = list(
-        InstrumentParty.objects.filter(commitment=locked).values(*rules.INSTRUMENT_STEPS)
-    )
-    suggestion = rules.suggested_status(
-        locked.status, locked.instrument_type, recorded, len(parties)
-    )
-    outbox.record(
-        EventType.INSTRUMENT_DATES_RECORDED,
-        locked,
-        actor,
-        partners=[c for c in parties if c != locked.owner_country_id],
-        data={
-            "country": code,
-            "signed_on": _iso(signed_on),
-            "ratified_on": _iso(ratified_on),
-            "in_force_on": _iso(in_force_on),
-            "evidence_id": row.evidence_id,
-            "suggested_status": suggestion,
-        },
-    )
-    return row
 
 
 @transaction.atomic
 def commitment_delete(*, commitment: Commitment, actor: ActorLike) -> None:
     actor = Actor.of(actor)
     access.may_delete(actor, commitment).require()
-    locked = _lock(commitment, None)
+    locked = lock(commitment, None)
     # The event is written first: it keeps the slug and countries the deletion removes.
     outbox.record(EventType.DELETED, locked, actor)
     locked.delete()
+
+
+def unique_slug(title: str) -> str:
+    """A slug for a new commitment from its title, not yet taken: `title-2` when `title` is."""
+    # Imported here: the transliteration table lives with the analysis, which imports the models.
+    from ..ingestion.text import transliterate
+
+    # slugify keeps ASCII only: a Russian, Kazakh or Kyrgyz title would leave its digits or nothing.
+    base = slugify(transliterate(title))[:100].strip("-") or "commitment"
+    slug, n = base, 1
+    while Commitment.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
