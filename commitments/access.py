@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -191,6 +192,44 @@ def editable_commitments(
     if verdict is None:
         return queryset.involving(country_codes_of(actor.user))
     return queryset if verdict else queryset.none()
+
+
+# --- Suggestions read from sources -------------------------------------------------------------
+
+
+def may_review(who: ActorLike, suggestion) -> Verdict:
+    """Accept or reject an ingestion suggestion: as editing the commitment it is about; a proposed
+    new commitment as creating it; anything else (a meeting) as editing some commitment.
+
+    `suggestion` is an ingestion Suggestion, read through its fields only: this module is below
+    ingestion and imports nothing of it."""
+    actor = Actor.of(who)
+    if suggestion.commitment is not None:
+        return may_edit(actor, suggestion.commitment)
+    countries = suggestion.proposed_countries
+    if countries:
+        return may_create(actor, proposed_owner(actor, countries))
+    return may_edit_any(actor)
+
+
+def proposed_owner(who: ActorLike, countries: list[str]) -> str:
+    """The owner of a proposed new commitment naming `countries`: the first that is one of the
+    reviewer's, since staff create commitments for their own countries (may_create); else the
+    first named (a superuser, a system actor). The others become its partners."""
+    actor = Actor.of(who)
+    own = country_codes_of(actor.user) if actor.user else frozenset()
+    return next((code for code in countries if code in own), countries[0])
+
+
+def reviewable(who: ActorLike, suggestions: QuerySet) -> QuerySet:
+    """The rows of `suggestions` the actor may review, as one query: a superuser or a system actor
+    all, staff those about their countries' commitments and those about none."""
+    actor = Actor.of(who)
+    verdict = _regardless_of_commitment(actor)
+    if verdict is not None:
+        return suggestions if verdict else suggestions.none()
+    editable = editable_commitments(actor).values("pk")
+    return suggestions.filter(Q(commitment__in=editable) | Q(commitment__isnull=True))
 
 
 # --- What a commitment's countries may be ---------------------------------------------------------

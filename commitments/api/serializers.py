@@ -19,7 +19,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
@@ -758,12 +757,3 @@ class InstrumentDatesWriteSerializer(StrictSerializer):
     in_force_on = serializers.DateField(required=False, allow_null=True)
     evidence = RowIdField(Evidence, gettext_lazy("There is no evidence with id %(id)s."))
     note = TextField(required=False, allow_blank=True, max_length=5000)
-
-
-def unique_slug(title: str) -> str:
-    base = slugify(title)[:100].strip("-") or "commitment"
-    slug, n = base, 1
-    while Commitment.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug

@@ -208,7 +208,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         partners = data.pop("partner_countries", [])
         note = data.pop("note", "")
         if not data.get("slug"):
-            data["slug"] = serializers.unique_slug(data["title"])
+            data["slug"] = services.unique_slug(data["title"])
         commitment = services.commitment_create(
             actor=request.user, partner_countries=partners, note=note, **data
         )

@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .. import translation
+from .. import access, translation
 from ..fields import SOURCE_ALIASES
 from . import services
 from .models import MatchTerm, Suggestion
@@ -138,7 +138,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def get_queryset(self, request):
-        return services.reviewable(request.user, super().get_queryset(request))
+        return access.reviewable(request.user, super().get_queryset(request))
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

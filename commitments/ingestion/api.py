@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .. import access
 from ..rest.views import ReadOnlyRowsViewSet, summaries
 from . import services
 from .models import Suggestion
@@ -40,7 +41,7 @@ class SuggestionViewSet(ReadOnlyRowsViewSet):
 
     def get_queryset(self):
         queryset = Suggestion.objects.select_related("commitment").order_by("source_id", "pk")
-        return services.reviewable(self.request.user, queryset)
+        return access.reviewable(self.request.user, queryset)
 
     @review_action("Accept a suggestion, as proposed or with changes", AcceptSerializer)
     def accept(self, request, pk=None):

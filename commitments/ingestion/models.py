@@ -105,3 +105,11 @@ class Suggestion(models.Model):
         proposed = self.payload.get("title") or self.payload.get("name")
         target = proposed or (self.commitment.title if self.commitment else "")
         return f"{self.get_kind_display()}: {target}"[:120]
+
+    @property
+    def proposed_countries(self) -> list[str]:
+        """The countries a proposed new commitment names (both parties when the article named
+        neither); [] when the suggestion proposes no new commitment."""
+        if self.kind != self.Kind.COMMITMENT:
+            return []
+        return list(self.payload.get("countries") or ["KZ", "KG"])

@@ -80,46 +80,6 @@ def source_add_from_input(*, actor, data: dict[str, Any], upload=None) -> tuple[
     )
 
 
-def _may_review(actor: Actor, suggestion: Suggestion) -> access.Verdict:
-    if suggestion.commitment is not None:
-        return access.may_edit(actor, suggestion.commitment)
-    if suggestion.kind == Suggestion.Kind.COMMITMENT:
-        return access.may_create(actor, _proposed_owner(actor, suggestion.payload))
-    return access.may_edit_any(actor)
-
-
-def _proposed_owner(actor: Actor, payload: dict[str, Any]) -> str:
-    """The owner of a proposed new commitment: the first country it names that is one of the
-    reviewer's, since staff create commitments for their own countries (access.may_create); else
-    the first one named (a superuser, a system actor). The others become its partners."""
-    countries = _named_countries(payload)
-    own = access.country_codes_of(actor.user) if actor.user else frozenset()
-    return next((code for code in countries if code in own), countries[0])
-
-
-def _named_countries(payload: dict[str, Any]) -> list[str]:
-    return list(payload.get("countries") or ["KZ", "KG"])
-
-
-def may_review(who, suggestion: Suggestion) -> access.Verdict:
-    return _may_review(Actor.of(who), suggestion)
-
-
-def reviewable(who, queryset=None):
-    """The suggestions the actor may review, as one query (staff: their countries' only)."""
-    actor = Actor.of(who)
-    queryset = queryset if queryset is not None else Suggestion.objects.all()
-    if actor.is_system or (actor.user.is_active and actor.user.is_superuser):
-        return queryset
-    codes = access.country_codes_of(actor.user)
-    if not codes:
-        return queryset.none()
-    from django.db.models import Q
-
-    editable = access.editable_commitments(actor).values("pk")
-    return queryset.filter(Q(commitment__in=editable) | Q(commitment__isnull=True))
-
-
 def _decimal(value: Any, field: str) -> Decimal:
     try:
         return Decimal(str(value))
@@ -165,7 +125,7 @@ def suggestion_accept(
     if suggestion.status != Suggestion.State.PENDING:
         raise ValidationError(messages.ALREADY_REVIEWED)
     payload = _apply_changes(suggestion, dict(changes or {}))
-    _may_review(actor, suggestion).require()
+    access.may_review(actor, suggestion).require()
     _record_proposal(actor, suggestion, payload)
     if not suggestion.source.contains_quote(suggestion.quote):
         raise ValidationError({"quote": [messages.QUOTE_NOT_IN_SOURCE]})
@@ -243,13 +203,13 @@ def _period_label(suggestion: Suggestion, payload: dict[str, Any]) -> str:
 
 
 def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> Commitment:
-    countries = _named_countries(payload)
-    owner = _proposed_owner(actor, payload)
+    countries = suggestion.proposed_countries
+    owner = access.proposed_owner(actor, countries)
     amount = payload.get("target_amount")
     title = payload.get("title") or suggestion.quote[:300]
     return services.commitment_create(
         actor=actor,
-        slug=_unique_slug(payload.get("title") or "commitment"),
+        slug=services.unique_slug(payload.get("title") or "commitment"),
         title=title,
         **_title_in_article_language(suggestion, title),
         category=payload.get("category") or "other",
@@ -297,20 +257,6 @@ def _create_meeting(payload: dict[str, Any]) -> Meeting:
     return meeting
 
 
-def _unique_slug(title: str) -> str:
-    from django.utils.text import slugify
-
-    from .text import transliterate
-
-    # slugify keeps ASCII only: a Russian, Kazakh or Kyrgyz title would leave its digits or nothing.
-    base = slugify(transliterate(title))[:100].strip("-") or "commitment"
-    slug, n = base, 1
-    while Commitment.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def _unique_meeting_key(payload: dict[str, Any]) -> str:
     from django.utils.text import slugify
 
@@ -332,7 +278,7 @@ def suggestion_reject(*, suggestion: Suggestion, actor, reason: str) -> Suggesti
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [messages.REJECTION_REASON_REQUIRED]})
-    _may_review(actor, suggestion).require()
+    access.may_review(actor, suggestion).require()
     suggestion.status = Suggestion.State.REJECTED
     suggestion.reason = reason
     suggestion.reviewed_by = actor.user

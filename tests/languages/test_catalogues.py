@@ -55,7 +55,7 @@ KK_KY_REQUIRED_SOURCES = (
     "commitments/rules.py",
     "commitments/messages.py",
     "commitments/access.py",
-    "commitments/services.py",
+    "commitments/services/",
     "commitments/admin/forms.py",
     "commitments/admin/actions.py",
     "commitments/api/errors.py",
