@@ -152,3 +152,18 @@ def suggested_status(
     if proposal == Status.IN_PROGRESS and status == Status.ANNOUNCED:
         return Status.AGREED  # one step at a time, as the transitions allow
     return proposal if proposal in allowed_transitions(status) else ""
+
+
+def version_conflict(current_version: int) -> Promise:
+    return format_lazy(
+        _("The commitment has changed since it was read (now version {version})."),
+        version=current_version,
+    )
+
+
+class VersionConflict(Exception):
+    """The commitment changed since the caller read it (an If-Match that no longer matches)."""
+
+    def __init__(self, current_version: int):
+        self.current_version = current_version
+        super().__init__(version_conflict(current_version))

@@ -15,21 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class EventType(models.TextChoices):
-    CREATED = "commitment.created", _("commitment created")
-    UPDATED = "commitment.updated", _("commitment updated")
-    STATUS_CHANGED = "commitment.status_changed", _("status changed")
-    REVIEWED = "commitment.reviewed", _("commitment reviewed")
-    EVIDENCE_ADDED = "commitment.evidence_added", _("evidence added")
-    OBSERVATION_ADDED = "commitment.observation_added", _("observation added")
-    TARGET_DATE_CHANGED = "commitment.target_date_changed", _("target date changed")
-    PARTY_POSITION_RECORDED = "commitment.party_position_recorded", _("party position recorded")
-    INSTRUMENT_DATES_RECORDED = (
-        "commitment.instrument_dates_recorded",
-        _("instrument dates recorded"),
-    )
-    DELETED = "commitment.deleted", _("commitment deleted")
+# The kinds of change are the services' to announce; an event is of one of them.
+from commitments.changes import EventType
 
 
 class Event(models.Model):

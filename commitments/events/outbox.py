@@ -1,9 +1,11 @@
 """The outbox writer: one Event row per committed change, in the change's own transaction.
 
-The services call `record()` inside their `transaction.atomic()` block: the row commits or rolls
-back with the change, so a rolled-back change leaves no event and a committed one always has its
-event, whether or not the broker is up. After commit, a kick asks Celery to dispatch at once; if
-the broker is down the kick is dropped and the beat job (EVENTS_DISPATCH_INTERVAL) finds the rows.
+The services announce each change inside their `transaction.atomic()` block
+(`commitments.changes`); `record()` hears it there (connected by the events app), so the row
+commits or rolls back with the change: a rolled-back change leaves no event and a committed one
+always has its event, whether or not the broker is up. After commit, a kick asks Celery to
+dispatch at once; if the broker is down the kick is dropped and the beat job
+(EVENTS_DISPATCH_INTERVAL) finds the rows.
 """
 
 from __future__ import annotations
@@ -78,6 +80,11 @@ def record(
     if settings.EVENTS_KICK_ON_COMMIT:
         transaction.on_commit(kick_dispatch)
     return event
+
+
+def on_commitment_changed(sender, *, change, commitment, actor, partners, data, **kwargs) -> None:
+    """The receiver of `changes.commitment_changed`: the change's event, in its transaction."""
+    record(change, commitment, actor, partners=partners, data=data)
 
 
 _last_kick = -KICK_EVERY

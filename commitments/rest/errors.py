@@ -22,7 +22,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from commitments import rules, services
+from commitments import access, rules
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 NON_FIELD = "non_field_errors"
@@ -168,7 +168,7 @@ def _problem_for(exc: Exception) -> Response | None:
         )
     if isinstance(exc, DjangoValidationError):
         return validation_problem(_django_errors(exc))
-    if isinstance(exc, services.VersionConflict):
+    if isinstance(exc, rules.VersionConflict):
         # The same condition as the early If-Match check, found again under the row lock.
         return problem_response(412, str(exc), code=PreconditionFailed.default_code)
     if isinstance(exc, RequestDataTooBig):
@@ -179,7 +179,7 @@ def _problem_for(exc: Exception) -> Response | None:
             _("The request body is larger than the limit of %(limit)d bytes.") % {"limit": limit},
             code="too_large",
         )
-    if isinstance(exc, services.EditNotAllowed):
+    if isinstance(exc, access.EditNotAllowed):
         return problem_response(403, str(exc), code="edit_not_allowed")
     if isinstance(exc, DjangoPermissionDenied):
         return problem_response(

@@ -1,7 +1,7 @@
 """Writes to commitments. Each service validates, saves and records history in one transaction.
 
-Each also writes the change's event to the outbox (`events.outbox.record`) in that transaction, so
-the change feed and the webhooks see exactly the changes that committed.
+Each also announces the change (`changes.announce`) in that transaction; the events' outbox writes
+its event there, so the change feed and the webhooks see exactly the changes that committed.
 
 Admin, API, management commands and Celery tasks call these; none of them save a Commitment,
 Evidence or StatusChange on their own. Each names its `actor`: a user (checked by `access`, and

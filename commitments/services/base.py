@@ -6,27 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
-from django.utils.functional import Promise
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
 
 from ..models import Commitment, Country
-
-
-def version_conflict(current_version: int) -> Promise:
-    return format_lazy(
-        _("The commitment has changed since it was read (now version {version})."),
-        version=current_version,
-    )
-
-
-class VersionConflict(Exception):
-    """The commitment changed since the caller read it (an If-Match that no longer matches)."""
-
-    def __init__(self, current_version: int):
-        self.current_version = current_version
-        super().__init__(version_conflict(current_version))
-
+from ..rules import VersionConflict, version_conflict  # noqa: F401 (the services' names too)
 
 # The advisory lock's class: any constant no other lock in the project uses.
 _COMMITMENT_LOCK_CLASS = 7401

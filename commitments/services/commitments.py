@@ -13,8 +13,7 @@ from django.utils.text import format_lazy, slugify
 
 from .. import access, clock, messages, rules, selectors
 from ..actors import Actor
-from ..events import outbox
-from ..events.models import EventType
+from ..changes import EventType, announce
 from ..fields import EDITABLE, EDITABLE_RELATIONS, SOURCE_ALIASES
 from ..models import Commitment, Country, Review, Source, StatusChange, TargetDateChange
 from .base import code, lock, save_next_version
@@ -98,7 +97,7 @@ def commitment_create(
         note=note or str(messages.RECORDED),
         **actor.history("changed_by"),
     )
-    outbox.record(
+    announce(
         EventType.CREATED,
         commitment,
         actor,
@@ -232,7 +231,7 @@ def _record_update_events(
     if partners is None:
         # Read once for both events, rather than by each outbox.record.
         partners = list(locked.partner_countries.values_list("code", flat=True))
-    outbox.record(
+    announce(
         EventType.UPDATED,
         locked,
         actor,
@@ -240,7 +239,7 @@ def _record_update_events(
         data={"changed_fields": changed},
     )
     if date_change is not None:
-        outbox.record(
+        announce(
             EventType.TARGET_DATE_CHANGED,
             locked,
             actor,
@@ -289,7 +288,7 @@ def commitment_change_status(
     locked.status = new_status
     locked.last_reviewed_at = now
     save_next_version(locked, commitment, "status", "last_reviewed_at")
-    outbox.record(
+    announce(
         EventType.STATUS_CHANGED,
         locked,
         actor,
@@ -315,7 +314,7 @@ def commitment_mark_reviewed(
     )
     locked.last_reviewed_at = now
     save_next_version(locked, commitment, "last_reviewed_at")
-    outbox.record(EventType.REVIEWED, locked, actor, data={"review_id": review.pk})
+    announce(EventType.REVIEWED, locked, actor, data={"review_id": review.pk})
     return review
 
 
@@ -325,7 +324,7 @@ def commitment_delete(*, commitment: Commitment, actor: ActorLike) -> None:
     access.may_delete(actor, commitment).require()
     locked = lock(commitment, None)
     # The event is written first: it keeps the slug and countries the deletion removes.
-    outbox.record(EventType.DELETED, locked, actor)
+    announce(EventType.DELETED, locked, actor)
     locked.delete()
 
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from .. import access, clock, selectors
 from ..actors import Actor
-from ..events import outbox
-from ..events.models import EventType
+from ..changes import EventType, announce
 from ..models import Commitment, Evidence, ProgressObservation, Source
 from .base import lock, save_next_version
 
@@ -51,7 +50,7 @@ def evidence_add(
     evidence.save()
     locked.last_reviewed_at = now
     save_next_version(locked, commitment, "last_reviewed_at")
-    outbox.record(
+    announce(
         EventType.EVIDENCE_ADDED,
         locked,
         actor,
@@ -73,7 +72,7 @@ def observation_add(*, observation: ProgressObservation, actor: ActorLike) -> Pr
     observation.save()
     locked.progress = selectors.commitment_progress(locked)
     save_next_version(locked, commitment, "progress")
-    outbox.record(
+    announce(
         EventType.OBSERVATION_ADDED,
         locked,
         actor,
@@ -111,4 +110,4 @@ def observations_correct(
         observation.save()
     locked.progress = selectors.commitment_progress(locked)
     save_next_version(locked, commitment, "progress")
-    outbox.record(EventType.UPDATED, locked, actor, data={"changed_fields": ["progress"]})
+    announce(EventType.UPDATED, locked, actor, data={"changed_fields": ["progress"]})

@@ -11,8 +11,7 @@ from django.db import transaction
 
 from .. import access, clock, messages, rules
 from ..actors import Actor
-from ..events import outbox
-from ..events.models import EventType
+from ..changes import EventType, announce
 from ..models import Commitment, Country, Evidence, InstrumentParty, PartyPosition, Source
 from .base import code as country_code
 from .base import iso, lock, save_next_version
@@ -90,7 +89,7 @@ def party_position_record(
     statuses = set(PartyPosition.objects.filter(commitment=locked).values_list("status", flat=True))
     locked.positions_diverge = len(statuses) > 1
     save_next_version(locked, commitment, "positions_diverge")
-    outbox.record(
+    announce(
         EventType.PARTY_POSITION_RECORDED,
         locked,
         actor,
@@ -150,7 +149,7 @@ def instrument_dates_record(
     suggestion = rules.suggested_status(
         locked.status, locked.instrument_type, recorded, len(parties)
     )
-    outbox.record(
+    announce(
         EventType.INSTRUMENT_DATES_RECORDED,
         locked,
         actor,

@@ -177,3 +177,24 @@ def test_a_kick_with_the_broker_down_is_dropped_without_failing(monkeypatch):
     monkeypatch.setattr(tasks.dispatch_events.app, "connection_for_write", refuse)
     monkeypatch.setattr(outbox, "_last_kick", -outbox.KICK_EVERY)
     outbox.kick_dispatch()  # logs a warning, raises nothing
+
+
+def test_a_failing_listener_of_the_announced_change_undoes_the_change(commitment, kz_officer):
+    # The services announce through a signal (commitments.changes); its listeners run inside the
+    # change's transaction, so the outbox and the change cannot part ways.
+    from commitments.changes import commitment_changed
+
+    def refuse(**kwargs):
+        raise RuntimeError("listener down")
+
+    reviewed_before = commitment.last_reviewed_at
+    commitment_changed.connect(refuse, dispatch_uid="test-refuse")
+    try:
+        with pytest.raises(RuntimeError, match="listener down"):
+            services.commitment_mark_reviewed(commitment=commitment, actor=kz_officer)
+    finally:
+        commitment_changed.disconnect(dispatch_uid="test-refuse")
+    commitment.refresh_from_db()
+    assert commitment.last_reviewed_at == reviewed_before
+    assert not commitment.reviews.exists()
+    assert events() == []
