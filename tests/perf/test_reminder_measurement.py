@@ -4,9 +4,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from commitments.benchmarking.generate import generate
 from commitments.models import Commitment, Reminder
-from commitments.reminders.measurement import measure_existing_data
+from perf.generate import generate
+from perf.measurement.reminders import measure_existing_data
 
 pytestmark = pytest.mark.django_db
 

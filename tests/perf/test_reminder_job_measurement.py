@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from commitments.models import Commitment, Reminder
-from commitments.reminders.measurement import measure_reminder_job
+from perf.measurement.reminders import measure_reminder_job
 
 pytestmark = pytest.mark.django_db
 

@@ -22,10 +22,11 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from .. import clock
-from ..benchmarking.statistics import analyze, vacuum
-from ..models import Category, Commitment, Country, Reminder
-from .delivery import RunReport, run_once
+from commitments import clock
+from commitments.models import Category, Commitment, Country, Reminder
+from commitments.reminders.delivery import RunReport, run_once
+
+from ..statistics import analyze, vacuum
 
 
 @dataclass
