@@ -11,7 +11,7 @@ import urllib.request
 
 from django.conf import settings
 
-from commitments.benchmarking.runner import free_port, gunicorn_command
+from perf.runner import free_port, gunicorn_command
 
 
 def production_env(var_dir) -> dict[str, str]:

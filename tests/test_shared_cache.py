@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from commitments.benchmarking.runner import free_port, gunicorn_command
+from perf.runner import free_port, gunicorn_command
 
 LIMIT = 5
 REQUESTS = 30

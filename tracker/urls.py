@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -9,8 +10,10 @@ urlpatterns = [
     path("reminders/", include("commitments.reminders.urls")),
 ]
 
-if settings.BENCHMARK_REFERENCE_VIEWS:
-    urlpatterns += [path("bench/", include("commitments.benchmarking.urls"))]
+# The performance lab's reference views: only where the lab is installed (never in production
+# by default) and the benchmark asked for them.
+if apps.is_installed("perf") and settings.BENCHMARK_REFERENCE_VIEWS:
+    urlpatterns += [path("bench/", include("perf.urls"))]
 
 # The public pages in each language: English at the addresses they always had (/, /commitments/...,
 # /feeds/...), the others under their prefix (/ru/, /kk/, /ky/). Feeds keep their English URLs and

@@ -127,7 +127,7 @@ def test_catalogues_list_every_msgid_of_the_code_and_no_other(tmp_path):
         pytest.fail("GNU gettext is missing: run `make gettext-deps`")
     copy = tmp_path / "project"
     copy.mkdir()
-    for name in ("manage.py", "commitments", "tracker", "templates", "locale"):
+    for name in ("manage.py", "commitments", "tracker", "perf", "templates", "locale"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))

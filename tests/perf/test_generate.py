@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from commitments import rules
-from commitments.benchmarking.generate import generate
 from commitments.models import Commitment, CountryMembership, Evidence, StatusChange
+from perf.generate import generate
 from tests.factories import CommitmentFactory
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)

@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from commitments.benchmarking.generate import generate
 from commitments.models import ApiToken
+from perf.generate import generate
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from commitments.benchmarking.generate import generate
 from commitments.models import ApiToken, Commitment
+from perf.generate import generate
 from tests.factories import UserFactory
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)

@@ -4,10 +4,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from commitments.benchmarking.generate import generate
 from commitments.models import Commitment
-from commitments.reminders.measurement import measure_existing_data
 from commitments.reminders.models import Reminder
+from perf.generate import generate
+from perf.measurement.reminders import measure_existing_data
 
 pytestmark = pytest.mark.django_db
 

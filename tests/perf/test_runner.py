@@ -4,16 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from commitments.benchmarking.runner import (
-    QUERY_BUDGET,
-    LoadResult,
-    Report,
-    compute_ratios,
-    over_budget,
-    render_table,
-    throughput_ratio,
-)
 from commitments.models import Commitment
+from perf.measurement.api import QUERY_BUDGET, over_budget
+from perf.runner import LoadResult, Report, compute_ratios, render_table, throughput_ratio
 from tests.factories import CommitmentFactory
 
 

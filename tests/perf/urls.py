@@ -1,3 +1,3 @@
 from django.urls import include, path
 
-urlpatterns = [path("bench/", include("commitments.benchmarking.urls"))]
+urlpatterns = [path("bench/", include("perf.urls"))]

@@ -16,8 +16,8 @@ import redis
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from commitments.benchmarking.runner import free_port
 from commitments.reminders.models import Reminder
+from perf.runner import free_port
 from tests.factories import CommitmentFactory, UserFactory
 from tests.workers import reminder_worker_env, start_worker, stop, test_database_url, wait_for
 from tracker.celery import app as celery_app

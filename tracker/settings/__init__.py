@@ -7,7 +7,7 @@
 - `events`: the outbox's dispatch and webhook delivery (limits, address safety);
 - `ingestion`: article uploads and their analysis;
 - `api`: Django REST framework and the OpenAPI schema;
-- `benchmark`: the switch that mounts the benchmark's reference views.
+- `benchmark`: the performance lab (`perf/`): whether it is installed, and its reference views.
 
 Every value is read through the typed helpers of `tracker/env.py`, which refuse a bad value at
 start-up with one line naming the variable.

@@ -2,7 +2,7 @@
 
 The defaults are what the API's own views need (django-filter, keyset pagination, JSON only,
 problem-details errors), so a new view gets them without restating them; the benchmark's
-reference views set their own (`commitments/benchmarking/reference.py`).
+reference views set their own (`perf/reference.py`).
 """
 
 from tracker.env import positive_int, throttle_rate

@@ -22,11 +22,12 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from .. import clock
-from ..benchmarking.statistics import analyze, vacuum
-from ..models import Category, Commitment, Country
-from .delivery import RunReport, run_once
-from .models import Reminder
+from commitments import clock
+from commitments.models import Category, Commitment, Country
+from commitments.reminders.delivery import RunReport, run_once
+from commitments.reminders.models import Reminder
+
+from ..statistics import analyze, vacuum
 
 
 @dataclass

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from ..models import Commitment, Source, source_content_hash
-from .analysis import analyse
+from commitments.ingestion.analysis import analyse
+from commitments.models import Commitment, Source, source_content_hash
 
 ARTICLES = Path(settings.BASE_DIR) / "tests" / "ingestion" / "articles"
 

@@ -1,7 +1,7 @@
 """Measure the reminder job: wall time, queries and peak memory for N stale commitments."""
 
-from commitments.management.measurement import MeasurementCommand
-from commitments.reminders.measurement import measure_existing_data, measure_reminder_job
+from perf.measurement.command import MeasurementCommand
+from perf.measurement.reminders import measure_existing_data, measure_reminder_job
 
 
 class Command(MeasurementCommand):

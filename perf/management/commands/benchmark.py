@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection
 
-from commitments.benchmarking.generate import SLUG_PREFIX
-from commitments.benchmarking.runner import Options, render_table, run
 from commitments.models import Commitment
+from perf.generate import SLUG_PREFIX
+from perf.runner import Options, render_table, run
 
 
 def _sizes(value: str) -> tuple[int, ...]:

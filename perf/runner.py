@@ -1,9 +1,9 @@
 """The benchmark: our API against its references, over growing data, on gunicorn and wrk.
 
-For each N it regenerates the data, counts the queries of our list and detail in-process (and
-fails against QUERY_BUDGET), starts gunicorn with several workers on a free loopback port, warms
-up, and drives wrk at each endpoint for a fixed time. Then it measures the reminder job. It prints
-a table and writes JSON. `manage.py benchmark` is the entry point.
+For each N it regenerates the data, counts the queries of our list and detail in-process
+(`measurement.api`, failing against its QUERY_BUDGET), starts gunicorn with several workers on a
+free loopback port, warms up, and drives wrk at each endpoint for a fixed time. Then it measures
+the reminder job. It prints a table and writes JSON. `manage.py benchmark` is the entry point.
 """
 
 from __future__ import annotations
@@ -26,45 +26,26 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from commitments.models import ApiToken, Commitment
-from commitments.rules import Status
+from commitments.models import Commitment
 
 from .generate import generate
-
-# --- What is measured ---------------------------------------------------------------------------
-
-LIST_FILTER = {"status": "in_progress", "owner_country": "KZ"}
-OUR_LIST = "/api/v1/commitments/"
-OUR_DETAIL = "/api/v1/commitments/{id}/"
-PLAIN_LIST = "/bench/plain-drf/commitments/"
-BARE_LIST = "/bench/bare/commitments/"
-BARE_FLAT_LIST = "/bench/bare-flat/commitments/"
-
-# Queries per request on PostgreSQL, committed: the benchmark fails when a change makes them grow.
-# List: the token; the page with its partner codes; the page's evidence. Detail: the token; the
-# commitment with its partner codes; its evidence; and, since issue 17, the parties' accounts,
-# which only the detail shows: their positions, their dates on legal instruments and the progress
-# figures (three tables, a query each; the list shows the summaries stored on the commitment).
-QUERY_BUDGET = {"our_list": 3, "our_detail": 6}
-
-
-@dataclass(frozen=True)
-class StatusPatch:
-    """How a status change is sent: path and JSON body with `%s` where the new status goes."""
-
-    path: str = "/api/v1/commitments/{id}/transitions/"
-    method: str = "POST"
-    body: str = '{"status": "%s", "note": "Benchmark status change."}'
-
-
-STATUS_PATCH = StatusPatch()
-# Each PATCH is a legal move: the pool starts in_progress and each id alternates with stalled.
-PATCH_FROM, PATCH_TO = str(Status.IN_PROGRESS), str(Status.STALLED)
+from .measurement.api import (
+    BARE_FLAT_LIST,
+    BARE_LIST,
+    LIST_FILTER,
+    OUR_DETAIL,
+    OUR_LIST,
+    PATCH_FROM,
+    PATCH_TO,
+    PLAIN_LIST,
+    STATUS_PATCH,
+    bench_token,
+    count_queries,
+    over_budget,
+    prepare_patch_pool,
+)
 
 
 @dataclass
@@ -138,55 +119,6 @@ def ensure_wrk() -> str:
             "wrk is not installed: `make benchmark-deps` (apt-get install wrk) and run again."
         )
     return found
-
-
-def bench_token() -> str:
-    """A superuser's API token, so every legal status change passes the country rule."""
-    User = get_user_model()
-    user, _ = User.objects.get_or_create(
-        username="bench-admin",
-        defaults={"is_superuser": True, "is_staff": True, "email": "bench@example.org"},
-    )
-    ApiToken.objects.filter(user=user, name="benchmark").revoke()
-    _, key = ApiToken.objects.issue(user, "benchmark")
-    return key
-
-
-def prepare_patch_pool(size: int) -> list[int]:
-    """`size` commitments set to PATCH_FROM (a direct update: this is test data preparation)."""
-    ids = list(
-        Commitment.objects.filter(status__in=[PATCH_FROM, PATCH_TO])
-        .order_by("id")
-        .values_list("id", flat=True)[:size]
-    )
-    Commitment.objects.filter(pk__in=ids).update(status=PATCH_FROM)
-    return ids
-
-
-def count_queries(token: str, detail_id: int) -> dict[str, int]:
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}", SERVER_NAME="127.0.0.1")
-    counts = {}
-    for name, path, params in (
-        ("our_list", OUR_LIST, LIST_FILTER),
-        ("our_detail", OUR_DETAIL.format(id=detail_id), {}),
-    ):
-        client.get(path, params, secure=True)  # the first request of a process loads caches
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(path, params, secure=True)
-        if response.status_code != 200:
-            raise RuntimeError(
-                f"{path} answered {response.status_code}: {response.content[:300]!r}"
-            )
-        counts[name] = len(ctx.captured_queries)
-    return counts
-
-
-def over_budget(counts: dict[str, int], n: int) -> list[str]:
-    return [
-        f"N={n}: {name} made {counts[name]} queries, budget {budget}"
-        for name, budget in QUERY_BUDGET.items()
-        if counts.get(name, 0) > budget
-    ]
 
 
 LUA = r"""
@@ -348,6 +280,8 @@ def cpu_between(before: dict[int, float], after: dict[int, float]) -> float:
 def gunicorn(port: int, options: Options) -> Iterator[tuple[str, int]]:
     env = {
         **os.environ,
+        # The reference views live in the lab, which production settings leave out: put it back.
+        "TRACKER_PERF_LAB": "true",
         "BENCHMARK_REFERENCE_VIEWS": "true",
         # Production settings, served over plain HTTP on loopback.
         "DJANGO_ENV": "production",

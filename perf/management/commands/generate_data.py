@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from commitments.benchmarking.generate import generate
+from perf.generate import generate
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Measure the analysis of one long article against the commitments in the database."""
 
-from commitments.ingestion.measurement import measure_analysis
-from commitments.management.measurement import MeasurementCommand
+from perf.measurement.command import MeasurementCommand
+from perf.measurement.ingestion import measure_analysis
 
 
 class Command(MeasurementCommand):

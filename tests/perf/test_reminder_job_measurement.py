@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from commitments.models import Commitment
-from commitments.reminders.measurement import measure_reminder_job
 from commitments.reminders.models import Reminder
+from perf.measurement.reminders import measure_reminder_job
 
 pytestmark = pytest.mark.django_db
 

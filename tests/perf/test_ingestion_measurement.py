@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from commitments.benchmarking.generate import generate
-from commitments.ingestion.measurement import measure_analysis, sample_article
+from perf.generate import generate
+from perf.measurement.ingestion import measure_analysis, sample_article
 
 
 def test_sample_article_has_the_words_asked_for():
