@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from tests.factories import CountryFactory, UserFactory
+from tests.support.factories import CountryFactory, UserFactory
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from commitments.models import Commitment, Country, Evidence, Reminder, Review, StatusChange
-from tests.factories import CommitmentFactory, SourceFactory, UserFactory
+from tests.support.factories import CommitmentFactory, SourceFactory, UserFactory
 
 
 def refused(create) -> bool:

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from commitments.models import ApiToken
 from commitments.seeding import load_seeds
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 EXAMPLES_PER_OPERATION_AND_MODE = 25
 CHECKS = [

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from commitments.ingestion.models import Suggestion
 from commitments.models import Evidence, ProgressObservation, Source
-from tests.admin_support import staff_user
+from tests.support.admin import staff_user
 from tracker.celery import app as celery_app
 
 ARTICLE = Path(__file__).resolve().parents[1] / "ingestion" / "articles" / "en_trade_figures.txt"

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from commitments.models import Commitment
-from tests.admin_support import staff_user
+from tests.support.admin import staff_user
 
 WIDTH = 1280
 

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from commitments.models import Commitment, StaffProfile
 from commitments.reminders.email import build_digest_email
-from tests.browser.conftest import SEVERE_IMPACTS
-from tests.factories import UserFactory
+from tests.support.browser import SEVERE_IMPACTS
+from tests.support.factories import UserFactory
 
 
 @pytest.fixture

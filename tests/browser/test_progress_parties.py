@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from commitments import services
 from commitments.actors import SystemActor
 from commitments.models import Commitment, Source
-from tests.browser.conftest import SEVERE_IMPACTS
+from tests.support.browser import SEVERE_IMPACTS
 
 
 @pytest.fixture

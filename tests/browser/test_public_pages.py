@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SEVERE_IMPACTS
+from tests.support.browser import SEVERE_IMPACTS
 
 
 @pytest.fixture

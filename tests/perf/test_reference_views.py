@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from commitments.benchmarking.generate import generate
 from commitments.models import ApiToken, Commitment
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 

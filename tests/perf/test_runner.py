@@ -14,7 +14,7 @@ from commitments.benchmarking.runner import (
     throughput_ratio,
 )
 from commitments.models import Commitment
-from tests.factories import CommitmentFactory
+from tests.support.factories import CommitmentFactory
 
 
 def result(endpoint, n, rps, p95):

@@ -6,9 +6,3 @@ from django.core.management import call_command
 def seeded(db):
     """The real seed data: 21 commitments, 9 observations with conflicting figures."""
     call_command("load_seeds", verbosity=0)
-
-
-def page_html(response, status: int = 200) -> str:
-    """The page's HTML, once it has answered with `status`."""
-    assert response.status_code == status
-    return response.content.decode()

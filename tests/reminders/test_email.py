@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from commitments.models import ReminderPreference, StaffProfile
 from commitments.reminders import delivery, planning, preferences
-
-from .conftest import NOW, deliver, stale_commitment
+from tests.support.reminders import NOW, deliver, stale_commitment
 
 pytestmark = pytest.mark.django_db
 

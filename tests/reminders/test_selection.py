@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from commitments.models import CountryMembership, Reminder, ReminderPreference
 from commitments.reminders import planning
 from commitments.rules import Status
-from tests.factories import UserFactory
-
-from .conftest import NOW, stale_commitment
+from tests.support.factories import UserFactory
+from tests.support.reminders import NOW, stale_commitment
 
 pytestmark = pytest.mark.django_db
 
