@@ -2,11 +2,9 @@
 is, edits one then accepts it, and rejects one with a reason; the queue passes axe-core."""
 
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from commitments.ingestion.models import Suggestion
@@ -43,9 +41,8 @@ def decide(page, decision: str) -> None:
 
 
 def test_staff_member_reviews_an_article_in_the_queue(
-    transactional_db, eager_celery, page, live_server, admin_login, screenshot, axe
+    transactional_db, eager_celery, seeded, page, live_server, admin_login, screenshot, axe
 ):
-    call_command("load_seeds", stdout=StringIO())
     officer = staff_user("KZ", "KG", username="reviewer")
     admin_login(officer)
 

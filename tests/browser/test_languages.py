@@ -3,8 +3,6 @@ a Russian-speaking officer's admin and digest. Screenshots go to test-artifacts/
 
 import datetime as dt
 
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -12,11 +10,6 @@ from commitments.models import Commitment, StaffProfile
 from commitments.reminders.email import build_digest_email
 from tests.support.browser import SEVERE_IMPACTS
 from tests.support.factories import UserFactory
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("load_seeds", verbosity=0)
 
 
 def severe(violations: dict) -> list[str]:

@@ -1,15 +1,9 @@
 """Readers' path through the public pages on the real seed data, and axe-core on each page type."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.support.browser import SEVERE_IMPACTS
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("load_seeds", verbosity=0)
 
 
 def test_reader_filters_the_list_follows_a_commitment_and_sees_timeline_and_chart(
