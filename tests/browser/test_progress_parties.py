@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from commitments import services
 from commitments.actors import SystemActor
 from commitments.models import Commitment, Source
-from tests.support.browser import SEVERE_IMPACTS
+from tests.support.browser import severe
 
 
 @pytest.fixture
@@ -36,10 +36,6 @@ def parties_reported(seeded):
             data={"target_date": dt.date(year, 12, 31)},
             target_date_reason="A constructed postponement for this test.",
         )
-
-
-def severe(violations):
-    return {impact: violations[impact] for impact in SEVERE_IMPACTS if impact in violations}
 
 
 def test_trade_target_shows_progress_per_party_and_an_agreement_its_dates(
