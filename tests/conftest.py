@@ -2,9 +2,10 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import translation
 
-from tests.factories import CountryFactory, UserFactory
+from tests.support.factories import CountryFactory, UserFactory
 
 
 @pytest.fixture
@@ -33,6 +34,17 @@ def kz_officer(kz):
 @pytest.fixture
 def kg_officer(kg):
     return UserFactory(username="kg-officer", countries=["KG"])
+
+
+@pytest.fixture
+def seeded(db):
+    """The real seed record loaded: 21 commitments, 9 observations with conflicting figures.
+
+    `db` is transactional when the test also asks for `live_server` or `transactional_db`
+    (pytest-django decides from the test's fixtures), so the browser tests' live server thread,
+    on a connection of its own, sees the record too.
+    """
+    call_command("load_seeds", verbosity=0)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from commitments import access, messages
 from commitments.actors import Actor, SystemActor
-from tests.factories import CommitmentFactory, CountryFactory, UserFactory
+from tests.support.factories import CommitmentFactory, CountryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

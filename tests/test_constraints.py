@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from commitments.models import Commitment, Country, Evidence, Review, StatusChange
 from commitments.reminders.models import Reminder
-from tests.factories import CommitmentFactory, SourceFactory, UserFactory
+from tests.support.factories import CommitmentFactory, SourceFactory, UserFactory
 
 
 def refused(create) -> bool:

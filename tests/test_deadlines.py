@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from commitments import services
 from commitments.events.models import Event, EventType
 from commitments.models import Commitment, TargetDateChange
-from tests.admin_support import change_form_data, change_url, changelist_url, logged_in_staff
-from tests.api.conftest import client_for
-from tests.factories import CommitmentFactory, SourceFactory, UserFactory, create_commitment
+from tests.support.admin import change_form_data, change_url, changelist_url, logged_in_staff
+from tests.support.api import client_for
+from tests.support.factories import CommitmentFactory, SourceFactory, UserFactory, create_commitment
 
 
 def postpone_twice(commitment, kz_officer, source=None):

@@ -15,9 +15,9 @@ from commitments import fields, selectors, services
 from commitments.admin import actions
 from commitments.api import serializers
 from commitments.models import Commitment
-from tests.admin_support import add_url, change_url, logged_in_staff
-from tests.api.conftest import client_for
-from tests.factories import CommitmentFactory, EvidenceFactory, UserFactory
+from tests.support.admin import add_url, change_url, logged_in_staff
+from tests.support.api import client_for
+from tests.support.factories import CommitmentFactory, EvidenceFactory, UserFactory
 
 MODEL_FIELDS = [f.name for f in (*Commitment._meta.fields, *Commitment._meta.many_to_many)]
 

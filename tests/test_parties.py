@@ -11,16 +11,15 @@ from commitments import services
 from commitments.access import EditNotAllowed
 from commitments.events.models import Event, EventType
 from commitments.models import Commitment, InstrumentParty
-from tests.admin_support import (
+from tests.support.admin import (
     add_inline_row,
     change_form_data,
     change_url,
     changelist_url,
     logged_in_staff,
 )
-from tests.api.conftest import client_for
-from tests.api.test_queries import LIST_QUERIES
-from tests.factories import CommitmentFactory, EvidenceFactory, UserFactory
+from tests.support.api import LIST_QUERIES, client_for
+from tests.support.factories import CommitmentFactory, EvidenceFactory, UserFactory
 
 SIGNED = dt.date(2024, 5, 20)
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.factories import CommitmentFactory, UserFactory
+from tests.support.factories import CommitmentFactory, UserFactory
 
 API_LIST = "/api/v1/commitments/"
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from commitments import messages, rules, services
 from commitments.actors import SystemActor
 from commitments.models import Commitment, Evidence, Review, StatusChange
-from tests.factories import CommitmentFactory, SourceFactory, UserFactory, create_commitment
+from tests.support.factories import CommitmentFactory, SourceFactory, UserFactory, create_commitment
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 LONG_AGO = NOW - dt.timedelta(days=90)

@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from commitments.models import Commitment
-from tests.factories import CommitmentFactory
+from tests.support.factories import CommitmentFactory
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 

@@ -1,14 +1,8 @@
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
-from commitments.models import ApiToken
-from tests.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.support.api import client_for
+from tests.support.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -17,14 +11,6 @@ def _fresh_throttle_counters():
     cache.clear()
     yield
     cache.clear()
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        _, key = ApiToken.objects.issue(user, "tests")
-        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from django.utils import timezone
 from commitments import rules
 from commitments.models import Commitment, StatusChange
 from commitments.rules import Status
-from tests.api.conftest import client_for
-from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
+from tests.support.api import client_for
+from tests.support.factories import CommitmentFactory, EvidenceFactory, SourceFactory
 
 LIST = "/api/v1/commitments/"
 

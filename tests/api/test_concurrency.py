@@ -4,7 +4,7 @@ import pytest
 
 from commitments import services
 from commitments.models import Evidence, StatusChange
-from tests.factories import CommitmentFactory
+from tests.support.factories import CommitmentFactory
 
 WRITES = [
     ("put", "", {"title": "Replaced", "owner_country": "KZ", "category": "energy"}),

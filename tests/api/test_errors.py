@@ -7,7 +7,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from commitments.models import Commitment, Evidence
 from commitments.rest.errors import PROBLEM_TYPES
-from tests.factories import CommitmentFactory, SourceFactory
+from tests.support.factories import CommitmentFactory, SourceFactory
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from commitments.models import ApiToken, Commitment
-from tests.factories import CountryFactory, UserFactory
+from tests.support.factories import CountryFactory, UserFactory
 
 PACKAGE = "tracker_client"
 # Fields every write may change besides its own: the version, the clocks and what follows them.

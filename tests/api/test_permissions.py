@@ -4,9 +4,9 @@ import pytest
 
 from commitments import access, messages
 from commitments.models import Commitment, Evidence, StatusChange
-from tests.api.conftest import client_for
-from tests.factories import CommitmentFactory, CountryFactory
-from tests.scoping import countries_of, shared_commitment
+from tests.support.api import client_for
+from tests.support.factories import CommitmentFactory, CountryFactory
+from tests.support.scoping import countries_of, shared_commitment
 
 ACTORS = ["anonymous", "reader", "kz_officer", "kg_officer", "superuser"]
 

@@ -4,13 +4,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commitments import services
-from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory, UserFactory
+from tests.support.api import LIST_QUERIES
+from tests.support.factories import CommitmentFactory, EvidenceFactory, SourceFactory, UserFactory
 
-# 1. the token and its user; 2. the page of commitments with the `stale` annotation (and, on
-# PostgreSQL, each one's partner codes as an array subquery); 3. elsewhere, their partner
-# countries; then their evidence with each source's title. The parties' accounts (positions,
-# instrument dates, progress figures) are the detail's: the list shows their stored summaries.
-LIST_QUERIES = 3 if connection.vendor == "postgresql" else 4
 # 1. the token and its user; 2. the commitment's row (with its partner codes on PostgreSQL);
 # 3. elsewhere, its partners; then its evidence; then the parties' positions, their instrument
 # dates and the progress figures.

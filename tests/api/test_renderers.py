@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 
 from commitments.rest.renderers import JSONRenderer
-from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
+from tests.support.factories import CommitmentFactory, EvidenceFactory, SourceFactory
 
 LIST = "/api/v1/commitments/"
 

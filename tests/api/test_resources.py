@@ -1,8 +1,13 @@
 """Evidence (nested and flat), sources, countries and status history."""
 
 from commitments.models import Evidence
-from tests.api.conftest import client_for
-from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory, StatusChangeFactory
+from tests.support.api import client_for
+from tests.support.factories import (
+    CommitmentFactory,
+    EvidenceFactory,
+    SourceFactory,
+    StatusChangeFactory,
+)
 
 
 def test_add_evidence_with_a_verbatim_quote(kz_officer):

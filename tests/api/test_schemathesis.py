@@ -5,13 +5,10 @@ number of generated requests, valid ones and invalid ones. Each response must be
 documented status code and content type, and match its documented schema and headers.
 """
 
-from pathlib import Path
-
 import hypothesis
 import hypothesis.errors
 import pytest
 import schemathesis
-from django.conf import settings
 from hypothesis import HealthCheck, Phase
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from schemathesis import GenerationMode
@@ -24,8 +21,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from commitments.models import ApiToken
-from commitments.seeding import load_seeds
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 EXAMPLES_PER_OPERATION_AND_MODE = 25
 CHECKS = [
@@ -38,11 +34,10 @@ CHECKS = [
 
 
 @pytest.mark.django_db(transaction=True)
-def test_live_api_conforms_to_its_schema(live_server, monkeypatch, capsys):
+def test_live_api_conforms_to_its_schema(seeded, live_server, monkeypatch, capsys):
     # The fuzzer would otherwise be throttled (a documented 429, but it would stop testing).
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "100000/minute"})
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "100000/minute"})
-    load_seeds(Path(settings.BASE_DIR) / "seeds")
     user = UserFactory(username="fuzzer", is_superuser=True)
     _, key = ApiToken.objects.issue(user, "fuzzer")
     headers = {"Authorization": f"Token {key}"}

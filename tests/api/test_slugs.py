@@ -2,8 +2,8 @@
 its title transliterated, numbered when taken."""
 
 from commitments.models import Commitment
-from tests.api.conftest import client_for
-from tests.factories import CommitmentFactory
+from tests.support.api import client_for
+from tests.support.factories import CommitmentFactory
 
 LIST = "/api/v1/commitments/"
 

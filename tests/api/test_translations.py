@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from commitments.models import Commitment
-from tests.api.test_queries import LIST_QUERIES
-from tests.factories import CommitmentFactory, EvidenceFactory
+from tests.support.api import LIST_QUERIES
+from tests.support.factories import CommitmentFactory, EvidenceFactory
 
 LIST = "/api/v1/commitments/"
 

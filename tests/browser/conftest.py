@@ -87,7 +87,6 @@ def admin_login(page, live_server):
 
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_DIR = SCREENSHOT_DIR.parent / "axe"
-SEVERE_IMPACTS = ("serious", "critical")
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 from commitments import rules
 from commitments.models import Commitment, Evidence, StatusChange
 from commitments.rules import Status
-from tests.admin_support import staff_user
-from tests.factories import CommitmentFactory, SourceFactory
+from tests.support.admin import staff_user
+from tests.support.factories import CommitmentFactory, SourceFactory
 
 QUOTE = "agreed to build a trade and logistics complex"
 

@@ -2,16 +2,14 @@
 is, edits one then accepts it, and rejects one with a reason; the queue passes axe-core."""
 
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from commitments.ingestion.models import Suggestion
 from commitments.models import Evidence, ProgressObservation, Source
-from tests.admin_support import staff_user
+from tests.support.admin import staff_user
 from tracker.celery import app as celery_app
 
 ARTICLE = Path(__file__).resolve().parents[1] / "ingestion" / "articles" / "en_trade_figures.txt"
@@ -43,9 +41,8 @@ def decide(page, decision: str) -> None:
 
 
 def test_staff_member_reviews_an_article_in_the_queue(
-    transactional_db, eager_celery, page, live_server, admin_login, screenshot, axe
+    transactional_db, eager_celery, seeded, page, live_server, admin_login, screenshot, axe
 ):
-    call_command("load_seeds", stdout=StringIO())
     officer = staff_user("KZ", "KG", username="reviewer")
     admin_login(officer)
 

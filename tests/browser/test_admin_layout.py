@@ -1,18 +1,17 @@
 """The admin change page at a common laptop width: nothing scrolls sideways."""
 
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from commitments.models import Commitment
-from tests.admin_support import staff_user
+from tests.support.admin import staff_user
 
 WIDTH = 1280
 
 
+# The seed record has long meeting names, observations, evidence and history: every inline full.
 def test_change_page_with_every_inline_fits_1280_px(
-    transactional_db, page, live_server, admin_login, screenshot
+    transactional_db, seeded, page, live_server, admin_login, screenshot
 ):
-    call_command("load_seeds", verbosity=0)  # long meeting names, observations, evidence, history
     commitment = Commitment.objects.get(slug="trade-turnover-2bn")
     page.set_viewport_size({"width": WIDTH, "height": 900})
     admin_login(staff_user("KZ", username="kz-officer"))
@@ -38,9 +37,8 @@ def test_change_page_with_every_inline_fits_1280_px(
 
 
 def test_evidence_is_labelled_by_its_source_and_quote(
-    transactional_db, page, live_server, admin_login
+    transactional_db, seeded, page, live_server, admin_login
 ):
-    call_command("load_seeds", verbosity=0)
     commitment = Commitment.objects.get(slug="trade-turnover-2bn")
     admin_login(staff_user("KZ", username="kz-officer"))
 

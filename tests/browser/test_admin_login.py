@@ -1,6 +1,6 @@
 from playwright.sync_api import expect
 
-from tests.factories import CommitmentFactory, UserFactory
+from tests.support.factories import CommitmentFactory, UserFactory
 
 
 def test_staff_member_logs_in_and_reaches_the_commitments_list(

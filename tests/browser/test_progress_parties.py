@@ -4,18 +4,18 @@ both pages, with screenshots for the record."""
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from commitments import services
 from commitments.actors import SystemActor
 from commitments.models import Commitment, Source
-from tests.browser.conftest import SEVERE_IMPACTS
+from tests.support.browser import severe
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    call_command("load_seeds", verbosity=0)
+def parties_reported(seeded):
+    """The seed record, with both governments' positions on the agreement and the trade target
+    postponed twice."""
     treaty = Commitment.objects.get(slug="allied-relations-agreement")
     source = Source.objects.get(seed_file="000_42bd203fab2b6eb3.txt")
     # The two governments' own accounts, as staff would record them, so the page shows both.
@@ -38,12 +38,8 @@ def seeded(transactional_db):
         )
 
 
-def severe(violations):
-    return {impact: violations[impact] for impact in SEVERE_IMPACTS if impact in violations}
-
-
 def test_trade_target_shows_progress_per_party_and_an_agreement_its_dates(
-    seeded, page, live_server, screenshot, axe
+    parties_reported, page, live_server, screenshot, axe
 ):
     page.goto(f"{live_server.url}/commitments/trade-turnover-3bn-2030/")
     lines = page.locator("ul.progress-lines li")

@@ -1,15 +1,9 @@
 """Readers' path through the public pages on the real seed data, and axe-core on each page type."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SEVERE_IMPACTS
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("load_seeds", verbosity=0)
+from tests.support.browser import severe
 
 
 def test_reader_filters_the_list_follows_a_commitment_and_sees_timeline_and_chart(
@@ -78,8 +72,4 @@ def test_public_page_has_no_serious_or_critical_accessibility_violations(
     violations = axe(f"public-{name}")
 
     screenshot(f"public-axe-{name}")
-    severe = {impact: violations[impact] for impact in SEVERE_IMPACTS if impact in violations}
-    assert not severe, {
-        impact: [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in found]
-        for impact, found in severe.items()
-    }
+    assert severe(violations) == {}

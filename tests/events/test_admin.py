@@ -11,7 +11,7 @@ from commitments import services
 from commitments.actors import SystemActor
 from commitments.events import outbox
 from commitments.events.models import Event, WebhookDelivery, WebhookEndpoint, WebhookRedelivery
-from tests.factories import CommitmentFactory, UserFactory
+from tests.support.factories import CommitmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

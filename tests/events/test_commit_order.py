@@ -8,7 +8,7 @@ from django.db import connection, connections, transaction
 from commitments import services
 from commitments.actors import SystemActor
 from commitments.events.selectors import visible_events
-from tests.factories import CommitmentFactory
+from tests.support.factories import CommitmentFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -1,41 +1,24 @@
 """Webhook delivery against a real HTTP receiver on 127.0.0.1, run in the test's own process."""
 
 import json
-import re
 import time
-from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.conf import settings as django_settings
 from django.core import mail
 
 from commitments import messages, services
 from commitments.actors import SystemActor
 from commitments.events import delivery, safety, signing
 from commitments.events.models import Event, WebhookDelivery, WebhookEndpoint
-from tests.api.conftest import client_for
-from tests.factories import CommitmentFactory, UserFactory
-
-from .receiver import Receiver
+from tests.support.api import client_for
+from tests.support.factories import CommitmentFactory, UserFactory
+from tests.support.webhooks import Receiver, readme_verify
 
 Outcome = WebhookDelivery.Outcome
 # Committed rows: on PostgreSQL the feed shows only transactions that have ended, and a test
 # wrapped in one open transaction would see none of its own events.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def readme_verify():
-    """The verification snippet exactly as the README shows it."""
-    text = (Path(django_settings.BASE_DIR) / "README.md").read_text()
-    block = re.search(
-        r"<!-- webhook-verify:start -->\n```python\n(.*?)```\n<!-- webhook-verify:end -->",
-        text,
-        re.S,
-    )
-    namespace: dict = {}
-    exec(block.group(1), namespace)  # noqa: S102 (our own README)
-    return namespace["verify"]
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import pytest
 
 from commitments import services
 from commitments.actors import SystemActor
-from tests.api.conftest import client_for
-from tests.factories import CommitmentFactory, UserFactory
+from tests.support.api import client_for
+from tests.support.factories import CommitmentFactory, UserFactory
 
 URL = "/api/v1/events/"
 # Committed rows: on PostgreSQL the feed shows only transactions that have ended, and a test

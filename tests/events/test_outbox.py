@@ -11,7 +11,7 @@ from commitments.actors import SystemActor
 from commitments.events import outbox
 from commitments.events.models import Event, EventType
 from commitments.models import ProgressObservation
-from tests.factories import (
+from tests.support.factories import (
     CommitmentFactory,
     CountryFactory,
     SourceFactory,

@@ -24,8 +24,9 @@ from commitments import services
 from commitments.actors import SystemActor
 from commitments.events.models import Event, WebhookDelivery, WebhookEndpoint
 from commitments.models import ApiToken
-from tests.factories import CommitmentFactory, UserFactory
-from tests.workers import (
+from tests.support.factories import CommitmentFactory, UserFactory
+from tests.support.webhooks import Receiver, free_port, readme_verify
+from tests.support.workers import (
     launch,
     short_webhook_waits,
     start_worker,
@@ -34,9 +35,6 @@ from tests.workers import (
     wait_for,
     worker_env,
 )
-
-from .receiver import Receiver, free_port
-from .test_delivery import readme_verify
 
 pytestmark = pytest.mark.services
 SECRET = "a-shared-secret-of-32-characters"

@@ -11,9 +11,9 @@ from commitments.ingestion import services
 from commitments.ingestion.analysis import Analysis, analyse, build_index
 from commitments.ingestion.models import MatchTerm, Suggestion
 from commitments.models import Commitment, Evidence, Meeting, ProgressObservation
-from tests.admin_support import logged_in_staff
-from tests.api.conftest import client_for
-from tests.factories import (
+from tests.support.admin import logged_in_staff
+from tests.support.api import client_for
+from tests.support.factories import (
     CommitmentFactory,
     EvidenceFactory,
     MeetingFactory,

@@ -18,8 +18,8 @@ from commitments.ingestion.figures import figures
 from commitments.ingestion.models import Suggestion
 from commitments.messages import ALREADY_REVIEWED
 from commitments.models import Evidence, Source
-from tests.api.conftest import client_for
-from tests.factories import UserFactory
+from tests.support.api import client_for
+from tests.support.factories import UserFactory
 
 ARTICLES = Path(__file__).parent / "articles"
 

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from commitments import formatting, services
 from commitments.models import ApiToken, Commitment, StaffProfile
 from commitments.reminders.preferences import unsubscribe_token
-from tests.factories import CommitmentFactory, UserFactory
+from tests.support.factories import CommitmentFactory, UserFactory
 
 DECEMBER_5 = dt.date(2024, 12, 5)
 PREFIX = {"en-gb": "", "ru": "/ru", "kk": "/kk", "ky": "/ky"}

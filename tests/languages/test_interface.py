@@ -20,9 +20,9 @@ from commitments.reminders.delivery import deliver_digests
 from commitments.reminders.email import build_digest_email
 from commitments.reminders.planning import plan_digests
 from commitments.rules import Status
-from tests.admin_support import change_url, changelist_url, logged_in_staff
-from tests.api.conftest import client_for
-from tests.factories import CommitmentFactory, MeetingFactory, UserFactory
+from tests.support.admin import change_url, changelist_url, logged_in_staff
+from tests.support.api import client_for
+from tests.support.factories import CommitmentFactory, MeetingFactory, UserFactory
 
 # What a reader of each language sees; the English column is what the pages always said.
 EXPECTED = {

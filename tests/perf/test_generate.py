@@ -9,7 +9,7 @@ from django.utils import timezone
 from commitments import rules
 from commitments.models import Commitment, CountryMembership, Evidence, StatusChange
 from perf.generate import generate
-from tests.factories import CommitmentFactory
+from tests.support.factories import CommitmentFactory
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 

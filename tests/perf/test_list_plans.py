@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from commitments.models import ApiToken
 from perf.generate import generate
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 

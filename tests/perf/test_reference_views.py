@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from commitments.models import ApiToken, Commitment
 from perf.generate import generate
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from commitments.models import Commitment
 from perf.measurement.api import QUERY_BUDGET, over_budget
 from perf.runner import LoadResult, Report, compute_ratios, render_table, throughput_ratio
-from tests.factories import CommitmentFactory
+from tests.support.factories import CommitmentFactory
 
 
 def result(endpoint, n, rps, p95):

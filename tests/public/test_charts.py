@@ -10,8 +10,7 @@ from commitments.public.charts import (
     observation_table,
     progress_chart,
 )
-from tests.factories import CommitmentFactory, SourceFactory
-from tests.public.factories import ObservationFactory
+from tests.support.factories import CommitmentFactory, ObservationFactory, SourceFactory
 
 
 @pytest.mark.parametrize(

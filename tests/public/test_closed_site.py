@@ -3,7 +3,7 @@ import base64
 import pytest
 from django.test import override_settings
 
-from tests.factories import CommitmentFactory, UserFactory
+from tests.support.factories import CommitmentFactory, UserFactory
 
 PAGES = ["/", "/commitments/closed-one/", "/dashboard/"]
 FEEDS = ["/feeds/status-changes.atom", "/feeds/status-changes/KZ.atom", "/feeds/target-dates.ics"]

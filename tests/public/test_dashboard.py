@@ -4,7 +4,7 @@ import time_machine
 from django.utils import timezone
 
 from commitments.rules import Status
-from tests.factories import CommitmentFactory, CountryFactory, StatusChangeFactory
+from tests.support.factories import CommitmentFactory, CountryFactory, StatusChangeFactory
 
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
 

@@ -4,15 +4,15 @@ from decimal import Decimal
 
 from commitments.models import Commitment
 from commitments.rules import Status
-from tests.factories import (
+from tests.support.factories import (
     CommitmentFactory,
     EvidenceFactory,
     MeetingFactory,
+    ObservationFactory,
     SourceFactory,
     StatusChangeFactory,
 )
-from tests.public.conftest import page_html
-from tests.public.factories import ObservationFactory
+from tests.support.public import page_html
 
 
 def at_noon(day: dt.date) -> dt.datetime:

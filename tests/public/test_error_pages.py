@@ -5,7 +5,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client, RequestFactory, override_settings
 from django.views.defaults import server_error
 
-from tests.public.conftest import page_html
+from tests.support.public import page_html
 
 
 def test_unknown_address_gets_the_styled_404_page(client, db):

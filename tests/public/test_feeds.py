@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from commitments.public.feeds import ical_fold
 from commitments.rules import Status
-from tests.factories import CommitmentFactory, CountryFactory, StatusChangeFactory
+from tests.support.factories import CommitmentFactory, CountryFactory, StatusChangeFactory
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 from commitments.models import Category
 from commitments.public.views import PAGE_SIZE
 from commitments.rules import Status
-from tests.factories import CommitmentFactory, CountryFactory
-from tests.public.conftest import page_html
+from tests.support.factories import CommitmentFactory, CountryFactory
+from tests.support.public import page_html
 
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
 

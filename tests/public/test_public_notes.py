@@ -7,7 +7,7 @@ import re
 
 from commitments.models import Commitment, Evidence, StatusChange
 from commitments.rules import Status
-from tests.factories import CommitmentFactory, EvidenceFactory, StatusChangeFactory
+from tests.support.factories import CommitmentFactory, EvidenceFactory, StatusChangeFactory
 
 CURATOR_NOTE = "Owner guessed from article 004; check with the KG desk before publishing"
 # Shorthand only curators know: seed article numbers, file names, abbreviations.

@@ -6,8 +6,13 @@ from decimal import Decimal
 import pytest
 
 from commitments.models import Commitment
-from tests.factories import CommitmentFactory, CountryFactory, EvidenceFactory, StatusChangeFactory
-from tests.public.factories import ObservationFactory
+from tests.support.factories import (
+    CommitmentFactory,
+    CountryFactory,
+    EvidenceFactory,
+    ObservationFactory,
+    StatusChangeFactory,
+)
 
 
 def build(n: int) -> Commitment:

@@ -12,9 +12,8 @@ from django.core.management import call_command
 from commitments import clock
 from commitments.reminders import delivery, planning, tasks
 from commitments.reminders.models import Reminder
-from tests.factories import CommitmentFactory
-
-from .conftest import NOW, PERIOD, deliver, stale_commitment
+from tests.support.factories import CommitmentFactory
+from tests.support.reminders import NOW, PERIOD, deliver, stale_commitment
 
 pytestmark = pytest.mark.django_db
 Status = Reminder.DeliveryStatus

@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from commitments.reminders import delivery, email, planning, tasks
 from commitments.reminders.models import Reminder
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
+from tests.support.reminders import NOW, PERIOD, deliver, stale_commitment
 from tracker.celery import app as celery_app
-
-from .conftest import NOW, PERIOD, deliver, stale_commitment
 
 pytestmark = pytest.mark.django_db
 Status = Reminder.DeliveryStatus

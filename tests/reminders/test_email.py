@@ -11,8 +11,7 @@ from django.urls import reverse
 from commitments.models import StaffProfile
 from commitments.reminders import delivery, planning, preferences
 from commitments.reminders.models import ReminderPreference
-
-from .conftest import NOW, deliver, stale_commitment
+from tests.support.reminders import NOW, deliver, stale_commitment
 
 pytestmark = pytest.mark.django_db
 

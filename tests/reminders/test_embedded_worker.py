@@ -5,7 +5,7 @@ import sqlite3
 import subprocess
 import sys
 
-from tests.workers import ROOT, celery, clean_env, start_worker, stop, wait_for
+from tests.support.workers import ROOT, celery, clean_env, start_worker, stop, wait_for
 
 SETUP = """
 import datetime as dt

@@ -17,8 +17,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from commitments.reminders.models import Reminder
-from tests.factories import CommitmentFactory, UserFactory
-from tests.workers import (
+from tests.support.factories import CommitmentFactory, UserFactory
+from tests.support.faults import ScriptedSMTP, TcpProxy, kill_pool_children
+from tests.support.workers import (
     reminder_worker_env,
     short_webhook_waits,
     start_beat,
@@ -29,8 +30,6 @@ from tests.workers import (
     wait_for,
 )
 from tracker.celery import app as celery_app
-
-from .faults import ScriptedSMTP, TcpProxy, kill_pool_children
 
 pytestmark = pytest.mark.services
 Status = Reminder.DeliveryStatus

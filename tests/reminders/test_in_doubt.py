@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from commitments.reminders import delivery
 from commitments.reminders.models import Reminder
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 

@@ -18,8 +18,14 @@ from django.utils import timezone
 
 from commitments.reminders.models import Reminder
 from perf.runner import free_port
-from tests.factories import CommitmentFactory, UserFactory
-from tests.workers import reminder_worker_env, start_worker, stop, test_database_url, wait_for
+from tests.support.factories import CommitmentFactory, UserFactory
+from tests.support.workers import (
+    reminder_worker_env,
+    start_worker,
+    stop,
+    test_database_url,
+    wait_for,
+)
 from tracker.celery import app as celery_app
 
 pytestmark = pytest.mark.services

@@ -12,9 +12,8 @@ from commitments.models import CountryMembership
 from commitments.reminders import planning
 from commitments.reminders.models import Reminder, ReminderPreference
 from commitments.rules import Status
-from tests.factories import UserFactory
-
-from .conftest import NOW, stale_commitment
+from tests.support.factories import UserFactory
+from tests.support.reminders import NOW, stale_commitment
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from commitments.models import CountryMembership, Source
 from commitments.reminders.models import Reminder, ReminderPreference
-from tests.admin_support import change_form_data, staff_user
-from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory, UserFactory
+from tests.support.admin import change_form_data, staff_user
+from tests.support.factories import CommitmentFactory, EvidenceFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,17 +14,17 @@ from django.utils import timezone, translation
 from commitments import services
 from commitments.messages import QUOTE_NOT_IN_SOURCE
 from commitments.models import Commitment, InstrumentParty
-from tests.admin_support import change_url, logged_in_staff
-from tests.factories import (
+from tests.support.admin import change_form_data, change_url, logged_in_staff, open_change_page
+from tests.support.factories import (
     CommitmentFactory,
     EvidenceFactory,
     MeetingFactory,
+    ObservationFactory,
     SourceFactory,
     StatusChangeFactory,
     UserFactory,
     create_commitment,
 )
-from tests.public.factories import ObservationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -193,8 +193,6 @@ def test_the_english_text_given_twice_is_refused(kz):
 
 
 def test_staff_edit_each_language_on_the_change_page(client, kz):
-    from tests.test_admin_change_form import change_form_data, open_change_page
-
     logged_in_staff(client, "KZ")
     commitment = CommitmentFactory(title="Transport corridor")
     page = open_change_page(client, commitment)

@@ -4,7 +4,7 @@ the API and the admin, which check the same rules (`access`) from their two edge
 from __future__ import annotations
 
 from commitments.models import Commitment
-from tests.factories import CommitmentFactory, CountryFactory
+from tests.support.factories import CommitmentFactory, CountryFactory
 
 
 def shared_commitment(owner: str, partner: str) -> Commitment:

@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Category, Commitment
 from commitments.rules import Status
-from tests.admin_support import changelist_url, logged_in_staff
-from tests.factories import CommitmentFactory, EvidenceFactory
+from tests.support.admin import changelist_url, logged_in_staff
+from tests.support.factories import CommitmentFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db
 

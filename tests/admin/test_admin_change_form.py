@@ -16,15 +16,16 @@ from commitments.models import (
     StatusChange,
 )
 from commitments.rules import Status
-from tests.admin_support import (
+from tests.support.admin import (
     add_form_data,
     add_inline_row,
     add_url,
     change_form_data,
     change_url,
     logged_in_staff,
+    open_change_page,
 )
-from tests.factories import QUOTE, CommitmentFactory, EvidenceFactory, SourceFactory
+from tests.support.factories import QUOTE, CommitmentFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +33,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def officer(client, kz):
     return logged_in_staff(client, "KZ", username="kz-officer")
-
-
-def open_change_page(client, commitment):
-    response = client.get(change_url(commitment))
-    assert response.status_code == 200
-    return response
 
 
 def test_change_page_shows_current_status_and_offers_only_allowed_moves(client, officer):

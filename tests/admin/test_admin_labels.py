@@ -1,6 +1,11 @@
 """What staff see evidence called: its source and the start of its quote, not "Evidence #12"."""
 
-from tests.factories import CommitmentFactory, EvidenceFactory, MeetingFactory, SourceFactory
+from tests.support.factories import (
+    CommitmentFactory,
+    EvidenceFactory,
+    MeetingFactory,
+    SourceFactory,
+)
 
 
 def test_evidence_is_named_by_its_publisher_and_quote(db):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from commitments.models import (
     CountryMembership,
     Evidence,
     Meeting,
+    ProgressObservation,
     Source,
     StatusChange,
 )
@@ -131,3 +133,16 @@ class StatusChangeFactory(factory.django.DjangoModelFactory):
     old_status = ""
     new_status = Status.ANNOUNCED
     note = "Recorded."
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressObservation
+
+    evidence = factory.SubFactory(EvidenceFactory)
+    commitment = factory.SelfAttribute("evidence.commitment")
+    value = Decimal("1300000000")
+    unit = "USD"
+    period_start = dt.date(2022, 1, 1)
+    period_end = dt.date(2022, 12, 31)
+    period_label = "2022"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from commitments import access, messages
 from commitments.models import Commitment, Evidence, Review, StatusChange
 from commitments.rules import Status
-from tests.admin_support import (
+from tests.support.admin import (
     add_form_data,
     add_inline_row,
     add_url,
@@ -16,8 +16,8 @@ from tests.admin_support import (
     changelist_url,
     staff_user,
 )
-from tests.factories import QUOTE, CommitmentFactory, SourceFactory, UserFactory
-from tests.scoping import countries_of, shared_commitment
+from tests.support.factories import QUOTE, CommitmentFactory, SourceFactory, UserFactory
+from tests.support.scoping import countries_of, shared_commitment
 
 pytestmark = pytest.mark.django_db
 # A new commitment's fields, but for its countries.

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from commitments import messages, rules
 from commitments.models import Commitment, Review, StatusChange
 from commitments.rules import Status
-from tests.admin_support import changelist_url, logged_in_staff
-from tests.factories import CommitmentFactory, EvidenceFactory, SourceFactory
+from tests.support.admin import changelist_url, logged_in_staff
+from tests.support.factories import CommitmentFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Email backends for the failure-path tests."""
+"""Email backends for the reminder tests' failure paths."""
 
 import smtplib
 

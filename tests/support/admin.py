@@ -8,7 +8,7 @@ from django import forms
 from django.urls import reverse
 
 from commitments.staff import ensure_secretariat_group
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 
 def staff_user(*countries: str, **kwargs):
@@ -31,6 +31,13 @@ def changelist_url() -> str:
 
 def change_url(commitment) -> str:
     return reverse("admin:commitments_commitment_change", args=[commitment.pk])
+
+
+def open_change_page(client, commitment):
+    """The commitment's admin change page, as `client` opens it (and is let in)."""
+    response = client.get(change_url(commitment))
+    assert response.status_code == 200
+    return response
 
 
 def add_url() -> str:

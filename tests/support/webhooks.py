@@ -1,13 +1,18 @@
-"""A webhook receiver on 127.0.0.1 for the tests: records every request, answers as told."""
+"""A webhook receiver on 127.0.0.1 for the tests (records every request, answers as told), and
+the README's verification snippet that receivers are told to use."""
 
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from django.conf import settings
 
 
 def free_port() -> int:
@@ -95,3 +100,16 @@ class Receiver:
         for event_id in self.ids(path):
             seen.setdefault(event_id, None)
         return list(seen)
+
+
+def readme_verify():
+    """The verification snippet exactly as the README shows it."""
+    text = (Path(settings.BASE_DIR) / "README.md").read_text()
+    block = re.search(
+        r"<!-- webhook-verify:start -->\n```python\n(.*?)```\n<!-- webhook-verify:end -->",
+        text,
+        re.S,
+    )
+    namespace: dict = {}
+    exec(block.group(1), namespace)  # noqa: S102 (our own README)
+    return namespace["verify"]

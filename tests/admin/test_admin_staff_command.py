@@ -8,8 +8,8 @@ from django.core.management.base import CommandError
 from commitments import access
 from commitments.models import CountryMembership
 from commitments.staff import SECRETARIAT_GROUP
-from tests.admin_support import change_url
-from tests.factories import CommitmentFactory
+from tests.support.admin import change_url
+from tests.support.factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 
