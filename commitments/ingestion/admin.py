@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, translation
 from .. import messages as app_messages
+from ..admin.refusals import RefusedOnSave, ShowsRefusalOnForm, refusal_to_show
 from ..fields import SOURCE_ALIASES
 from . import kinds, services
 from .models import MatchTerm, Suggestion
@@ -52,15 +53,6 @@ class SuggestionActionForm(ActionForm):
 ReviewerChangesForm = type(forms.Form)("ReviewerChangesForm", (forms.Form,), kinds.form_fields())
 
 
-class ReviewRefused(Exception):
-    """The services refused the decision when the admin saved it (the admin's transaction rolls
-    back); the change view shows the form again with `error` on it."""
-
-    def __init__(self, error: ValidationError):
-        super().__init__(error)
-        self.error = error
-
-
 class SuggestionForm(ReviewerChangesForm, forms.ModelForm):
     """Validates the reviewer's decision; SuggestionAdmin.save_model has the services carry it
     out (`carry_out`)."""
@@ -92,9 +84,8 @@ class SuggestionForm(ReviewerChangesForm, forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        refused = getattr(self.request, "review_refused", None)
+        refused = refusal_to_show(self.request)
         if refused is not None:
-            # This form is shown again because the services refused it when saving.
             raise on_review_form(refused, self.fields)
         if cleaned["decision"] == "reject" and not cleaned.get("reason", "").strip():
             raise ValidationError({"reason": [app_messages.REJECTION_REASON_REQUIRED]})
@@ -108,7 +99,7 @@ class SuggestionForm(ReviewerChangesForm, forms.ModelForm):
 
     def carry_out(self) -> None:
         """Accept or reject through the services, as the reviewer decided; a refusal is raised as
-        ReviewRefused."""
+        RefusedOnSave."""
         cleaned, actor = self.cleaned_data, self.request.user
         try:
             if cleaned["decision"] == "reject":
@@ -120,14 +111,12 @@ class SuggestionForm(ReviewerChangesForm, forms.ModelForm):
                 entered.update({name: cleaned.get(name) for name in kinds.editable_fields()})
                 changes = kinds.reviewer_changes(entered)
                 services.suggestion_accept(suggestion=self.instance, actor=actor, changes=changes)
-        except PermissionDenied as error:
-            raise ReviewRefused(ValidationError(str(error))) from error
-        except ValidationError as error:
-            raise ReviewRefused(error) from error
+        except (PermissionDenied, ValidationError) as error:
+            raise RefusedOnSave(error) from error
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(ShowsRefusalOnForm, admin.ModelAdmin):
     list_display = ("kind", "commitment", "short_quote", "score", "status", "source")
     list_filter = ("status", "kind", "source")
     list_select_related = ("commitment", "source")
@@ -167,15 +156,6 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ReviewRefused as refused:
-            # The admin's transaction has rolled back what the services wrote; validating the
-            # form again puts their refusal on it, and nothing is saved.
-            request.review_refused = refused.error
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_form(self, request, form, change):
         # The suggestion is not saved from the form: save_model has the services decide it.
