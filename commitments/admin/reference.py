@@ -11,6 +11,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from ..admin_kit import ReadOnlyInlineMixin, ReadOnlyMixin
 from ..models import Country, Evidence, Meeting, Source, StatusChange
+from .refusals import ShowsRefusalOnForm
 
 
 @admin.register(Country)
@@ -50,7 +51,7 @@ class CitingEvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ShowsRefusalOnForm, admin.ModelAdmin):
     """A source's text is what evidence quotes are checked against, so it is never edited."""
 
     list_display = ("title", "publisher", "language", "published_on", "evidence_count", "seed_file")
@@ -82,11 +83,12 @@ class SourceAdmin(admin.ModelAdmin):
             kwargs["form"] = SourceAddForm
             kwargs["fields"] = None
             form = super().get_form(request, obj, **kwargs)
-            return type("SourceAddFormFor", (form,), {"request_user": request.user})
+            return type("SourceAddFormFor", (form,), {"request": request})
         return super().get_form(request, obj, **kwargs)
 
     def save_form(self, request, form, change):
-        return form.saved if not change else super().save_form(request, form, change)
+        # An added source is stored by the ingestion service, in save_model.
+        return super().save_form(request, form, change) if change else form.instance
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -96,7 +98,10 @@ class SourceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
-        # An added source was stored by the ingestion service while validating the form.
+            return
+        # The same text added again is the source already stored: the admin goes on with that.
+        obj.pk = form.save_through_services().pk
+        obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
         if change:

@@ -3,6 +3,8 @@ edited) or reject with a reason, one by one or in bulk. Staff see only their cou
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -11,8 +13,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .. import access, translation
+from .. import messages as app_messages
+from ..admin.refusals import RefusedOnSave, ShowsRefusalOnForm, refusal_to_show
 from ..fields import SOURCE_ALIASES
-from . import services
+from . import kinds, services
 from .models import MatchTerm, Suggestion
 
 CONTEXT_CHARS = 300
@@ -45,12 +49,14 @@ class SuggestionActionForm(ActionForm):
     reason = forms.CharField(label=_("Reason (to reject)"), required=False)
 
 
-class SuggestionForm(forms.ModelForm):
-    value = forms.DecimalField(label=_("value"), required=False)
-    unit = forms.CharField(label=_("unit"), required=False)
-    period_start = forms.DateField(label=_("period start"), required=False)
-    period_end = forms.DateField(label=_("period end"), required=False)
-    title = forms.CharField(label=_("title"), required=False)
+# The payload fields a reviewer may change before accepting, as `kinds` declares them.
+ReviewerChangesForm = type(forms.Form)("ReviewerChangesForm", (forms.Form,), kinds.form_fields())
+
+
+class SuggestionForm(ReviewerChangesForm, forms.ModelForm):
+    """Validates the reviewer's decision; SuggestionAdmin.save_model has the services carry it
+    out (`carry_out`)."""
+
     reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea)
     decision = forms.ChoiceField(
         label=_("decision"),
@@ -64,7 +70,7 @@ class SuggestionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("value", "unit", "period_start", "period_end", "title"):
+        for name in kinds.editable_fields():
             self.fields[name].initial = self.instance.payload.get(name)
         language = self.instance.source.language
         if language != translation.content_language():
@@ -78,32 +84,39 @@ class SuggestionForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        actor = self.request.user
+        refused = refusal_to_show(self.request)
+        if refused is not None:
+            raise on_review_form(refused, self.fields)
+        if cleaned["decision"] == "reject" and not cleaned.get("reason", "").strip():
+            raise ValidationError({"reason": [app_messages.REJECTION_REASON_REQUIRED]})
+        decided = copy.copy(self.instance)
+        if cleaned["decision"] == "accept" and cleaned.get("commitment") is not None:
+            decided.commitment = cleaned["commitment"]  # accepted as about this one
+        verdict = access.may_review(self.request.user, decided)
+        if not verdict:
+            raise ValidationError(str(verdict.refusal))
+        return cleaned
+
+    def carry_out(self) -> None:
+        """Accept or reject through the services, as the reviewer decided; a refusal is raised as
+        RefusedOnSave."""
+        cleaned, actor = self.cleaned_data, self.request.user
         try:
             if cleaned["decision"] == "reject":
                 services.suggestion_reject(
                     suggestion=self.instance, actor=actor, reason=cleaned.get("reason", "")
                 )
             else:
-                changes = {
-                    name: cleaned.get(name)
-                    for name in ("commitment", "quote", "unit", "title")
-                    if cleaned.get(name)
-                }
-                for name in ("value", "period_start", "period_end"):
-                    if cleaned.get(name) is not None:
-                        changes[name] = str(cleaned[name])
+                entered = {name: cleaned.get(name) for name in ("commitment", "quote")}
+                entered.update({name: cleaned.get(name) for name in kinds.editable_fields()})
+                changes = kinds.reviewer_changes(entered)
                 services.suggestion_accept(suggestion=self.instance, actor=actor, changes=changes)
-        except PermissionDenied as error:
-            raise ValidationError(str(error)) from error
-        except ValidationError as error:
-            raise on_review_form(error, self.fields) from error
-        self.instance.refresh_from_db()
-        return cleaned
+        except (PermissionDenied, ValidationError) as error:
+            raise RefusedOnSave(error) from error
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(ShowsRefusalOnForm, admin.ModelAdmin):
     list_display = ("kind", "commitment", "short_quote", "score", "status", "source")
     list_filter = ("status", "kind", "source")
     list_select_related = ("commitment", "source")
@@ -117,11 +130,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         "in_context",
         "commitment",
         "quote",
-        "value",
-        "unit",
-        "period_start",
-        "period_end",
-        "title",
+        *kinds.editable_fields(),
         "payload",
         "score",
         "method",
@@ -148,8 +157,17 @@ class SuggestionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def save_form(self, request, form, change):
+        # The suggestion is not saved from the form: save_model has the services decide it.
+        return form.instance
+
     def save_model(self, request, obj, form, change):
-        """The decision was carried out by the services while validating the form."""
+        form.carry_out()
+        # The admin goes on with `obj` (log entry, message): give it the decided record.
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        """A suggestion has no relations the form edits."""
 
     @admin.display(description=_("quote"))
     def short_quote(self, obj):

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source
 from . import figures as figure_parsing
+from . import kinds
 from .figures import Figure
 from .models import MatchTerm, Suggestion
 from .text import Sentence, concepts, name_key, sentences, text_keys, words
@@ -347,7 +348,7 @@ class Analysis:
                 ):
                     best[cid] = (score, i)
         return [
-            Proposal("evidence", self.sentences[i], round(score, 3), cid, {})
+            Proposal(kinds.EVIDENCE.name, self.sentences[i], round(score, 3), cid, {})
             for cid, (score, i) in sorted(best.items(), key=lambda item: item[1][1])
         ]
 
@@ -410,7 +411,7 @@ class Analysis:
         unit = figure.unit or self.index.entries[cid].target_unit
         conflicts = _conflicts(observations[cid], figure, unit)
         payload = _observation_payload(sentence, figure, unit, conflicts)
-        return Proposal("observation", sentence, round(unit_ok[cid], 3), cid, payload)
+        return Proposal(kinds.OBSERVATION.name, sentence, round(unit_ok[cid], 3), cid, payload)
 
     def _measured_commitment(
         self, unit_ok: dict[int, float], observations: dict[int, list[dict[str, Any]]]
@@ -456,7 +457,7 @@ class Analysis:
                 "target_date": f"{target_year.group('year')}-12-31" if target_year else None,
                 "identity": "new",
             }
-            proposals.append(Proposal("commitment", sentence, 0.5, None, payload))
+            proposals.append(Proposal(kinds.COMMITMENT.name, sentence, 0.5, None, payload))
         return proposals
 
     def _meeting(self) -> list[Proposal]:
@@ -487,7 +488,7 @@ class Analysis:
                 ).isoformat(),
                 "identity": "meeting",
             }
-            return [Proposal("meeting", sentence, 0.8 if existing else 0.6, None, payload)]
+            return [Proposal(kinds.MEETING.name, sentence, 0.8 if existing else 0.6, None, payload)]
         return []
 
     def _existing_meeting(self, kind: str, place: str, held_on: date | None) -> Meeting | None:
@@ -524,7 +525,7 @@ def analyse(source: Source, index: Index | None = None) -> list[Suggestion]:
         if fingerprint in known:
             continue
         if (
-            proposal.kind == "evidence"
+            proposal.kind == kinds.EVIDENCE.name
             and (proposal.commitment_id, proposal.sentence.text) in evidenced
         ):
             continue

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from .. import access
 from ..rest.views import ReadOnlyRowsViewSet, summaries
-from . import services
+from . import kinds, services
 from .models import Suggestion
 from .serializers import (
     AcceptSerializer,
@@ -48,10 +48,7 @@ class SuggestionViewSet(ReadOnlyRowsViewSet):
         suggestion = self.get_object()
         body = AcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        changes = {
-            k: (str(v) if k.startswith("period") or k == "value" else v)
-            for k, v in body.validated_data.items()
-        }
+        changes = kinds.reviewer_changes(body.validated_data)
         # A refusal (ValidationError) becomes the API's validation problem in its exception
         # handler, as everywhere else: field errors by field, others under non_field_errors.
         accepted = services.suggestion_accept(

@@ -1,4 +1,5 @@
-"""The admin's "add a source" form: pasted text or an uploaded file, stored by the service."""
+"""The admin's "add a source" form: pasted text or an uploaded file, validated here and stored
+by the service when the admin saves (`save_through_services`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .. import access
+from ..admin.refusals import RefusedOnSave, refusal_to_show
 from ..models import Source
 from . import services
+from .extraction import extract
 
 
 class SourceAddForm(forms.ModelForm):
@@ -28,16 +32,42 @@ class SourceAddForm(forms.ModelForm):
         model = Source
         fields = ("title", "publisher", "published_on", "url", "language", "text")
 
-    def _post_clean(self):
-        """The service validates and saves (or refuses, saving nothing)."""
+    def clean(self):
+        cleaned = super().clean()
+        refused = refusal_to_show(self.request)
+        if refused is not None:
+            raise refused
         if self.errors:
-            return
+            return cleaned
+        verdict = access.may_edit_any(self.request.user)
+        if not verdict:
+            raise ValidationError(str(verdict.refusal))
+        upload = cleaned.get("upload")
+        try:
+            # Read here to refuse an empty, binary or unreadable file before anything is saved;
+            # the service reads it again when the admin saves.
+            extract(
+                text=cleaned.get("text", ""),
+                file_name=upload.name if upload else "",
+                file_data=upload.read() if upload else None,
+                language=cleaned.get("language", ""),
+            )
+        finally:
+            if upload:
+                upload.seek(0)
+        return cleaned
+
+    def _post_clean(self):
+        """No model validation here: the service builds and validates the source on saving."""
+
+    def save_through_services(self) -> Source:
+        """Store the source (or find the same text already stored); a refusal is raised as
+        RefusedOnSave."""
         data = self.cleaned_data
         try:
-            self.saved, _created = services.source_add_from_input(
-                actor=self.request_user, data=data, upload=data.get("upload")
+            source, _created = services.source_add_from_input(
+                actor=self.request.user, data=data, upload=data.get("upload")
             )
-        except ValidationError as error:
-            self.add_error(None, error)
-        except PermissionDenied as error:
-            self.add_error(None, str(error))
+        except (PermissionDenied, ValidationError) as error:
+            raise RefusedOnSave(error) from error
+        return source

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import actor_user_field, commitment_field
 
+from . import kinds
+
 
 class MatchTerm(models.Model):
     """A phrase (a name, a project's short name) that, found in an article, points at a commitment.
@@ -40,11 +42,8 @@ class MatchTerm(models.Model):
 class Suggestion(models.Model):
     """One proposal read from a source, waiting for a person to accept or reject it."""
 
-    class Kind(models.TextChoices):
-        EVIDENCE = "evidence", _("Evidence")
-        OBSERVATION = "observation", _("Progress figure")
-        COMMITMENT = "commitment", _("New commitment")
-        MEETING = "meeting", _("Meeting")
+    # Declared in `kinds` (Kind.EVIDENCE, Kind.OBSERVATION, ...): a new kind is a new choice.
+    Kind = models.TextChoices("Kind", [(k.name.upper(), (k.name, k.label)) for k in kinds.KINDS])
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -91,7 +90,7 @@ class Suggestion(models.Model):
                 condition=Q(start__lte=models.F("end")), name="suggestion_offsets_ordered"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["evidence", "observation", "commitment", "meeting"]),
+                condition=Q(kind__in=[kind.name for kind in kinds.KINDS]),
                 name="suggestion_kind_valid",
             ),
             models.CheckConstraint(

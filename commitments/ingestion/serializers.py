@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import Category
 from ..rest.serializers import StrictSerializer
+from . import kinds
 from .models import Suggestion
 
 LANGUAGES = ["en", "ru", "kk", "ky"]
@@ -31,14 +31,10 @@ class AcceptSerializer(StrictSerializer):
 
     commitment = serializers.IntegerField(required=False, min_value=1, max_value=10**18 - 1)
     quote = serializers.CharField(required=False, max_length=5000)
-    value = serializers.DecimalField(
-        required=False, max_digits=20, decimal_places=2, min_value=0, coerce_to_string=True
-    )
-    unit = serializers.CharField(required=False, max_length=20)
-    period_start = serializers.DateField(required=False)
-    period_end = serializers.DateField(required=False)
-    title = serializers.CharField(required=False, max_length=300)
-    category = serializers.ChoiceField(required=False, choices=Category.choices)
+
+    def get_fields(self):
+        # Then the payload fields each kind lets the reviewer change (value, unit, ..., title).
+        return {**super().get_fields(), **kinds.serializer_fields()}
 
 
 class RejectSerializer(StrictSerializer):

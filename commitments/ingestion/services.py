@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import access, clock, messages, services, translation
 from ..actors import Actor
 from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
+from . import kinds
 from .extraction import extract
 from .models import Suggestion
 
@@ -157,21 +158,35 @@ def _chosen_commitment(chosen: Commitment | Any) -> Commitment:
 
 
 def _record_proposal(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> None:
-    """Write what the suggestion proposes. A new meeting's key goes into `payload`, which the
-    accepted suggestion keeps."""
-    kind = suggestion.kind
-    if kind in (Suggestion.Kind.EVIDENCE, Suggestion.Kind.OBSERVATION):
-        if suggestion.commitment is None:
-            raise ValidationError({"commitment": [messages.NEEDS_COMMITMENT]})
-        evidence = _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
-        if kind == Suggestion.Kind.OBSERVATION:
-            _add_observation(actor, suggestion, evidence, payload)
-    elif kind == Suggestion.Kind.COMMITMENT:
-        # A commitment the reviewer chose means the announcement is not new: evidence for it.
-        if suggestion.commitment is None:
-            suggestion.commitment = _create_commitment(actor, suggestion, payload)
-        _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
-    elif kind == Suggestion.Kind.MEETING and not payload.get("meeting"):
+    """Write what the suggestion proposes, as its kind declares (`kinds`)."""
+    kind = kinds.BY_NAME[suggestion.kind]
+    if kind.needs_commitment and suggestion.commitment is None:
+        raise ValidationError({"commitment": [messages.NEEDS_COMMITMENT]})
+    kind.accept_function(actor, suggestion, payload)
+
+
+# --- What accepting each kind records (named by `kinds`) ------------------------------------------
+
+
+def accept_evidence(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> None:
+    _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
+
+
+def accept_observation(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> None:
+    evidence = _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
+    _add_observation(actor, suggestion, evidence, payload)
+
+
+def accept_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> None:
+    # A commitment the reviewer chose means the announcement is not new: evidence for it.
+    if suggestion.commitment is None:
+        suggestion.commitment = _create_commitment(actor, suggestion, payload)
+    _evidence_for(actor, suggestion.commitment, suggestion, suggestion.quote)
+
+
+def accept_meeting(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> None:
+    """A new meeting's key goes into `payload`, which the accepted suggestion keeps."""
+    if not payload.get("meeting"):
         payload["meeting"] = (_same_meeting_recorded(payload) or _create_meeting(payload)).key
 
 

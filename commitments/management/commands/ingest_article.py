@@ -12,16 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments.actors import SystemActor
+from commitments.ingestion import kinds
 from commitments.ingestion.analysis import analyse
 from commitments.ingestion.models import Suggestion
 from commitments.ingestion.services import source_add
-
-PAYLOAD_KEYS = {
-    "evidence": (),
-    "observation": ("value", "unit", "period_start", "period_end", "conflicts_with"),
-    "commitment": ("title", "category", "countries", "target_amount", "target_unit"),
-    "meeting": ("meeting", "name", "held_on", "location"),
-}
 
 
 def suggestion_json(suggestion: Suggestion) -> dict:
@@ -37,7 +31,7 @@ def suggestion_json(suggestion: Suggestion) -> dict:
         "method_version": suggestion.method_version,
         "status": suggestion.status,
     }
-    for key in PAYLOAD_KEYS[suggestion.kind]:
+    for key in kinds.BY_NAME[suggestion.kind].printed:
         row[key] = suggestion.payload.get(key)
     return row
 
