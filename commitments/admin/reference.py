@@ -9,9 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from ..admin_kit import ReadOnlyInlineMixin, ReadOnlyMixin
+from ..admin_kit import ReadOnlyInlineMixin, ReadOnlyMixin, ShowsRefusalOnForm
 from ..models import Country, Evidence, Meeting, Source, StatusChange
-from .refusals import ShowsRefusalOnForm
 
 
 @admin.register(Country)

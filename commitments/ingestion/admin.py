@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, translation
 from .. import messages as app_messages
-from ..admin.refusals import RefusedOnSave, ShowsRefusalOnForm, refusal_to_show
+from ..admin_kit import RefusedOnSave, ShowsRefusalOnForm, refusal_to_show
 from ..fields import SOURCE_ALIASES
 from . import kinds, services
 from .models import MatchTerm, Suggestion

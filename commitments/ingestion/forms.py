@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .. import access
-from ..admin.refusals import RefusedOnSave, refusal_to_show
+from ..admin_kit import RefusedOnSave, refusal_to_show
 from ..models import Source
 from . import services
 from .extraction import extract

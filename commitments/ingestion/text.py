@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from ..transliteration import transliterate
+
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
     [
@@ -102,57 +104,8 @@ def _append(result: list[Sentence], text: str, begin: int, stop: int) -> None:
 
 # --- Words ----------------------------------------------------------------------------------------
 
-_CYR_TO_LAT = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "g",
-    "д": "d",
-    "е": "e",
-    "ё": "e",
-    "ж": "zh",
-    "з": "z",
-    "и": "i",
-    "й": "i",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ъ": "",
-    "ы": "y",
-    "ь": "",
-    "э": "e",
-    "ю": "yu",
-    "я": "ya",
-    "ә": "a",
-    "ғ": "g",
-    "қ": "k",
-    "ң": "n",
-    "ө": "o",
-    "ұ": "u",
-    "ү": "u",
-    "һ": "h",
-    "і": "i",
-}
 _LATIN_FOLD = str.maketrans({"j": "zh", "q": "k", "w": "v", "x": "ks", "c": "k"})
 NAME_PREFIX = 5
-
-
-def transliterate(word: str) -> str:
-    """Cyrillic to Latin (a simple scholarly table), lower case."""
-    return "".join(_CYR_TO_LAT.get(ch, ch) for ch in word.lower())
 
 
 @lru_cache(maxsize=200_000)

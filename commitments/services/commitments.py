@@ -16,6 +16,7 @@ from ..actors import Actor
 from ..changes import EventType, announce
 from ..fields import EDITABLE, EDITABLE_RELATIONS, SOURCE_ALIASES
 from ..models import Commitment, Country, Review, Source, StatusChange, TargetDateChange
+from ..transliteration import transliterate
 from .base import code, lock, save_next_version
 from .deadlines import target_date_change, target_date_event_data
 
@@ -330,9 +331,6 @@ def commitment_delete(*, commitment: Commitment, actor: ActorLike) -> None:
 
 def unique_slug(title: str) -> str:
     """A slug for a new commitment from its title, not yet taken: `title-2` when `title` is."""
-    # Imported here: the transliteration table lives with the analysis, which imports the models.
-    from ..ingestion.text import transliterate
-
     # slugify keeps ASCII only: a Russian, Kazakh or Kyrgyz title would leave its digits or nothing.
     base = slugify(transliterate(title))[:100].strip("-") or "commitment"
     slug, n = base, 1

@@ -116,7 +116,7 @@ def test_revoking_in_admin(db, client):
 @pytest.mark.django_db(transaction=True)
 def test_migration_hashes_plaintext_drf_tokens_and_erases_them():
     executor = MigrationExecutor(connection)
-    executor.migrate([("commitments", "0002_issue_perf_list_indexes")])
+    executor.migrate([("commitments", "0002_commitment_list_indexes")])
     user = UserFactory(username="old-system")
     with connection.cursor() as cursor:
         cursor.execute(

@@ -143,9 +143,12 @@ def hash_existing_sources(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Renamed from the name it was first applied under; a database that applied it under that
+    # name takes this one as applied.
+    replaces = [('commitments', '0003_second_release')]
 
     dependencies = [
-        ('commitments', '0002_issue_perf_list_indexes'),
+        ('commitments', '0002_commitment_list_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

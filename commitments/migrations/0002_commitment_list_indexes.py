@@ -5,6 +5,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Renamed from the name it was first applied under; a database that applied it under that
+    # name takes this one as applied.
+    replaces = [('commitments', '0002_issue_perf_list_indexes')]
 
     dependencies = [
         ('commitments', '0001_initial'),
