@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from commitments import fields, selectors, services
 from commitments.admin import actions
-from commitments.api import serializers
+from commitments.api import rows, writes
 from commitments.models import Commitment
 from tests.support.admin import add_url, change_url, logged_in_staff
 from tests.support.api import client_for
@@ -90,11 +90,11 @@ def test_the_api_shows_and_documents_exactly_the_declared_fields_and_its_own_key
     documented = list(components["Commitment"]["properties"])
     documented_in_list = list(components["CommitmentListItem"]["properties"])
 
-    assert list(detail) == documented == list(serializers.COMMITMENT_KEYS)
-    assert list(listed) == documented_in_list == list(serializers.COMMITMENT_LIST_KEYS)
+    assert list(detail) == documented == list(rows.COMMITMENT_KEYS)
+    assert list(listed) == documented_in_list == list(rows.COMMITMENT_LIST_KEYS)
     # The list leaves out only the parties' accounts, whose summaries it shows.
     assert [key for key in detail if key not in listed] == [
-        key for key in serializers.COMMITMENT_KEYS if key in serializers.DETAIL_ONLY
+        key for key in rows.COMMITMENT_KEYS if key in rows.DETAIL_ONLY
     ]
     assert set(fields.API) <= set(listed)
     assert listed == {key: value for key, value in detail.items() if key in listed}
@@ -139,8 +139,8 @@ def test_the_api_writes_take_exactly_the_editable_fields_it_shows():
     # fails here.
     own = {"status", "note"} | {"target_date_reason", "target_date_source"}
     for serializer in (
-        serializers.CommitmentCreateSerializer,
-        serializers.CommitmentUpdateSerializer,
+        writes.CommitmentCreateSerializer,
+        writes.CommitmentUpdateSerializer,
     ):
         writable = {n for n, f in serializer().fields.items() if not f.read_only} - own
         editable_shown = {f.name for f in fields.FIELDS if f.editable and f.api}
@@ -150,7 +150,7 @@ def test_the_api_writes_take_exactly_the_editable_fields_it_shows():
 
 
 def test_a_write_may_leave_out_exactly_the_fields_the_model_lets_be_empty():
-    declared = serializers.CommitmentCreateSerializer().fields
+    declared = writes.CommitmentCreateSerializer().fields
     for name in fields.API_WRITABLE:
         model_field = Commitment._meta.get_field(name)
         optional = model_field.blank or name == "slug"

@@ -111,7 +111,7 @@ class FilterSet(filters.FilterSet):
 
 
 def translations_filter() -> filters.ChoiceFilter:
-    """`translations=all`, read by the view (serializers.Links): it chooses what each commitment
+    """`translations=all`, read by the view (rows.Links): it chooses what each commitment
     carries, not which. A filter all the same, so that a bad value is a 400 and the schema has
     it."""
     return filters.ChoiceFilter(

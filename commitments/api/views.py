@@ -28,7 +28,7 @@ from commitments.rest.pagination import Key
 from commitments.rest.schema import ID_PATTERN
 from commitments.rest.views import ApiViewMixin, ReadOnlyRowsViewSet, summaries
 
-from . import filters, serializers
+from . import filters, rows, serializers, writes
 from .conditional import etag, etag_for, expected_version
 
 IF_MATCH = OpenApiParameter(
@@ -96,20 +96,20 @@ def commitment_post(summary: str, body):
     ),
     create=extend_schema(
         summary="Create a commitment",
-        request=serializers.CommitmentCreateSerializer,
+        request=writes.CommitmentCreateSerializer,
         responses={201: serializers.CommitmentSerializer},
         parameters=[ETAG],
     ),
     update=extend_schema(
         summary="Replace a commitment's fields",
         description="Fields left out are reset to empty, except `slug`, which is kept.",
-        request=serializers.CommitmentUpdateSerializer,
+        request=writes.CommitmentUpdateSerializer,
         responses={200: serializers.CommitmentSerializer},
         parameters=[IF_MATCH, ETAG],
     ),
     partial_update=extend_schema(
         summary="Change some of a commitment's fields",
-        request=serializers.CommitmentUpdateSerializer,
+        request=writes.CommitmentUpdateSerializer,
         responses={200: serializers.CommitmentSerializer},
         parameters=[IF_MATCH, ETAG],
     ),
@@ -161,19 +161,19 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
             found, now=self.now, language=language, every_language=every
         )[0]
         selectors.with_party_accounts({row["id"]: row})
-        data = serializers.commitment_detail_data(row, links)
+        data = rows.commitment_detail_data(row, links)
         headers = {"ETag": etag(row["id"], row["version"])}
         if status_code == 201:
             headers["Location"] = data["url"]
         return Response(data, status=status_code, headers=headers)
 
     def links(self):
-        return serializers.links_from(self.get_serializer_context())
+        return rows.links_from(self.get_serializer_context())
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if not hasattr(self, "_links"):
-            self._links = serializers.Links(self.request)
+            self._links = rows.Links(self.request)
         context["links"] = self._links
         return context
 
@@ -191,9 +191,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         page = selectors.with_api_relations(
             page, now=self.now, language=language, every_language=every
         )
-        return self.get_paginated_response(
-            [serializers.commitment_row_data(row, links) for row in page]
-        )
+        return self.get_paginated_response([rows.commitment_row_data(row, links) for row in page])
 
     def retrieve(self, request, pk=None):
         links = self.links()
@@ -202,7 +200,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def create(self, request):
         access.may_edit_any(request.user).require()
-        serializer = serializers.CommitmentCreateSerializer(data=request.data)
+        serializer = writes.CommitmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         partners = data.pop("partner_countries", [])
@@ -217,7 +215,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
     def update(self, request, pk=None, partial=False):
         commitment = self.allowed_object(access.may_edit)
         version = expected_version(request, commitment)
-        serializer = serializers.CommitmentUpdateSerializer(data=request.data, partial=partial)
+        serializer = writes.CommitmentUpdateSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         services.commitment_update(
@@ -239,14 +237,14 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         services.commitment_delete(commitment=commitment, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @commitment_post("Change a commitment's status", serializers.TransitionSerializer)
+    @commitment_post("Change a commitment's status", writes.TransitionSerializer)
     def transitions(self, request, pk=None):
         """Moves the commitment to `status` if the rules allow it, recording the note in its
         history and resetting its staleness clock. A forbidden move is a 400 whose
         `allowed_statuses` lists the moves that are allowed. Answers with the commitment."""
         commitment = self.allowed_object(access.may_change_status)
         version = expected_version(request, commitment)
-        serializer = serializers.TransitionSerializer(data=request.data)
+        serializer = writes.TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.commitment_change_status(
             commitment=commitment,
@@ -257,19 +255,17 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         )
         return self.respond(commitment.pk)
 
-    @commitment_post(
-        "Record a party country's own position", serializers.PartyPositionWriteSerializer
-    )
+    @commitment_post("Record a party country's own position", writes.PartyPositionWriteSerializer)
     def party_positions(self, request, pk=None):
         """The status as that country's government reports it, with its date and source.
         Replaces the country's earlier position; the commitment's `positions_diverge` says
         whether the parties now differ. Staff record only their own country's position."""
         return self.record_for_party(
-            request, serializers.PartyPositionWriteSerializer, services.party_position_record
+            request, writes.PartyPositionWriteSerializer, services.party_position_record
         )
 
     @commitment_post(
-        "Record a party's dates on a legal instrument", serializers.InstrumentDatesWriteSerializer
+        "Record a party's dates on a legal instrument", writes.InstrumentDatesWriteSerializer
     )
     def instrument_dates(self, request, pk=None):
         """Signature, ratification (or approval) and entry into force for one party, with
@@ -277,7 +273,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         `suggested_status`; it is never made for you. Staff record only their own country's
         dates."""
         return self.record_for_party(
-            request, serializers.InstrumentDatesWriteSerializer, services.instrument_dates_record
+            request, writes.InstrumentDatesWriteSerializer, services.instrument_dates_record
         )
 
     def record_for_party(self, request, serializer_class, record) -> Response:
@@ -313,7 +309,7 @@ class CommitmentChildMixin(ApiViewMixin):
             "A quote must occur verbatim in its source's text; a URL must be http or https. "
             "Resets the commitment's staleness clock and bumps its version."
         ),
-        request=serializers.EvidenceWriteSerializer,
+        request=writes.EvidenceWriteSerializer,
         responses={201: serializers.EvidenceSerializer},
         parameters=[
             IF_MATCH,
@@ -346,7 +342,7 @@ class CommitmentEvidenceViewSet(
         commitment = self.commitment()
         access.may_add_evidence(request.user, commitment).require()
         version = expected_version(request, commitment)
-        serializer = serializers.EvidenceWriteSerializer(data=request.data)
+        serializer = writes.EvidenceWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         evidence = services.evidence_add(
             commitment=commitment,

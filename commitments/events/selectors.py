@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-from .models import Event, WebhookEndpoint
+from .models import Event
 
 VISIBLE_HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
 
@@ -37,11 +37,6 @@ def visible_events() -> Any:
     return events.order_by("xid", "id")
 
 
-def after(events, xid: int, event_id: int):
-    """Events strictly after position (xid, event_id) in feed order."""
-    return events.filter(Q(xid__gt=xid) | Q(xid=xid, id__gt=event_id), xid__gte=xid)
-
-
 def filtered(events, *, types: Iterable[str] = (), countries: Iterable[str] = ()):
     types, countries = list(types), list(countries)
     if types:
@@ -52,12 +47,6 @@ def filtered(events, *, types: Iterable[str] = (), countries: Iterable[str] = ()
             involving |= Q(countries__contains=f",{code},")
         events = events.filter(involving)
     return events
-
-
-def events_for(endpoint: WebhookEndpoint):
-    """The visible events `endpoint` has still to receive, in order."""
-    events = filtered(visible_events(), types=endpoint.event_types, countries=endpoint.countries)
-    return after(events, endpoint.cursor_xid, endpoint.cursor_event_id)
 
 
 def event_payload(event: Event) -> dict[str, Any]:

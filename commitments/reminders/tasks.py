@@ -8,8 +8,9 @@ running it after an outage sends what the outage held up.
 Both retry on the errors an outage raises (database, broker, mail server) with a backoff that has a
 floor and a cap. Time limits, retry delays and the claim lease all stay under the broker's
 visibility timeout (checked in settings), so a task waiting for its retry is never handed to a
-second worker. The names stay `commitments.tasks.*` so that queued messages and beat schedules
-written before the reminders moved into this package still run.
+second worker. The tasks are named for their package (`commitments.reminders.*`); messages queued
+under the first release's names (`commitments.tasks.*`) are not run, so drain the queue before
+upgrading from it.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def _retry(task, exc: Exception, **kwargs):
 
 @shared_task(
     bind=True,
-    name="commitments.tasks.send_stale_reminders",
+    name="commitments.reminders.send_stale_reminders",
     acks_late=True,
     max_retries=settings.REMINDER_MAX_RETRIES,
     soft_time_limit=9 * 60,
@@ -82,7 +83,7 @@ def send_stale_reminders(self, now: str | None = None) -> dict:
 
 @shared_task(
     bind=True,
-    name="commitments.tasks.send_reminder_digest",
+    name="commitments.reminders.send_reminder_digest",
     acks_late=True,
     max_retries=settings.REMINDER_MAX_RETRIES,
     soft_time_limit=max(settings.REMINDER_SEND_TIME_LIMIT * 9 // 10, 1),

@@ -38,7 +38,7 @@ def test_worker_on_the_filesystem_transport_writes_the_digest_to_var_mail(tmp_pa
     worker = start_worker(env, "embedded", tmp_path / "worker.log", "--beat")
     try:
         subprocess.run(
-            celery("call", "commitments.tasks.send_stale_reminders"),
+            celery("call", "commitments.reminders.send_stale_reminders"),
             cwd=ROOT, env=env, check=True, timeout=60, capture_output=True,
         )  # fmt: skip
         mail_dir = tmp_path / "mail"

@@ -104,7 +104,7 @@ def stale_work(count: int = RECIPIENTS) -> list[str]:
 
 
 def fire_job():
-    celery_app.send_task("commitments.tasks.send_stale_reminders")
+    celery_app.send_task("commitments.reminders.send_stale_reminders")
 
 
 def sent() -> int:

@@ -95,7 +95,7 @@ def stale_work(count: int):
 
 def run_beat_job(times: int = 1):
     for _ in range(times):
-        celery_app.send_task("commitments.tasks.send_stale_reminders")
+        celery_app.send_task("commitments.reminders.send_stale_reminders")
 
 
 def sent_count() -> int:

@@ -63,7 +63,7 @@ CELERY_TIMEZONE = REMINDER_TIMEZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "send-stale-reminders": {
-        "task": "commitments.tasks.send_stale_reminders",
+        "task": "commitments.reminders.send_stale_reminders",
         # Hourly catch-up: each run sends only what the period still owes.
         "schedule": (
             REMINDER_CATCH_UP_SECONDS or crontab(hour=f"{REMINDER_HOUR}-23", minute=REMINDER_MINUTE)
