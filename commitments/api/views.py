@@ -28,8 +28,9 @@ from commitments.rest.pagination import Key
 from commitments.rest.schema import ID_PATTERN
 from commitments.rest.views import ApiViewMixin, ReadOnlyRowsViewSet, summaries
 
-from . import filters, rows, serializers, writes
+from . import filters, serializers, writes
 from .conditional import etag, etag_for, expected_version
+from .rows import Links, commitment_detail_data, commitment_row_data, links_from
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -161,19 +162,19 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
             found, now=self.now, language=language, every_language=every
         )[0]
         selectors.with_party_accounts({row["id"]: row})
-        data = rows.commitment_detail_data(row, links)
+        data = commitment_detail_data(row, links)
         headers = {"ETag": etag(row["id"], row["version"])}
         if status_code == 201:
             headers["Location"] = data["url"]
         return Response(data, status=status_code, headers=headers)
 
     def links(self):
-        return rows.links_from(self.get_serializer_context())
+        return links_from(self.get_serializer_context())
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if not hasattr(self, "_links"):
-            self._links = rows.Links(self.request)
+            self._links = Links(self.request)
         context["links"] = self._links
         return context
 
@@ -191,7 +192,7 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
         page = selectors.with_api_relations(
             page, now=self.now, language=language, every_language=every
         )
-        return self.get_paginated_response([rows.commitment_row_data(row, links) for row in page])
+        return self.get_paginated_response([commitment_row_data(row, links) for row in page])
 
     def retrieve(self, request, pk=None):
         links = self.links()
