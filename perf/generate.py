@@ -281,6 +281,9 @@ def _reset_sequences(*models) -> None:
 # Columns in the order each generated row tuple lists them (COPY needs them named). A commitment
 # row fills every column of its table, so a new model field must be generated too.
 COMMITMENT_COLUMNS = tuple(f.attname for f in Commitment._meta.concrete_fields)
+# What a column the generator does not fill holds: its model field's default, as a save would
+# store (so a field added to the model needs nothing here).
+_COMMITMENT_DEFAULTS = {f.attname: f.get_default() for f in Commitment._meta.concrete_fields}
 _LANGUAGES = settings.MODELTRANSLATION_LANGUAGES
 STATUS_CHANGE_COLUMNS = (
     "commitment_id",
@@ -441,7 +444,7 @@ def _commitment_row(
         "last_reviewed_at": reviewed,
         "version": len(walk),
     }
-    return tuple(row[column] for column in COMMITMENT_COLUMNS)
+    return tuple(row.get(column, _COMMITMENT_DEFAULTS[column]) for column in COMMITMENT_COLUMNS)
 
 
 def _add_links(
