@@ -55,10 +55,9 @@ KK_KY_REQUIRED_SOURCES = (
     "commitments/rules.py",
     "commitments/messages.py",
     "commitments/access.py",
-    "commitments/services/",
     "commitments/admin/forms.py",
     "commitments/admin/actions.py",
-    "commitments/api/errors.py",
+    "commitments/rest/errors.py",
 )
 
 
