@@ -165,3 +165,14 @@ def test_the_migration_seals_secrets_stored_in_plain(theirs):
     theirs.refresh_from_db()
     assert theirs.secret == THEIR_SECRET
     assert re.fullmatch(r"gAAAA[\w=-]+", stored)
+
+
+def test_a_new_key_still_opens_secrets_sealed_under_the_fallback(settings):
+    settings.EVENTS_WEBHOOK_SECRET_KEY = "first-key-" + "a" * 40
+    settings.EVENTS_WEBHOOK_SECRET_KEY_FALLBACKS = []
+    sealed = sealing.seal(THEIR_SECRET)
+    settings.EVENTS_WEBHOOK_SECRET_KEY = "second-key-" + "b" * 40
+    with pytest.raises(sealing.Unreadable):
+        sealing.unseal(sealed)
+    settings.EVENTS_WEBHOOK_SECRET_KEY_FALLBACKS = ["first-key-" + "a" * 40]
+    assert sealing.unseal(sealed) == THEIR_SECRET
