@@ -88,6 +88,7 @@ class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "phase",
         "attempts",
         "catch_ups",
+        "refused_email",
         "last_error",
         "claimed_at",
         "sent_at",

@@ -1,8 +1,11 @@
 """Admin for webhooks: register endpoints, read the delivery log, re-enable and redeliver.
 
 Staff with the model permissions register endpoints here (they become the owner, who is emailed
-if the endpoint is disabled). Redelivering one event: select its attempts in the delivery log;
-a time range: fill in "redeliver from/to" on the endpoint's page.
+if the endpoint is disabled). As in the API, staff see, change, redeliver and delete only their
+own endpoints and their delivery log; superusers, all. A secret is never shown again: it is
+generated (or typed) when the endpoint is registered or replaced and shown once, in the answer to
+that save. Redelivering one event: select its attempts in the delivery log; a time range: fill in
+"redeliver from/to" on the endpoint's page.
 """
 
 from __future__ import annotations
@@ -17,8 +20,15 @@ from commitments.messages import RANGE_BOTH, RANGE_ORDER
 from commitments.models import Country
 
 from . import delivery, outbox, safety
-from .models import Event, EventType, WebhookDelivery, WebhookEndpoint
-from .selectors import filtered
+from .models import (
+    Event,
+    EventType,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookRedelivery,
+    new_secret,
+)
+from .selectors import filtered, owned
 
 
 def _report_redelivery(model_admin: admin.ModelAdmin, request, count: int) -> None:
@@ -52,6 +62,14 @@ class WebhookEndpointForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every country."),
     )
+    secret = forms.CharField(
+        label=_("new secret"),
+        required=False,
+        min_length=16,
+        max_length=200,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
     redeliver_from = forms.DateTimeField(label=_("redeliver events from"), required=False)
     redeliver_to = forms.DateTimeField(label=_("redeliver events up to"), required=False)
 
@@ -64,6 +82,19 @@ class WebhookEndpointForm(forms.ModelForm):
         self.fields["countries"].choices = [
             (c.code, str(c)) for c in Country.objects.order_by("code")
         ]
+        self.fields["secret"].help_text = (
+            _("Left empty: the secret is kept. A new one is shown once, after saving.")
+            if self.instance.pk
+            else _("Left empty: one is generated. It is shown once, after saving.")
+        )
+        self.new_secret = ""
+
+    def clean_secret(self) -> str:
+        typed = self.cleaned_data.get("secret", "")
+        if typed or not self.instance.pk:
+            self.new_secret = typed or new_secret()
+            return self.new_secret
+        return self.instance.secret
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
@@ -108,6 +139,29 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     )
     actions = ["enable", "disable"]
 
+    # As the API: staff own what they registered; only superusers see and act on every endpoint.
+    def get_queryset(self, request):
+        return owned(super().get_queryset(request), request.user)
+
+    def _owns(self, request, obj) -> bool:
+        return obj is None or request.user.is_superuser or obj.owner_id == request.user.pk
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._owns(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._owns(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._owns(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # The delivery log and queued redeliveries are the endpoint's own: they go with it, as in
+        # the API, though nobody may delete a log row by itself.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        log = {str(m._meta.verbose_name) for m in (WebhookDelivery, WebhookRedelivery)}
+        return deleted, counts, perms_needed - log, protected
+
     def get_fieldsets(self, request, obj=None):
         main = ["url", "description", "secret", "event_types", "countries"]
         if obj is None:
@@ -122,6 +176,13 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         if not change:
             obj.owner = request.user
         super().save_model(request, obj, form, change)
+        if form.new_secret:
+            self.message_user(
+                request,
+                _("The endpoint's secret, shown this once (the receiver keeps a copy): %(secret)s")
+                % {"secret": form.new_secret},
+                messages.WARNING,
+            )
         start, end = form.cleaned_data.get("redeliver_from"), form.cleaned_data.get("redeliver_to")
         if start is not None and end is not None:
             events = filtered(
@@ -170,11 +231,14 @@ class WebhookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "is_redelivery",
         "error",
     )
-    list_filter = ("outcome", "is_redelivery", "endpoint")
+    list_filter = ("outcome", "is_redelivery", ("endpoint", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("endpoint", "event")
     search_fields = ("event__uuid", "event__commitment_slug")
     date_hierarchy = "attempted_at"
     actions = ["redeliver"]
+
+    def get_queryset(self, request):
+        return owned(super().get_queryset(request), request.user, through="endpoint__owner")
 
     def has_redeliver_permission(self, request) -> bool:
         return request.user.has_perm("commitments.change_webhookendpoint")

@@ -26,7 +26,7 @@ from commitments.rest.views import ApiViewMixin
 
 from . import safety
 from .models import EventType, WebhookEndpoint
-from .selectors import event_payload, filtered, visible_events
+from .selectors import event_payload, filtered, owned, visible_events
 
 _CODE = re.compile(r"[A-Z]{2}")
 FEED_KEYS = (Key("xid"), Key("id"))
@@ -263,10 +263,7 @@ class WebhookEndpointViewSet(
     lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
-        endpoints = WebhookEndpoint.objects.all()
-        if not self.request.user.is_superuser:
-            endpoints = endpoints.filter(owner=self.request.user)
-        return endpoints
+        return owned(WebhookEndpoint.objects.all(), self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 # The kinds of change are the services' to announce; an event is of one of them.
 from commitments.changes import EventType
 
+from . import sealing
+
 
 class Event(models.Model):
     """One committed change of a commitment, written in the change's own transaction.
@@ -66,6 +68,17 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+class SealedSecretField(models.TextField):
+    """Plain in Python, sealed in the database (sealing.py): a dump holds no usable secret."""
+
+    def from_db_value(self, value, expression, connection):
+        return value if value is None else sealing.unseal(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return value if value in (None, "") else sealing.seal(value)
+
+
 class WebhookEndpoint(models.Model):
     """A URL that receives signed events, with its filters and its delivery position.
 
@@ -82,9 +95,8 @@ class WebhookEndpoint(models.Model):
     )
     url = models.URLField(_("URL"), max_length=500)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    secret = models.CharField(
+    secret = SealedSecretField(
         _("secret"),
-        max_length=200,
         default=new_secret,
         help_text=_("Signs each delivery (HMAC-SHA256); the receiver keeps a copy."),
     )

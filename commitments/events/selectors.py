@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .models import Event
@@ -69,3 +69,9 @@ def event_payload(event: Event) -> dict[str, Any]:
         "actor": actor,
         "data": event.data,
     }
+
+
+def owned(rows: QuerySet, user, *, through: str = "owner") -> QuerySet:
+    """Webhook endpoints (or their log, `through="endpoint__owner"`) this user may act on: their
+    own; a superuser's, every one. The API and the admin scope alike."""
+    return rows if user.is_superuser else rows.filter(**{through: user})

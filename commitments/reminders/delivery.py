@@ -19,9 +19,16 @@ The protocol, for a batch of digests of one period (a batch of one for a Celery 
 5. Record the outcome on our token. 1 query per failed digest.
    - The server answered 250: `sent`, up to CONFIRM_EVERY digests in one UPDATE.
    - Anything failed before the end of DATA (refused, down, no greeting, a timeout, a 4xx/5xx to
-     MAIL, RCPT or DATA), or the server answered the message with an error: `failed`, with the
-     phase reached and the error. The send task retries it with backoff; later runs of the same
-     period retry it again (REMINDER_CATCH_UP_RETRIES).
+     MAIL, RCPT or DATA, or the database write of step 4 itself), or the server answered the
+     message with an error: `failed`, with the phase reached and the error. A worker that never
+     wrote the "." puts its row back so even when the hand-off write of step 4 committed but its
+     answer was lost: it knows the server discarded the message. That write is retried for
+     REMINDER_DB_PATIENCE seconds; if the database stays away longer, the send task retries with
+     the attempt's token marked abandoned, and its next claim takes that row over at once (no
+     lease to wait: the claimant is known dead and known not to have sent the ".").
+     A passing failure is retried by the send task with backoff, then by every later run of the
+     period; a permanent one (a 5xx: 550 no such mailbox) is not retried by the task, and by at
+     most REMINDER_CATCH_UP_RETRIES later runs, or once the recipient's address has changed.
    - No answer after the "." (a timeout, a lost connection): the server may have accepted it.
      The row stays `pending` at END_OF_DATA, "in doubt", and is never sent again: this errs
      towards a missed digest, never a duplicate. A commitment still stale is in the next
@@ -32,12 +39,17 @@ The protocol, for a batch of digests of one period (a batch of one for a Celery 
    taken over).
 6. For the digests another attempt holds, read what holds them. 1 query for the batch.
 
+Two digests of two periods never reach one recipient less than REMINDER_MIN_GAP apart (step 1
+holds back a recipient whose last digest was handed to the server more recently; a later run
+sends it), and a send task never sends after the end of the period it was planned for.
+
 So a batch of B digests costs about 7 + B + B / CONFIRM_EVERY queries.
 """
 
 from __future__ import annotations
 
 import logging
+import smtplib
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -49,7 +61,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 
 from .. import clock, rules
 from ..models import Commitment
@@ -78,6 +90,8 @@ class Outcome(StrEnum):
     LOST_CLAIM = "claim taken over before sending"
     NOTHING_STALE = "nothing stale or due any more"
     NOT_ELIGIBLE = "recipient opted out, snoozed, inactive or without email"
+    TOO_SOON = "the recipient's previous digest went out less than REMINDER_MIN_GAP ago"
+    EXPIRED = "its period is over: the next period's digest says the same"
 
 
 @dataclass(frozen=True)
@@ -87,10 +101,20 @@ class Delivery:
     check_again_in: float | None = None  # seconds until a HELD claim's lease runs out
     error: str = ""
     phase: str = ""
+    permanent: bool = False  # the server refused it for good (5xx): the task does not retry
 
 
 class DeliveryFailed(Exception):
     """The mail server refused or could not be reached; the Reminder is recorded `failed`."""
+
+
+class ClaimAbandoned(OperationalError):
+    """The database failed while this attempt held claims and before it wrote any final ".":
+    the rows it holds (`token`) may be taken over at once by the retry that names the token."""
+
+    def __init__(self, token: str):
+        super().__init__(f"claim {token} abandoned before the end of the message")
+        self.token = token
 
 
 class _LostClaim(Exception):
@@ -101,11 +125,29 @@ def lease() -> timedelta:
     return timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
 
 
-def _reclaimable(stamp: datetime) -> Q:
-    return Q(delivery_status=DeliveryStatus.FAILED) | (
+def _reclaimable(stamp: datetime, abandoned: Sequence[str] = ()) -> Q:
+    rule = Q(delivery_status=DeliveryStatus.FAILED) | (
         Q(delivery_status=DeliveryStatus.PENDING, claimed_at__lt=stamp - lease())
         & ~Q(phase=Phase.END_OF_DATA)
     )
+    if abandoned:
+        # Our own earlier attempts, which never wrote the ".": at any phase, with no lease.
+        rule |= Q(delivery_status=DeliveryStatus.PENDING, claim_token__in=list(abandoned))
+    return rule
+
+
+def permanent_code(exc: BaseException) -> int | None:
+    """The SMTP code of a permanent refusal of this recipient or message (a 5xx to RCPT, or to
+    the message), or None. A 5xx to the greeting or MAIL FROM is the server's or our own
+    configuration, for every recipient alike: a passing failure, retried when it is mended."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+    elif isinstance(exc, smtplib.SMTPDataError):
+        codes = [exc.smtp_code]
+    else:
+        return None
+    codes = [c for c in codes if isinstance(c, int)]
+    return min(codes) if codes and all(500 <= c < 600 for c in codes) else None
 
 
 def is_in_doubt(reminder: Reminder, now: datetime) -> bool:
@@ -146,13 +188,20 @@ def _patiently(write: Callable[[], int]) -> int:
 
 
 def claim_many(
-    period: str, listed: dict[int, Iterable[int]], *, stamp: datetime
+    period: str,
+    listed: dict[int, Iterable[int]],
+    *,
+    stamp: datetime,
+    token: str | None = None,
+    abandoned: Sequence[str] = (),
 ) -> dict[int, tuple[int, str]]:
     """Claim the (recipient, period) rows of `listed` (recipient -> commitment ids) for this
-    attempt: {recipient id: (reminder id, claim token)} for those won."""
+    attempt: {recipient id: (reminder id, claim token)} for those won. Rows held by the
+    `abandoned` tokens (earlier attempts of the same caller, known dead before any ".") are taken
+    over without waiting for their lease."""
     if not listed:
         return {}
-    token = uuid.uuid4().hex
+    token = token or uuid.uuid4().hex
     recipients = list(listed)
     Reminder.objects.bulk_create(
         [
@@ -170,7 +219,7 @@ def claim_many(
     taken_over = (
         Reminder.objects.filter(period=period, recipient_id__in=recipients)
         .exclude(claim_token=token)
-        .filter(_reclaimable(stamp))
+        .filter(_reclaimable(stamp, abandoned))
         .update(
             delivery_status=DeliveryStatus.PENDING,
             phase=Phase.CLAIMED,
@@ -225,9 +274,21 @@ def _held_outcomes(period: str, recipient_ids: list[int], stamp: datetime) -> di
 # --- 4 and 5. Sending ---------------------------------------------------------------------------
 
 
+@dataclass
+class _Progress:
+    """Whether this attempt may have written a final "." (then its claims are never abandoned)."""
+
+    handed_off: bool = False
+
+
 def _send_claimed(
-    reminder_id: int, token: str, message: EmailMultiAlternatives, backend
+    reminder_id: int,
+    token: str,
+    message: EmailMultiAlternatives,
+    backend,
+    progress: _Progress | None = None,
 ) -> Delivery:
+    progress = progress or _Progress()
     mine = Reminder.objects.filter(
         pk=reminder_id, claim_token=token, delivery_status=DeliveryStatus.PENDING
     )
@@ -235,6 +296,7 @@ def _send_claimed(
     def hand_off() -> None:
         if not mine.exclude(phase=Phase.END_OF_DATA).update(phase=Phase.END_OF_DATA):
             raise _LostClaim
+        progress.handed_off = True  # from here the "." may be written
 
     phased = isinstance(backend, PhasedEmailBackend)
     try:
@@ -256,8 +318,21 @@ def _send_claimed(
             _patiently(lambda: mine.update(last_error=error))
             logger.warning("Reminder %s in doubt: %s", reminder_id, error)
             return Delivery(Outcome.IN_DOUBT, reminder_id, error=error, phase=phase)
-        mine.update(delivery_status=DeliveryStatus.FAILED, phase=phase, last_error=error)
-        return Delivery(Outcome.FAILED, reminder_id, error=error, phase=phase)
+        # The "." was never written, so the server discarded the message: put the row back, even
+        # at END_OF_DATA (the hand-off write may have committed with its answer lost).
+        code = permanent_code(exc)
+        refused = ",".join(message.to)[:254] if code else ""
+        _patiently(
+            lambda: mine.update(
+                delivery_status=DeliveryStatus.FAILED,
+                phase=phase,
+                last_error=error,
+                refused_email=refused,
+            )
+        )
+        return Delivery(
+            Outcome.FAILED, reminder_id, error=error, phase=phase, permanent=code is not None
+        )
     # Recorded `sent` by _confirm_sent, for many digests at once: until then the row is at
     # END_OF_DATA, which no claim takes over, so the delay can never cause a second copy.
     return Delivery(Outcome.SENT, reminder_id, phase=Phase.ANSWERED)
@@ -331,6 +406,28 @@ def _still_due(digest: Digest, by_pk: dict[int, Commitment], limit: date) -> lis
     )
 
 
+def _reached_lately(period: str) -> Exists | Value:
+    """Whether the user's digest of another period was handed to the mail server less than
+    REMINDER_MIN_GAP ago (by the wall clock): either side of midnight, one waits for a later run.
+    An annotation of the eligibility query, so it costs no query of its own."""
+    gap = settings.REMINDER_MIN_GAP
+    if not gap:
+        return Value(False)
+    since = clock.now() - timedelta(seconds=gap)
+    return Exists(
+        Reminder.objects.filter(recipient_id=OuterRef("pk"))
+        .exclude(period=period)
+        .filter(
+            Q(delivery_status=DeliveryStatus.SENT, sent_at__gt=since)
+            | Q(
+                delivery_status=DeliveryStatus.PENDING,
+                phase=Phase.END_OF_DATA,
+                claimed_at__gt=since,
+            )
+        )
+    )
+
+
 def _recheck_and_build(
     digests: Sequence[Digest], period: str, now: datetime
 ) -> tuple[dict[int, Delivery], _Batch]:
@@ -338,13 +435,21 @@ def _recheck_and_build(
     anything is claimed."""
     results: dict[int, Delivery] = {}
     batch = _Batch()
-    users = {u.pk: u for u in eligible_recipients([d.recipient_id for d in digests], now)}
+    users = {
+        u.pk: u
+        for u in eligible_recipients([d.recipient_id for d in digests], now).annotate(
+            reached_lately=_reached_lately(period)
+        )
+    }
     by_pk = _read_commitments(digests)
     due_limit = due_by(now)
     for digest in digests:
         user = users.get(digest.recipient_id)
         if user is None:
             results[digest.recipient_id] = Delivery(Outcome.NOT_ELIGIBLE)
+            continue
+        if user.reached_lately:
+            results[digest.recipient_id] = Delivery(Outcome.TOO_SOON)
             continue
         stale = _still_stale(digest, by_pk, now)
         due = _still_due(digest, by_pk, due_limit)
@@ -362,6 +467,7 @@ def _send_batch(
     messages: dict[int, EmailMultiAlternatives],
     claimed: dict[int, tuple[int, str]],
     backend=None,
+    progress: _Progress | None = None,
 ) -> dict[int, Delivery]:
     """Steps 4 and 5 for the digests we claimed, over one SMTP connection (ours unless given)."""
     results: dict[int, Delivery] = {}
@@ -373,7 +479,7 @@ def _send_batch(
             if recipient_id not in claimed:
                 continue
             reminder_id, token = claimed[recipient_id]
-            result = _send_claimed(reminder_id, token, message, backend)
+            result = _send_claimed(reminder_id, token, message, backend, progress)
             results[recipient_id] = result
             if result.outcome is Outcome.SENT:
                 to_confirm.append(reminder_id)
@@ -389,7 +495,7 @@ def _send_batch(
 
 
 def deliver_digests(
-    digests: Sequence[Digest], *, now: datetime, backend=None
+    digests: Sequence[Digest], *, now: datetime, backend=None, abandoned: Sequence[str] = ()
 ) -> dict[int, Delivery]:
     """Send each of `digests` (all of one period) at most once, whoever else is trying: the
     protocol in the module's docstring, one call a step.
@@ -397,24 +503,36 @@ def deliver_digests(
     `now` decides (eligibility, staleness, due dates, the email's "N days ago"); claim leases are
     measured on the wall clock, because they are about whether a worker is still alive.
     Returns one Delivery per recipient; failures are recorded `failed` and returned, not raised.
+    A database error while claims are held and before any "." was written is raised as
+    ClaimAbandoned with the attempt's token, for the retry to pass back as `abandoned`.
     """
     if not digests:
         return {}
     (period,) = {d.period for d in digests}
     results, batch = _recheck_and_build(digests, period, now)  # steps 1 and 2
-    claimed = claim_many(period, batch.listed, stamp=clock.now())  # step 3
-    results.update(_send_batch(batch.messages, claimed, backend))  # steps 4 and 5
+    token, progress = uuid.uuid4().hex, _Progress()
+    try:
+        claimed = claim_many(
+            period, batch.listed, stamp=clock.now(), token=token, abandoned=abandoned
+        )  # step 3
+        results.update(_send_batch(batch.messages, claimed, backend, progress))  # steps 4, 5
+    except DATABASE_ERRORS as exc:
+        if progress.handed_off or isinstance(exc, ClaimAbandoned):
+            raise
+        connection.close()
+        raise ClaimAbandoned(token) from exc
     held = [r for r in batch.messages if r not in claimed]  # step 6
     if held:
         results.update(_held_outcomes(period, held, clock.now()))
     return results
 
 
-def deliver_digest(digest: Digest, *, now: datetime) -> Delivery:
-    """One digest (the Celery send task). Raises DeliveryFailed when the send failed (recorded
-    `failed`, never `sent`), so that the task retries it."""
-    delivery = deliver_digests([digest], now=now)[digest.recipient_id]
-    if delivery.outcome is Outcome.FAILED:
+def deliver_digest(digest: Digest, *, now: datetime, abandoned: Sequence[str] = ()) -> Delivery:
+    """One digest (the Celery send task). Raises DeliveryFailed when the send failed for a
+    passing reason (recorded `failed`, never `sent`), so that the task retries it; a permanent
+    refusal is returned, recorded, and left to the period's later runs."""
+    delivery = deliver_digests([digest], now=now, abandoned=abandoned)[digest.recipient_id]
+    if delivery.outcome is Outcome.FAILED and not delivery.permanent:
         raise DeliveryFailed(delivery.error)
     return delivery
 

@@ -92,6 +92,14 @@ class Reminder(models.Model):
     # The claiming attempt's ticket: later writes match on it, so a worker whose claim was taken
     # over cannot touch the new owner's row.
     claim_token = models.CharField(_("claim token"), max_length=32, blank=True, default="")
+    refused_email = models.EmailField(
+        _("address refused for good"),
+        blank=True,
+        help_text=_(
+            "The address the mail server refused with a permanent error (5xx); retried only a "
+            "few times, and again once the recipient's address changes."
+        ),
+    )
     catch_ups = models.PositiveSmallIntegerField(
         _("catch ups"),
         default=0,

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Least
 
 from ..clock import local_date
 from ..models import Commitment, CountryMembership
@@ -27,6 +29,9 @@ PERIOD_EPOCH = date(2000, 1, 3)
 
 DeliveryStatus = Reminder.DeliveryStatus
 Phase = Reminder.Phase
+# A passing failure is retried by every run of its period (every few seconds in tests and demos):
+# its count stops at the small integer column's limit.
+CATCH_UPS_MAX = 32767
 
 
 def reminder_today(now: datetime) -> date:
@@ -137,17 +142,32 @@ def _group_by_recipient(
 def still_owed(now: datetime) -> Q:
     """Reminder rows of a period that a later run must try again (the rule of the catch-up).
 
-    A `failed` row that has catch-up retries left, and a `pending` row whose worker died before
-    the end of the message (its lease has run out). Not a `sent` row, not a row that reached the
-    end of the message (in doubt: never sent again), not a live claim.
+    A `failed` row, for as long as its period lasts (a passing failure has the period's time as
+    its budget, not a number of runs), unless the server refused its recipient's current address
+    for good (a 5xx) and REMINDER_CATCH_UP_RETRIES later runs have tried it already; and a
+    `pending` row whose worker died before the end of the message (its lease has run out). Not a
+    `sent` row, not a row that reached the end of the message (in doubt: never sent again), not a
+    live claim.
     """
     lease = timedelta(seconds=settings.REMINDER_CLAIM_LEASE)
-    return Q(
-        delivery_status=DeliveryStatus.FAILED, catch_ups__lt=settings.REMINDER_CATCH_UP_RETRIES
-    ) | (
+    refused_for_good = Q(
+        catch_ups__gte=settings.REMINDER_CATCH_UP_RETRIES,
+        refused_email=F("recipient__email"),
+    ) & ~Q(refused_email="")
+    return (Q(delivery_status=DeliveryStatus.FAILED) & ~refused_for_good) | (
         Q(delivery_status=DeliveryStatus.PENDING, claimed_at__lt=now - lease)
         & ~Q(phase=Phase.END_OF_DATA)
     )
+
+
+def period_end(now: datetime) -> datetime:
+    """The moment the period `now` falls in ends (midnight in REMINDER_TIMEZONE): a digest of a
+    period is never sent after it, when the next period's digest says the same."""
+    today = reminder_today(now)
+    days = settings.REMINDER_PERIOD_DAYS
+    start = PERIOD_EPOCH + timedelta(days=(today - PERIOD_EPOCH).days // days * days)
+    end = start + timedelta(days=days)
+    return datetime.combine(end, time(0), tzinfo=ZoneInfo(settings.REMINDER_TIMEZONE))
 
 
 def plan_digests(
@@ -162,7 +182,8 @@ def plan_digests(
     Opted-out or snoozed users are skipped, not replaced: their choice does not pass their
     reminders to someone else. `clock_now` is the wall clock that claim leases are measured
     against (default `now`). With `count_catch_ups`, failed digests planned again have their
-    `catch_ups` counted, which bounds how often later runs retry them.
+    `catch_ups` counted (up to the column's limit), which bounds how often later runs retry a
+    digest the server refused for good.
 
     Queries: 1 for coordinators, 2 per batch of stale or due commitments, 2 per batch of
     recipients, 1 to count catch-ups, whatever the number of rows.
@@ -206,5 +227,5 @@ def plan_digests(
     if count_catch_ups and catch_up_ids:
         Reminder.objects.filter(
             period=period, recipient_id__in=catch_up_ids, delivery_status=DeliveryStatus.FAILED
-        ).update(catch_ups=F("catch_ups") + 1)
+        ).update(catch_ups=Least(F("catch_ups") + 1, CATCH_UPS_MAX))
     return plan

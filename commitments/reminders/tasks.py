@@ -24,8 +24,8 @@ from django.db import connection
 from kombu.exceptions import OperationalError as BrokerError
 
 from .. import clock
-from .delivery import DATABASE_ERRORS, DeliveryFailed, Outcome, deliver_digest
-from .planning import Digest, plan_digests
+from .delivery import DATABASE_ERRORS, ClaimAbandoned, DeliveryFailed, Outcome, deliver_digest
+from .planning import Digest, period_end, plan_digests
 
 # Errors worth another try: the database, the broker or the mail server is down or refusing.
 RETRYABLE = (
@@ -65,6 +65,9 @@ def send_stale_reminders(self, now: str | None = None) -> dict:
     moment = clock.parse_moment(now)
     try:
         plan = plan_digests(moment, clock_now=clock.now())
+        # The live job's sends expire with the period; a replay for a moment given by hand
+        # (`now`) sends what that moment's period owed, whenever it runs.
+        until = None if now else period_end(moment).isoformat()
         for digest in plan.digests:
             send_reminder_digest.apply_async(
                 args=(
@@ -73,7 +76,7 @@ def send_stale_reminders(self, now: str | None = None) -> dict:
                     list(digest.commitment_ids),
                     moment.isoformat(),
                 ),
-                kwargs={"due_ids": list(digest.due_ids)},
+                kwargs={"due_ids": list(digest.due_ids), "until": until},
             )
     except RETRYABLE as exc:
         # The retry plans for the same moment, hence the same period.
@@ -96,10 +99,22 @@ def send_reminder_digest(
     commitment_ids: list[int],
     now: str | None = None,
     due_ids: list[int] | None = None,
+    until: str | None = None,
+    abandoned: list[str] | None = None,
 ) -> str:
+    """Send one digest. `until`: the end of its period, after which it is not sent (the next
+    period's digest says the same); `abandoned`: claim tokens of this task's earlier tries that
+    the database cut off before any "." was written, whose rows it takes over at once."""
+    if until and clock.now() >= clock.parse_moment(until):
+        return str(Outcome.EXPIRED)
     digest = Digest(recipient_id, period, tuple(commitment_ids), tuple(due_ids or ()))
+    abandoned = list(abandoned or ())
     try:
-        delivery = deliver_digest(digest, now=clock.parse_moment(now))
+        delivery = deliver_digest(digest, now=clock.parse_moment(now), abandoned=abandoned)
+    except ClaimAbandoned as exc:
+        abandoned = [*abandoned, exc.token][-20:]
+        kwargs = {"due_ids": list(due_ids or ()), "until": until, "abandoned": abandoned}
+        raise _retry(self, exc, kwargs=kwargs) from exc
     except RETRYABLE as exc:
         raise _retry(self, exc) from exc
     if delivery.outcome is Outcome.HELD:

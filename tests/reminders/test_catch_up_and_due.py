@@ -42,15 +42,53 @@ def test_a_later_run_of_the_period_retries_a_digest_whose_retries_ran_out(flaky,
     assert delivery.run_once(NOW + dt.timedelta(hours=2)).digests == []
 
 
-def test_catch_up_retries_are_bounded_by_the_setting(settings, flaky, officer):
+def test_a_passing_failure_is_retried_by_every_run_of_the_period(settings, flaky, officer):
+    """The retry budget is the period's time: a mail server down all day loses no digest, however
+    many hourly runs it takes (issue 26: 16 runs were the budget, a day's outage lost the week)."""
     settings.REMINDER_CATCH_UP_RETRIES = 2
     stale_commitment(responsible=[officer])
+    flaky.failures_left = 30
+    runs = [NOW + dt.timedelta(minutes=20 * i) for i in range(30)]  # 10 hours, one period
+    assert [len(delivery.run_once(moment).digests) for moment in runs] == [1] * 30
+    assert len(mail.outbox) == 0
+    flaky.failures_left = 0
+    delivery.run_once(NOW + dt.timedelta(hours=10, minutes=30))
+    assert len(mail.outbox) == 1  # not lost after 30 failed runs
+    assert Reminder.objects.get().delivery_status == Status.SENT
+
+
+def test_a_permanent_refusal_is_retried_a_bounded_number_of_times(settings, flaky, officer):
+    """A 550 is not retried ~100 times a period: the task gives it up at once, later runs try it
+    REMINDER_CATCH_UP_RETRIES times, and again only once the address changes."""
+    settings.REMINDER_CATCH_UP_RETRIES = 2
+    stale_commitment(responsible=[officer])
+    flaky.error = smtplib.SMTPRecipientsRefused({officer.email: (550, b"5.1.1 no such mailbox")})
     flaky.failures_left = 100
-    planned = [len(delivery.run_once(NOW + dt.timedelta(hours=h)).digests) for h in range(5)]
-    assert planned == [1, 1, 1, 0, 0]  # the first run, then two catch-ups
+    planned = [len(delivery.run_once(NOW + dt.timedelta(hours=h)).digests) for h in range(6)]
+    assert planned == [1, 1, 1, 0, 0, 0]  # the first run, then two catch-ups
+    assert flaky.failures_left == 97
+    reminder = Reminder.objects.get()
+    assert (reminder.delivery_status, reminder.refused_email) == (Status.FAILED, officer.email)
     out = StringIO()
     call_command("send_reminders", "--now", NOW.isoformat(), stdout=out)
-    assert "1 failed too often to retry" in out.getvalue()
+    assert "1 refused for good by the mail server" in out.getvalue()
+
+    officer.email = "aigerim.new@example.org"
+    officer.save()
+    flaky.failures_left = 0
+    assert len(delivery.run_once(NOW + dt.timedelta(hours=7)).digests) == 1
+    assert [m.to for m in mail.outbox] == [["aigerim.new@example.org"]]
+
+
+def test_a_send_task_does_not_retry_a_permanent_refusal(eager_celery, flaky, officer):
+    commitment = stale_commitment(responsible=[officer])
+    flaky.error = smtplib.SMTPRecipientsRefused({officer.email: (550, b"no such mailbox")})
+    flaky.failures_left = 100
+    result = tasks.send_reminder_digest.apply(
+        args=(officer.pk, PERIOD, [commitment.pk], NOW.isoformat())
+    )
+    assert result.get() == str(delivery.Outcome.FAILED)
+    assert flaky.failures_left == 99  # one try, no task retries
 
 
 def test_in_doubt_digest_is_never_planned_again(officer):

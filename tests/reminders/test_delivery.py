@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -24,13 +25,6 @@ def eager_retries():
     celery_app.conf.task_eager_propagates = True
 
 
-@pytest.fixture
-def eager_celery():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
 def test_running_the_job_twice_in_a_period_sends_one_digest_per_recipient(
     two_officers_with_stale_work,
 ):
@@ -43,8 +37,10 @@ def test_running_the_job_twice_in_a_period_sends_one_digest_per_recipient(
 
 
 def test_the_next_period_sends_again(two_officers_with_stale_work):
-    delivery.run_once(NOW)
-    delivery.run_once(NOW + dt.timedelta(days=1))
+    with time_machine.travel(NOW, tick=False):
+        delivery.run_once(NOW)
+    with time_machine.travel(NOW + dt.timedelta(days=1), tick=False):
+        delivery.run_once(NOW + dt.timedelta(days=1))
     assert len(mail.outbox) == 4
     assert set(Reminder.objects.values_list("period", flat=True)) == {PERIOD, "2026-11-23"}
 

@@ -108,7 +108,9 @@ class ScriptedSMTP:
 
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to a server; `cut()` drops every connection and refuses new
-    ones (they are accepted and closed at once) until `restore()`."""
+    ones (they are accepted and closed at once) until `restore()`. `lose_next_answer()`: the
+    server's next answer is thrown away and everything cut at once, so the client's statement
+    ran (and, in autocommit, committed) but the client never learns it."""
 
     def __init__(self, target_port: int, target_host: str = "127.0.0.1"):
         self.target = (target_host, target_port)
@@ -118,7 +120,11 @@ class TcpProxy:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.closed = False
+        self.losing = False
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def lose_next_answer(self) -> None:
+        self.losing = True
 
     def _accept(self) -> None:
         while not self.closed:
@@ -137,12 +143,16 @@ class TcpProxy:
             upstream.settimeout(None)
             with self.lock:
                 self.sockets.update((client, upstream))
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+            for a, b, answers in ((client, upstream, False), (upstream, client, True)):
+                threading.Thread(target=self._pump, args=(a, b, answers), daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, answers: bool = False) -> None:
         try:
             while data := source.recv(65536):
+                if answers and self.losing:
+                    self.losing = False
+                    self.cut()  # the answer is dropped with every connection
+                    return
                 sink.sendall(data)
         except OSError:
             pass

@@ -205,8 +205,13 @@ REMINDER_MAX_RETRIES = positive_int("REMINDER_MAX_RETRIES", 5)
 # Retry delays: exponential from the floor (the first delay), capped; jitter never below the floor.
 REMINDER_RETRY_BACKOFF = positive_int("REMINDER_RETRY_BACKOFF", 60)
 REMINDER_RETRY_BACKOFF_MAX = positive_int("REMINDER_RETRY_BACKOFF_MAX", 600)
-# How many later runs of a period may retry a digest that used up its task's retries.
-REMINDER_CATCH_UP_RETRIES = positive_int("REMINDER_CATCH_UP_RETRIES", 16)
+# A digest that failed for a passing reason (server down, 4xx, a timeout) is retried by every later
+# run of its period: its budget is the period's time, not a count. One the server refused for good
+# (a 5xx, e.g. 550 no such mailbox) is retried by this many later runs of the period at most, and
+# again only once the recipient's email address changes.
+REMINDER_CATCH_UP_RETRIES = positive_int("REMINDER_CATCH_UP_RETRIES", 2)
+# No recipient gets two digests (of two periods, e.g. either side of midnight) closer than this.
+REMINDER_MIN_GAP = integer("REMINDER_MIN_GAP", 3600, minimum=0)
 # Seconds between catch-up runs; 0 (unset): hourly from REMINDER_HOUR to 23:REMINDER_MINUTE.
 REMINDER_CATCH_UP_SECONDS = integer("REMINDER_CATCH_UP_SECONDS", 0, minimum=0)
 # Open commitments with a target date within this many days (or past) are "due" in the digest.

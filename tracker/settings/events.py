@@ -6,9 +6,9 @@ committed change; the beat job alone is enough, so a broker that was down loses 
 
 from django.core.exceptions import ImproperlyConfigured
 
-from tracker.env import boolean, positive_int
+from tracker.env import boolean, env, positive_int
 
-from .base import PRODUCTION
+from .base import PRODUCTION, SECRET_KEY
 from .celery import CELERY_BEAT_SCHEDULE, CELERY_BROKER_TRANSPORT_OPTIONS
 
 EVENTS_DISPATCH_INTERVAL = positive_int("EVENTS_DISPATCH_INTERVAL", 5)
@@ -54,3 +54,10 @@ CELERY_BEAT_SCHEDULE["dispatch-events"] = {
     "schedule": float(EVENTS_DISPATCH_INTERVAL),
     "options": {"expires": EVENTS_DISPATCH_INTERVAL},
 }
+# Webhook secrets are sealed at rest (commitments/events/sealing.py) with a key derived from this
+# (by default DJANGO_SECRET_KEY, which production requires); earlier keys in the fallbacks still
+# open what they sealed.
+EVENTS_WEBHOOK_SECRET_KEY = env.str("EVENTS_WEBHOOK_SECRET_KEY", default=SECRET_KEY)
+EVENTS_WEBHOOK_SECRET_KEY_FALLBACKS = env.list("EVENTS_WEBHOOK_SECRET_KEY_FALLBACKS", default=[])
+if PRODUCTION and len(EVENTS_WEBHOOK_SECRET_KEY) < 32:
+    raise ImproperlyConfigured("EVENTS_WEBHOOK_SECRET_KEY must be at least 32 characters long.")

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Period {plan.period}: {len(plan.digests)} recipient(s) owed a digest ({verb}); "
             f"{plan.already_reminded} already reminded this period"
-            + (f"; {plan.gave_up} failed too often to retry" if plan.gave_up else "")
+            + (f"; {plan.gave_up} refused for good by the mail server" if plan.gave_up else "")
             + "."
         )
         titles = dict(
