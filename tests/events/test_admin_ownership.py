@@ -154,7 +154,7 @@ def test_a_superuser_deletes_an_endpoint_with_delivery_history(theirs, client):
 def test_the_migration_seals_secrets_stored_in_plain(theirs):
     from importlib import import_module
 
-    migration = import_module("commitments.migrations.0005_webhook_secret_sealed")
+    migration = import_module("commitments.migrations.0004_webhook_secret_sealed")
     with connection.cursor() as cursor:
         cursor.execute("UPDATE commitments_webhookendpoint SET secret = %s", [THEIR_SECRET])
     migration.seal_plain(None, SimpleNamespace(connection=connection))

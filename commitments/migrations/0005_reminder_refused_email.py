@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commitments', '0005_webhook_secret_sealed'),
+        ('commitments', '0004_webhook_secret_sealed'),
     ]
 
     operations = [
