@@ -100,3 +100,37 @@ class Suggestion(models.Model):
         proposed = self.payload.get("title") or self.payload.get("name")
         target = proposed or (self.commitment.title if self.commitment else "")
         return f"{self.get_kind_display()}: {target}"[:120]
+
+
+class CommitmentProfile(models.Model):
+    """What the analysis knows of one commitment, kept up to date by the services that change it.
+
+    Vectors of its titles in every language, its staff-edited match terms and the quotes of its
+    evidence (so accepting a suggestion teaches it a new wording), the lemmas of its object words
+    per language, and a calibration per language (how similar unrelated press sentences are to
+    it) so that a score means the same in English and in Russian. Rejected pairings are kept as
+    the rejected quotes' vectors, which lower the same pairing the next time. Computed when the
+    profile is refreshed, never per article.
+    """
+
+    commitment = models.OneToOneField(
+        "Commitment",
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="analysis_profile",
+    )
+    model = models.CharField(_("embedding model"), max_length=60)
+    texts = models.JSONField(_("texts"), default=list)
+    # float16 rows, one per text, of the model's dimensions.
+    vectors = models.BinaryField(_("vectors"), default=bytes)
+    rejected = models.BinaryField(_("rejected quotes' vectors"), default=bytes)
+    keys = models.JSONField(_("object words per language"), default=dict)
+    calibration = models.JSONField(_("calibration per language"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("commitment profile")
+        verbose_name_plural = _("commitment profiles")
+
+    def __str__(self) -> str:
+        return str(self.commitment_id)
