@@ -30,14 +30,13 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db import transaction
 
 from ..models import Evidence, Meeting, ProgressObservation, Source
 from . import meetings as meeting_reading
 from . import profiles as profile_store
 from . import semantic
 from .figures import _TARGET_YEAR, Measured, figures, measure_of, measured_figures
-from .lemmas import keys_of
+from .lemmas import keys_of, name_form
 from .models import Suggestion
 from .text import Sentence, sentences
 
@@ -105,11 +104,26 @@ def _name_match(key: str, keys: set[str]) -> bool:
     return False
 
 
+# Places say where, not what: a city named in a commitment's title and in an article is weak
+# evidence that they speak of the same thing.
+PLACES = frozenset(
+    name_form(place)
+    for place in [
+        *("Astana", "Bishkek", "Almaty", "Osh", "Taraz", "Shymkent", "Turkestan", "Karakol"),
+        *("Cholpon-Ata", "Burabay", "Jambyl", "Chuy", "Issyk-Kul", "Naryn", "Talas", "Batken"),
+        *("Jalal-Abad", "Астана", "Бишкек", "Алматы", "Ош", "Тараз", "Шымкент", "Каракол"),
+        *("Чолпон-Ата", "Жамбыл", "Чуй", "Иссык-Куль", "Нарын", "Талас", "Баткен"),
+    ]
+)
+PLACE_WEIGHT = 0.3
+
+
 def _found(key: str, keys: set[str]) -> bool:
     if key in keys:
         return True
     if key.startswith("n:") or "-" in key:
-        return _name_match(key if key.startswith("n:") else "n:" + key, keys)
+        # A compound written in lower case in a title ("иссык-кульских") is still a name.
+        return _name_match(key if key.startswith("n:") else name_form(key), keys)
     return False
 
 
@@ -131,6 +145,7 @@ class _Article:
     lists: list[bool]
     amounts: list[list[tuple[Decimal, str, bool]]]
     years: list[set[int]]
+    headline: int
 
 
 def _coverage(keys: list[str], found: set[str], weight) -> float:
@@ -205,7 +220,8 @@ class Analysis:
         total = max(len(profiles.entries), 1)
 
         def weight(key: str) -> float:
-            return math.log(1 + total / frequency.get(key, 1))
+            idf = math.log(1 + total / frequency.get(key, 1))
+            return idf * PLACE_WEIGHT if key in PLACES else idf
 
         rejected = vectors @ profiles.rejected.T if len(profiles.rejected) else np.zeros((n, 0))
         for chunk in range(0, n, 64):
@@ -231,13 +247,23 @@ class Analysis:
     def _pair_score(self, i: int, e: int, z: float, article: _Article, weight) -> float:
         entry = self.profiles.entries[e]
         keys = entry.keys.get(self.language) or entry.keys.get("en") or []
-        window = sorted({0, max(i - 1, 0), i})
+        window = sorted({article.headline, max(i - 1, 0), i})
         here = _coverage(keys, article.keys[i], weight)
         nearby = _coverage(keys, set().union(*(article.keys[j] for j in window)), weight)
         if article.lists[i]:
             here, nearby = here * 0.5, nearby * 0.5
-        if nearby < MIN_WINDOW_COVERAGE and z < SEMANTIC_ALONE:
-            return 0.0
+        if z < SEMANTIC_ALONE:
+            # The second signal must agree: enough of the object words nearby, two of them when
+            # the title has two ("solar" and "power plant", not "power plant" alone), and one
+            # that is not a place in this very sentence.
+            window_keys = set().union(*(article.keys[j] for j in window))
+            found = sum(_found(k, window_keys) for k in keys)
+            if (
+                nearby < MIN_WINDOW_COVERAGE
+                or found < min(2, len(keys))
+                or not any(k not in PLACES and _found(k, article.keys[i]) for k in keys)
+            ):
+                return 0.0
         return (
             z * SEMANTIC_WEIGHT
             + here * SENTENCE_WEIGHT
@@ -259,6 +285,10 @@ class Analysis:
             lists=[_is_agenda_list(t) for t in texts],
             amounts=amounts,
             years=years,
+            headline=next(
+                (i for i, t in enumerate(texts[:3]) if len(re.findall(r"[^\W\d_]{2,}", t)) >= 3),
+                0,
+            ),
         )
 
     def run(self) -> list[Proposal]:
@@ -496,6 +526,6 @@ def analyse(source: Source, index: Index | None = None) -> list[Suggestion]:
                 fingerprint=fingerprint,
             )
         )
-    with transaction.atomic():
-        Suggestion.objects.bulk_create(new, ignore_conflicts=True)
+    # One statement, atomic by itself.
+    Suggestion.objects.bulk_create(new, ignore_conflicts=True)
     return new

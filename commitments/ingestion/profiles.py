@@ -5,8 +5,8 @@ quotes of its evidence, the lemmas of its object words per language, and a calib
 language. It is computed by `refresh()`, which the services call when they change what a profile
 is made of: accepting a suggestion (`learn_from_accepted`: the accepted quote becomes evidence, so
 a new wording is learnt), rejecting one (`learn_from_rejected`: the quote's vector lowers that
-pairing next time). Commitments created or edited elsewhere are refreshed lazily: the analysis
-refreshes the profiles older than their commitment before it reads them (`ensure_current`).
+pairing next time). Commitments created or edited elsewhere are profiled lazily: the analysis
+profiles those whose profile is missing or older than them, and stores them (`load`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from decimal import Decimal
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.utils import timezone
 
 from ..models import Commitment, Evidence
 from . import semantic
@@ -29,7 +29,7 @@ from .models import CommitmentProfile, MatchTerm
 
 # At most this many evidence quotes per commitment (the latest), so that a commitment with a
 # long history does not weigh more than one with a short one.
-QUOTES_PER_PROFILE = 8
+QUOTES_PER_PROFILE = 4
 REFRESH_BATCH = 500
 
 # Generic press sentences, written for this purpose, in the languages articles come in: how
@@ -126,7 +126,7 @@ class ProfileSource:
     def texts(self) -> list[str]:
         seen, result = set(), []
         for text in [*self.titles.values(), *self.terms, *(q for q, _lang in self.quotes)]:
-            text = " ".join(text.split())
+            text = " ".join(_without_numbers(text).split())
             if text and text.lower() not in seen:
                 seen.add(text.lower())
                 result.append(text)
@@ -149,25 +149,35 @@ def _without_numbers(title: str) -> str:
 
 
 def _sources(ids: list[int]) -> list[ProfileSource]:
-    """The profiles' material for these commitments (three queries)."""
+    """The profiles' material for these commitments (three queries, whatever their number: a
+    long list of ids is filtered here rather than sent)."""
+    wanted = set(ids)
+    few = len(wanted) <= 900
+
+    def only(queryset, field):
+        return queryset.filter(**{f"{field}__in": wanted}) if few else queryset
+
     columns = [f"title_{code}" for code, _n in settings.CONTENT_LANGUAGES]
     sources = {}
-    for cid, *titles in Commitment.objects.filter(pk__in=ids).values_list("id", *columns):
+    for cid, *titles in (
+        only(Commitment.objects, "pk").values_list("id", *columns).iterator(chunk_size=2000)
+    ):
+        if cid not in wanted:
+            continue
         named = {
             code: t for (code, _n), t in zip(settings.CONTENT_LANGUAGES, titles, strict=True) if t
         }
         sources[cid] = ProfileSource(cid, named)
-    for cid, term in MatchTerm.objects.filter(commitment_id__in=ids).values_list(
-        "commitment_id", "term"
-    ):
-        sources[cid].terms.append(term)
+    for cid, term in only(MatchTerm.objects, "commitment_id").values_list("commitment_id", "term"):
+        if cid in sources:
+            sources[cid].terms.append(term)
     quotes = (
-        Evidence.objects.filter(commitment_id__in=ids)
+        only(Evidence.objects, "commitment_id")
         .order_by("commitment_id", "-id")
         .values_list("commitment_id", "quote", "source__language")
     )
-    for cid, quote, language in quotes:
-        if len(sources[cid].quotes) < QUOTES_PER_PROFILE:
+    for cid, quote, language in quotes.iterator(chunk_size=2000):
+        if cid in sources and len(sources[cid].quotes) < QUOTES_PER_PROFILE:
             sources[cid].quotes.append((quote, language or "en"))
     return list(sources.values())
 
@@ -182,23 +192,22 @@ def _calibration(vectors: np.ndarray) -> dict[str, list[float]]:
     return result
 
 
-def refresh(commitment_ids: Iterable[int] | None = None) -> int:
-    """(Re)compute the profiles of these commitments (all when None); returns how many."""
-    ids = (
-        list(Commitment.objects.values_list("pk", flat=True))
-        if commitment_ids is None
-        else sorted({int(i) for i in commitment_ids if i is not None})
-    )
-    done = 0
-    for start in range(0, len(ids), REFRESH_BATCH):
-        batch = _sources(ids[start : start + REFRESH_BATCH])
+def compute(commitment_ids: list[int]) -> list[CommitmentProfile]:
+    """The profiles of these commitments, computed (three queries), not stored."""
+    rows = []
+    everything = _sources(commitment_ids)
+    for start in range(0, len(everything), REFRESH_BATCH):
+        batch = everything[start : start + REFRESH_BATCH]
         texts = [t for source in batch for t in source.texts()]
         vectors = semantic.embed([embeddable(t) for t in texts]) if texts else None
         offset = 0
-        rows = []
         for source in batch:
             own = source.texts()
-            matrix = vectors[offset : offset + len(own)] if own else np.zeros((0, 384))
+            matrix = (
+                vectors[offset : offset + len(own)]
+                if own
+                else np.zeros((0, semantic.DIMENSIONS), np.float32)
+            )
             offset += len(own)
             rows.append(
                 CommitmentProfile(
@@ -210,29 +219,30 @@ def refresh(commitment_ids: Iterable[int] | None = None) -> int:
                     calibration=_calibration(matrix) if len(own) else {},
                 )
             )
-        with transaction.atomic():
-            CommitmentProfile.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["commitment"],
-                update_fields=["model", "texts", "vectors", "keys", "calibration", "updated_at"],
-            )
-        done += len(rows)
+    return rows
+
+
+def store(rows: list[CommitmentProfile]) -> None:
+    with transaction.atomic():
+        CommitmentProfile.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["commitment"],
+            update_fields=["model", "texts", "vectors", "keys", "calibration", "updated_at"],
+        )
     _cache.clear()
-    return done
 
 
-def ensure_current() -> None:
-    """Refresh the profiles that are missing, made by another model, or older than their
-    commitment (an edited title): one query when all are current."""
-    stale = Commitment.objects.filter(
-        Q(analysis_profile__isnull=True)
-        | Q(analysis_profile__updated_at__lt=F("updated_at"))
-        | ~Q(analysis_profile__model=semantic.MODEL)
-    ).values_list("pk", flat=True)
-    ids = list(stale)
-    if ids:
-        refresh(ids)
+def refresh(commitment_ids: Iterable[int] | None = None) -> int:
+    """(Re)compute and store the profiles of these commitments (all when None)."""
+    ids = (
+        list(Commitment.objects.values_list("pk", flat=True))
+        if commitment_ids is None
+        else sorted({int(i) for i in commitment_ids if i is not None})
+    )
+    for start in range(0, len(ids), REFRESH_BATCH):
+        store(compute(ids[start : start + REFRESH_BATCH]))
+    return len(ids)
 
 
 def learn_from_accepted(suggestion) -> None:
@@ -251,7 +261,9 @@ def learn_from_rejected(suggestion) -> None:
         profile = CommitmentProfile.objects.get(commitment_id=suggestion.commitment_id)
     vector = semantic.embed([embeddable(suggestion.quote)])
     rejected = np.vstack([unpack(profile.rejected).astype(np.float32), vector])
-    CommitmentProfile.objects.filter(pk=profile.pk).update(rejected=_pack(rejected))
+    CommitmentProfile.objects.filter(pk=profile.pk).update(
+        rejected=_pack(rejected), updated_at=timezone.now()
+    )
     _cache.clear()
 
 
@@ -291,46 +303,71 @@ class Profiles:
 
 _cache: dict[tuple, Profiles] = {}
 _cache_lock = threading.Lock()
+_META = (
+    "id",
+    "slug",
+    "title",
+    "category",
+    "owner_country_id",
+    "target_amount",
+    "target_unit",
+    "target_date",
+    "updated_at",
+    "analysis_profile__updated_at",
+    "analysis_profile__model",
+)
 
 
 def load() -> Profiles:
-    """The profiles of the whole record, read once per process and again only when one changed
-    (one query to tell, four to read)."""
-    ensure_current()
-    stamp = CommitmentProfile.objects.aggregate(n=Max("id"), t=Max("updated_at"))
-    stamp = (stamp["n"], stamp["t"], CommitmentProfile.objects.count())
+    """The profiles of the whole record, read once per process and again only when one changed.
+
+    A commitment whose profile is missing, older than it (an edited title) or made by another
+    model is profiled now, in memory, and stored once the analysis' transaction commits; so the
+    queries are the same few whatever the record's size: the commitments (always), the stored
+    profiles (when one changed), and the material of the stale ones (when there are some)."""
+    meta = list(Commitment.objects.order_by("id").values_list(*_META).iterator(chunk_size=2000))
+    model = semantic.MODEL
+    stale = [
+        row[0]
+        for row in meta
+        if row[9] is None or row[10] != model or (row[8] is not None and row[9] < row[8])
+    ]
+    stamp = (len(meta), max((row[9] for row in meta if row[9]), default=None), tuple(stale))
     with _cache_lock:
         if stamp in _cache:
             return _cache[stamp]
-        profiles = _read()
+    computed = compute(stale) if stale else []
+    if computed:
+        transaction.on_commit(lambda: store(computed))
+    profiles = _read(meta, set(stale), computed)
+    with _cache_lock:
         _cache.clear()
         _cache[stamp] = profiles
-        return profiles
+    return profiles
 
 
-def _read() -> Profiles:
-    meta = {
-        row[0]: row
-        for row in Commitment.objects.values_list(
-            "id",
-            "slug",
-            "title",
-            "category",
-            "owner_country_id",
-            "target_amount",
-            "target_unit",
-            "target_date",
-        ).iterator(chunk_size=2000)
-    }
+def _read(meta: list[tuple], stale: set[int], computed: list[CommitmentProfile]) -> Profiles:
+    stored = CommitmentProfile.objects.exclude(commitment_id__in=stale) if stale else None
+    rows = {}
+    if len(stale) < len(meta):
+        query = stored if stored is not None else CommitmentProfile.objects.all()
+        for cid, blob, rejected_blob, keys, calibration in query.values_list(
+            "commitment_id", "vectors", "rejected", "keys", "calibration"
+        ).iterator(chunk_size=1000):
+            rows[cid] = (blob, rejected_blob, keys, calibration)
+    for profile in computed:
+        rows[profile.commitment_id] = (
+            profile.vectors,
+            profile.rejected,
+            profile.keys,
+            profile.calibration,
+        )
     entries, blocks, starts, counts, rejected, rejected_owner = [], [], [], [], [], []
     row = 0
-    rows = CommitmentProfile.objects.values_list(
-        "commitment_id", "vectors", "rejected", "keys", "calibration"
-    ).order_by("commitment_id")
-    for cid, blob, rejected_blob, keys, calibration in rows.iterator(chunk_size=1000):
-        if cid not in meta:
+    for cid, slug, title, category, owner, amount, unit, target_date, *_stamps in meta:
+        if cid not in rows:
             continue
-        _id, slug, title, category, owner, amount, unit, target_date = meta[cid]
+        blob, rejected_blob, keys, calibration = rows[cid]
         matrix = unpack(blob)
         if not len(matrix):
             continue
