@@ -468,7 +468,8 @@ def _conflicts(recorded: list[dict[str, Any]], figure, unit: str) -> list[dict[s
         and o["period_end"] == figure.period_end
         and o["unit"] == unit
     ]
-    tolerance = figure.value * Decimal("0.005")
+    # "The same figure" is the same to the rounding a report uses; $760 mln is not $757 mln.
+    tolerance = figure.value * Decimal("0.001")
     if any(abs(o["value"] - figure.value) <= tolerance for o in same_period):
         return []
     seen, result = set(), []

@@ -98,13 +98,13 @@ def clean_title(text: str) -> str:
     return (title[:1].upper() + title[1:])[:200]
 
 
-def _items(analysis: Analysis, index: int) -> list[Sentence]:
-    """The parts of an announcement to propose separately: a list's items, else the words after
-    the announcing verb (a bullet item: the whole line)."""
+def _items(analysis: Analysis, index: int) -> list[tuple[Sentence, str]]:
+    """The parts of an announcement to propose separately, each as (quote, title words): a list's
+    items, else the sentence with the words after its announcing verb (a bullet: its line)."""
     sentence = analysis.sentences[index]
     text = sentence.text
     if _BULLET.match(text):
-        return [sentence]
+        return [(sentence, text)]
     match = _ANNOUNCE.search(text)
     if match is None:
         return []
@@ -125,8 +125,9 @@ def _items(analysis: Analysis, index: int) -> list[Sentence]:
         begin = sentence.start + rest_start + a + offset
         items.append(Sentence(begin, begin + len(stripped), stripped))
     if len(items) <= 1:
-        return [sentence] if len(rest.strip().split()) >= MIN_ITEM_WORDS else []
-    return items
+        title = re.split(r"[.;]|, (?:which|who|что|который)", rest)[0]
+        return [(sentence, title)] if len(title.split()) >= MIN_ITEM_WORDS else []
+    return [(item, item.text) for item in items]
 
 
 def _announcing(analysis: Analysis) -> list[int]:
@@ -178,25 +179,25 @@ def _known_scores(analysis: Analysis, items: list[Sentence]) -> list[float]:
 
 
 def new_commitments(analysis: Analysis, combined: list[dict[int, float]]) -> list[Proposal]:
-    from .analysis import EVIDENCE_THRESHOLD, Proposal
+    from .analysis import EVIDENCE_THRESHOLD, Proposal, _is_agenda_list
 
-    candidates: list[tuple[int, Sentence]] = []
+    candidates: list[tuple[int, Sentence, str]] = []
     for i in _announcing(analysis):
+        if _is_agenda_list(analysis.sentences[i].text):
+            continue  # "energy, water, agriculture, tourism": topics discussed, not commitments
         items = _items(analysis, i)
-        whole = len(items) == 1 and items[0] == analysis.sentences[i]
+        whole = len(items) == 1 and items[0][0] == analysis.sentences[i]
         if whole and max(combined[i].values(), default=0) >= EVIDENCE_THRESHOLD:
             continue  # the record has it: that is evidence, not a new commitment
-        candidates.extend((i, item) for item in items)
+        candidates.extend((i, item, words) for item, words in items)
     if not candidates:
         return []
-    known = _known_scores(analysis, [item for _i, item in candidates])
-    fresh = [
-        (i, item) for (i, item), score in zip(candidates, known, strict=True) if score < KNOWN_SCORE
-    ]
-    titles = [clean_title(item.text) for _i, item in fresh]
+    known = _known_scores(analysis, [item for _i, item, _w in candidates])
+    fresh = [c for c, score in zip(candidates, known, strict=True) if score < KNOWN_SCORE]
+    titles = [clean_title(words) for _i, _item, words in fresh]
     categories = _category(titles)
     proposals = []
-    for (i, item), title, category in zip(fresh, titles, categories, strict=True):
+    for (i, item, _words), title, category in zip(fresh, titles, categories, strict=True):
         if len(title) < 12:
             continue
         sentence_text = analysis.sentences[i].text
