@@ -99,7 +99,7 @@ def _name_match(key: str, keys: set[str]) -> bool:
         n = 0
         while n < shorter and base[n] == candidate[n]:
             n += 1
-        if n >= 6 and n >= 0.75 * shorter and base.count("-") == candidate.count("-"):
+        if n >= 6 and n >= 0.75 * shorter:
             return True
     return False
 

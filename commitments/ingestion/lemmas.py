@@ -161,7 +161,8 @@ def name_form(lemma: str) -> str:
     """A name's whole, script-neutral form: "Иссык-Куль" and "Issyk-Kul" both give "isik-kul"."""
     latin = transliterate(lemma).replace("kh", "h").replace("j", "zh").replace("y", "i")
     latin = latin.replace("q", "k").replace("w", "v").replace("'", "").replace("’", "")
-    return "n:" + re.sub(r"(.)\1+", r"\1", latin)
+    # Hyphens go too: "Kambar-Ata" and "Kambarata" are one name.
+    return "n:" + re.sub(r"(.)\1+", r"\1", latin.replace("-", ""))
 
 
 def _english(word: str) -> str:

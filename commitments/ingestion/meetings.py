@@ -62,6 +62,12 @@ _NOT_THIS = re.compile(
     r"решени\w+ (?:Высш|Межправ)\w*",
     re.I,
 )
+# A third country at the table makes it a regional meeting, not one between the two.
+_THIRD = re.compile(
+    r"uzbek\w*|tajik\w*|turkmen\w*|russia\w*|china|chinese|azerbaij\w*|"
+    r"узбек\w*|таджик\w*|туркмен\w*|росси\w*|китай\w*|азербайдж\w*",
+    re.I,
+)
 # Bodies of one country (a parliament's sitting) are not a meeting between the two.
 _DOMESTIC = re.compile(
     r"Мажилис\w*|Сенат\w*|Жогорку Кенеш\w*|парламент\w*|депутат\w*|Parliament|Majilis|Mazhilis|"
@@ -224,7 +230,7 @@ def reported_event(sentences: list[str], published_on: date) -> Event | None:
                 continue
             return _event(kind, sentence, lead_text, i, published_on, confident=True)
     for i, sentence in enumerate(lead):
-        if not _TALKS.search(sentence) or _DOMESTIC.search(sentence):
+        if not _TALKS.search(sentence) or _DOMESTIC.search(sentence) or _THIRD.search(sentence):
             continue
         if _NOT_THIS.search(sentence) or not _both_sides(" ".join(lead[: i + 1])):
             continue

@@ -38,7 +38,8 @@ _ANNOUNCE = re.compile(
     r"планиру\w*|намерен\w*|(?:будет|будут) (?:построен|создан|открыт|запущен)\w*|"
     r"поставил\w* (?:цель|задачу)|реализу\w* (?:совместн\w* )?проект\w*|поручил\w*|поручено|"
     r"(?:построят|создадут|откроют|запустят)|обязательств\w*|перспективн\w+ направлени\w*|"
-    r"уделили особое внимание|особое внимание удел\w*",
+    r"уделили особое внимание|особое внимание удел\w*|обязу\w+|\bpledged to|\bundertakes? to|"
+    r"\bcommitted to",
     re.I,
 )
 _ATTRIBUTION = re.compile(
@@ -55,7 +56,16 @@ _PRONOUN = re.compile(
 _TARGET_DATE = re.compile(
     r"(?:\bby|\bдо|\bк)\s(?:the end of\s|конца\s|концу\s)?(?P<year>20\d\d)", re.I
 )
-_ITEM_SPLIT = re.compile(r";\s*|,\s*(?:а также|as well as|and)\s+|,\s+(?=\S)")
+_ITEM_SPLIT = re.compile(
+    r";\s*|,\s*(?:а также|as well as|and)\s+|,\s+(?=\S)|\s+and to\s+|"
+    r"\s+и (?=(?:построить|открыть|создать|запустить|провести|организовать|начать)\b)"
+)
+# A list's last part can be the attribution ("..., the press office said").
+_ATTRIBUTION_ITEM = re.compile(
+    r"\b(?:said|says|reported|reports|noted|told|according to|сообщ\w+|переда\w+|заявил\w*|"
+    r"отметил\w*|пишет)\b",
+    re.I,
+)
 _BULLET = re.compile(r"^\s*[-–—•*]\s*")
 _CATEGORY_TEXTS = {
     "trade": "trade turnover, exports and imports; товарооборот, торговля",
@@ -119,7 +129,7 @@ def _items(analysis: Analysis, index: int) -> list[tuple[Sentence, str]]:
     for a, b in pieces:
         piece = rest[a:b]
         stripped = piece.strip(" ,.;:—–-")
-        if len(stripped.split()) < MIN_ITEM_WORDS:
+        if len(stripped.split()) < MIN_ITEM_WORDS or _ATTRIBUTION_ITEM.search(stripped):
             continue
         offset = piece.find(stripped)
         begin = sentence.start + rest_start + a + offset
