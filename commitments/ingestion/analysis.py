@@ -51,7 +51,7 @@ WINDOW_WEIGHT = 0.25
 # Without this much of its object words found nearby, a commitment is not evidenced unless the
 # meaning alone is overwhelming.
 MIN_WINDOW_COVERAGE = 0.25
-SEMANTIC_ALONE = 6.5
+SEMANTIC_ALONE = 7.5
 # Per sentence, only the commitments this close in meaning are examined further.
 CANDIDATES_PER_SENTENCE = 12
 MIN_CANDIDATE_Z = 1.0

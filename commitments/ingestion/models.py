@@ -115,22 +115,18 @@ class CommitmentProfile(models.Model):
 
     commitment = models.OneToOneField(
         "Commitment",
-        verbose_name=_("commitment"),
         on_delete=models.CASCADE,
         related_name="analysis_profile",
     )
-    model = models.CharField(_("embedding model"), max_length=60)
-    texts = models.JSONField(_("texts"), default=list)
+    model = models.CharField(max_length=60)
+    texts = models.JSONField(default=list)
     # float16 rows, one per text, of the model's dimensions.
-    vectors = models.BinaryField(_("vectors"), default=bytes)
-    rejected = models.BinaryField(_("rejected quotes' vectors"), default=bytes)
-    keys = models.JSONField(_("object words per language"), default=dict)
-    calibration = models.JSONField(_("calibration per language"), default=dict)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("commitment profile")
-        verbose_name_plural = _("commitment profiles")
+    vectors = models.BinaryField(default=bytes)
+    rejected = models.BinaryField(default=bytes)
+    keys = models.JSONField(default=dict)
+    calibration = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    # An internal table of the analysis, never shown to anyone: no verbose names to translate.
 
     def __str__(self) -> str:
         return str(self.commitment_id)

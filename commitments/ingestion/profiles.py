@@ -20,8 +20,8 @@ from decimal import Decimal
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
+from .. import clock
 from ..models import Commitment, Evidence
 from . import semantic
 from .lemmas import profile_keys
@@ -262,7 +262,7 @@ def learn_from_rejected(suggestion) -> None:
     vector = semantic.embed([embeddable(suggestion.quote)])
     rejected = np.vstack([unpack(profile.rejected).astype(np.float32), vector])
     CommitmentProfile.objects.filter(pk=profile.pk).update(
-        rejected=_pack(rejected), updated_at=timezone.now()
+        rejected=_pack(rejected), updated_at=clock.now()
     )
     _cache.clear()
 
@@ -347,22 +347,28 @@ def load() -> Profiles:
 
 
 def _read(meta: list[tuple], stale: set[int], computed: list[CommitmentProfile]) -> Profiles:
-    stored = CommitmentProfile.objects.exclude(commitment_id__in=stale) if stale else None
     rows = {}
     if len(stale) < len(meta):
-        query = stored if stored is not None else CommitmentProfile.objects.all()
-        for cid, blob, rejected_blob, keys, calibration in query.values_list(
+        # Every stored profile (a long list of stale ids is left out here, not in the query).
+        query = CommitmentProfile.objects.values_list(
             "commitment_id", "vectors", "rejected", "keys", "calibration"
-        ).iterator(chunk_size=1000):
-            rows[cid] = (blob, rejected_blob, keys, calibration)
+        )
+        for cid, *row in query.iterator(chunk_size=1000):
+            if cid not in stale:
+                rows[cid] = row
     for profile in computed:
-        rows[profile.commitment_id] = (
+        rows[profile.commitment_id] = [
             profile.vectors,
             profile.rejected,
             profile.keys,
             profile.calibration,
-        )
-    entries, blocks, starts, counts, rejected, rejected_owner = [], [], [], [], [], []
+        ]
+    return _assemble(meta, rows)
+
+
+def _assemble(meta: list[tuple], rows: dict[int, list]) -> Profiles:
+    """The profiles as matrices, in the record's order."""
+    entries, blocks, starts, rejected, rejected_owner = [], [], [], [], []
     row = 0
     for cid, slug, title, category, owner, amount, unit, target_date, *_stamps in meta:
         if cid not in rows:
@@ -371,55 +377,43 @@ def _read(meta: list[tuple], stale: set[int], computed: list[CommitmentProfile])
         matrix = unpack(blob)
         if not len(matrix):
             continue
-        position = len(entries)
+        year = target_date.year if target_date else None
         entries.append(
-            Entry(
-                cid,
-                slug,
-                title,
-                category,
-                owner,
-                amount,
-                unit or "",
-                target_date.year if target_date else None,
-                keys or {},
-                calibration or {},
-            )
+            Entry(cid, slug, title, category, owner, amount, unit or "", year, keys, calibration)
         )
         blocks.append(matrix)
         starts.append(row)
-        counts.append(len(matrix))
         row += len(matrix)
         refused = unpack(rejected_blob)
         if len(refused):
             rejected.append(refused)
-            rejected_owner.extend([position] * len(refused))
-    vectors = (
-        np.vstack(blocks).astype(np.float32)
-        if blocks
-        else np.zeros((0, semantic.DIMENSIONS), np.float32)
+            rejected_owner.extend([len(entries) - 1] * len(refused))
+    empty = np.zeros((0, semantic.DIMENSIONS), np.float32)
+    default = [0.8, 0.03]  # a profile without calibration (no text) is never a candidate anyway
+    return Profiles(
+        entries=entries,
+        vectors=np.vstack(blocks).astype(np.float32) if blocks else empty,
+        starts=np.array(starts, dtype=np.int64),
+        counts=np.diff(np.array([*starts, row], dtype=np.int64)),
+        rejected=np.vstack(rejected).astype(np.float32) if rejected else empty,
+        rejected_owner=np.array(rejected_owner, dtype=np.int64),
+        mean={
+            c: np.array([e.calibration.get(c, default)[0] for e in entries]) for c in ("en", "ru")
+        },
+        spread={
+            c: np.array([e.calibration.get(c, default)[1] for e in entries]) for c in ("en", "ru")
+        },
+        document_frequency=_frequencies(entries),
+        position={e.commitment_id: i for i, e in enumerate(entries)},
     )
-    mean, spread = {}, {}
-    for code in ("en", "ru"):
-        mean[code] = np.array([e.calibration.get(code, [0.8, 0.03])[0] for e in entries])
-        spread[code] = np.array([e.calibration.get(code, [0.8, 0.03])[1] for e in entries])
+
+
+def _frequencies(entries: list[Entry]) -> dict[str, dict[str, int]]:
+    """Per language, how many commitments have each object word (for its weight)."""
     frequency: dict[str, dict[str, int]] = {}
     for entry in entries:
-        for code, keys in entry.keys.items():
+        for code, keys in (entry.keys or {}).items():
             counter = frequency.setdefault(code, {})
             for key in set(keys):
                 counter[key] = counter.get(key, 0) + 1
-    return Profiles(
-        entries=entries,
-        vectors=vectors,
-        starts=np.array(starts, dtype=np.int64),
-        counts=np.array(counts, dtype=np.int64),
-        rejected=np.vstack(rejected).astype(np.float32)
-        if rejected
-        else np.zeros((0, semantic.DIMENSIONS), np.float32),
-        rejected_owner=np.array(rejected_owner, dtype=np.int64),
-        mean=mean,
-        spread=spread,
-        document_frequency=frequency,
-        position={e.commitment_id: i for i, e in enumerate(entries)},
-    )
+    return frequency

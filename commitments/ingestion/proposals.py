@@ -170,7 +170,7 @@ def _known_scores(analysis: Analysis, items: list[Sentence]) -> list[float]:
     def weight(key: str) -> float:
         return math.log(1 + total / frequency.get(key, 1))
 
-    from .analysis import _coverage
+    from .analysis import _coverage, _found
 
     scores = []
     for r, item in enumerate(items):
@@ -181,7 +181,7 @@ def _known_scores(analysis: Analysis, items: list[Sentence]) -> list[float]:
             entry = profiles.entries[int(e)]
             keys = entry.keys.get(analysis.language) or entry.keys.get("en") or []
             coverage = _coverage(keys, found, weight)
-            if coverage < 0.25:
+            if coverage < 0.25 or sum(_found(k, found) for k in keys) < min(2, len(keys)):
                 continue
             best = max(best, float(z[r, e]) / 6 + coverage * 0.75)
         scores.append(best)
