@@ -60,7 +60,8 @@ REJECTED_SIMILARITY = 0.9
 REJECTED_PENALTY = 0.5
 AMOUNT_BONUS = 0.15
 AMOUNT_PENALTY = 0.35
-NEW_COMMITMENT_CEILING = 0.55
+# A staff-edited match term found whole is evidence by itself.
+TERM_SCORE = 1.9
 
 
 @dataclass
@@ -232,10 +233,13 @@ class Analysis:
             top = np.argpartition(-z, k - 1, axis=1)[:, :k]
             for r, candidates in enumerate(top):
                 i = chunk + r
-                for e in candidates:
-                    if z[r, e] < MIN_CANDIDATE_Z:
+                named = self._terms_found(article.keys[i])
+                for e in {*candidates.tolist(), *named}:
+                    if z[r, e] < MIN_CANDIDATE_Z and e not in named:
                         continue
                     score = self._pair_score(i, int(e), float(z[r, e]), article, weight)
+                    if e in named:
+                        score = max(score, TERM_SCORE)
                     if rejected.shape[1]:
                         refused = rejected[i][profiles.rejected_owner == e]
                         if len(refused) and refused.max() >= REJECTED_SIMILARITY:
@@ -243,6 +247,16 @@ class Analysis:
                     combined[i][int(e)] = score
                     semantic_z[i][int(e)] = float(z[r, e])
         return combined, semantic_z
+
+    def _terms_found(self, keys: set[str]) -> set[int]:
+        """The entries one of whose match terms the sentence holds whole."""
+        found = set()
+        for key in keys:
+            for e in self.profiles.term_postings.get(key, ()):
+                terms = self.profiles.entries[e].keys.get(profile_store.TERMS, [])
+                if any(term and all(_found(k, keys) for k in term) for term in terms):
+                    found.add(e)
+        return found
 
     def _pair_score(self, i: int, e: int, z: float, article: _Article, weight) -> float:
         entry = self.profiles.entries[e]

@@ -72,6 +72,7 @@ BACKGROUND = {
         "Цены на топливо в прошлом месяце немного выросли, сообщило статистическое ведомство.",
     ],
 }
+TERMS = "terms"
 # Kazakh and Kyrgyz articles are calibrated as Russian ones (the nearest background we have).
 CALIBRATION_LANGUAGE = {"en": "en", "ru": "ru", "kk": "ru", "ky": "ru"}
 
@@ -136,7 +137,8 @@ class ProfileSource:
         """Object words per content language: the title in that language (the English one when
         it has none) and the match terms, which are names in any language."""
         terms = [k for term in self.terms for k in profile_keys(term, "ru")]
-        result = {}
+        # Each match term whole: staff chose it, so finding it is enough.
+        result: dict[str, list] = {TERMS: [profile_keys(term, "ru") for term in self.terms]}
         for code, _name in settings.CONTENT_LANGUAGES:
             title = self.titles.get(code) or self.titles.get("en", "")
             keys = profile_keys(_without_numbers(title), code)
@@ -299,6 +301,8 @@ class Profiles:
     spread: dict[str, np.ndarray]
     document_frequency: dict[str, dict[str, int]]
     position: dict[int, int]
+    # The first word of each match term, and the entries whose term starts with it.
+    term_postings: dict[str, list[int]]
 
 
 _cache: dict[tuple, Profiles] = {}
@@ -332,18 +336,17 @@ def load() -> Profiles:
         for row in meta
         if row[9] is None or row[10] != model or (row[8] is not None and row[9] < row[8])
     ]
-    stamp = (len(meta), max((row[9] for row in meta if row[9]), default=None), tuple(stale))
-    with _cache_lock:
-        if stamp in _cache:
-            return _cache[stamp]
-    computed = compute(stale) if stale else []
-    if computed:
+    if stale:
+        # Not cached: what the stale ones are made of (a match term added) has no stamp here.
+        computed = compute(stale)
         transaction.on_commit(lambda: store(computed))
-    profiles = _read(meta, set(stale), computed)
+        return _read(meta, set(stale), computed)
+    stamp = (len(meta), max((row[9] for row in meta if row[9]), default=None))
     with _cache_lock:
-        _cache.clear()
-        _cache[stamp] = profiles
-    return profiles
+        if stamp not in _cache:
+            _cache.clear()
+            _cache[stamp] = _read(meta, set(), [])
+        return _cache[stamp]
 
 
 def _read(meta: list[tuple], stale: set[int], computed: list[CommitmentProfile]) -> Profiles:
@@ -405,7 +408,17 @@ def _assemble(meta: list[tuple], rows: dict[int, list]) -> Profiles:
         },
         document_frequency=_frequencies(entries),
         position={e.commitment_id: i for i, e in enumerate(entries)},
+        term_postings=_term_postings(entries),
     )
+
+
+def _term_postings(entries: list[Entry]) -> dict[str, list[int]]:
+    postings: dict[str, list[int]] = {}
+    for position, entry in enumerate(entries):
+        for term in entry.keys.get(TERMS, []):
+            if term:
+                postings.setdefault(term[0], []).append(position)
+    return postings
 
 
 def _frequencies(entries: list[Entry]) -> dict[str, dict[str, int]]:
@@ -413,6 +426,8 @@ def _frequencies(entries: list[Entry]) -> dict[str, dict[str, int]]:
     frequency: dict[str, dict[str, int]] = {}
     for entry in entries:
         for code, keys in (entry.keys or {}).items():
+            if code == TERMS:
+                continue
             counter = frequency.setdefault(code, {})
             for key in set(keys):
                 counter[key] = counter.get(key, 0) + 1
