@@ -53,7 +53,7 @@ WINDOW_WEIGHT = 0.25
 MIN_WINDOW_COVERAGE = 0.25
 SEMANTIC_ALONE = 7.5
 # Per sentence, only the commitments this close in meaning are examined further.
-CANDIDATES_PER_SENTENCE = 12
+CANDIDATES_PER_SENTENCE = 30
 MIN_CANDIDATE_Z = 1.0
 # A rejected quote this similar to a sentence lowers that pairing.
 REJECTED_SIMILARITY = 0.9

@@ -20,6 +20,7 @@ from decimal import Decimal
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, F, Max, Q
 
 from .. import clock
 from ..models import Commitment, Evidence
@@ -322,30 +323,45 @@ _META = (
 )
 
 
+def _stale() -> Q:
+    return (
+        Q(analysis_profile__isnull=True)
+        | Q(analysis_profile__updated_at__lt=F("updated_at"))
+        | ~Q(analysis_profile__model=semantic.MODEL)
+    )
+
+
 def load() -> Profiles:
     """The profiles of the whole record, read once per process and again only when one changed.
 
     A commitment whose profile is missing, older than it (an edited title) or made by another
     model is profiled now, in memory, and stored once the analysis' transaction commits; so the
-    queries are the same few whatever the record's size: the commitments (always), the stored
-    profiles (when one changed), and the material of the stale ones (when there are some)."""
+    queries are the same few whatever the record's size: one summary row (always), then, when
+    something changed, the commitments, the stored profiles and the material of the stale ones."""
+    summary = Commitment.objects.aggregate(
+        n=Count("id"),
+        changed=Max("analysis_profile__updated_at"),
+        stale=Count("id", filter=_stale()),
+    )
+    stamp = (summary["n"], summary["changed"])
+    if not summary["stale"]:
+        with _cache_lock:
+            if stamp in _cache:
+                return _cache[stamp]
     meta = list(Commitment.objects.order_by("id").values_list(*_META).iterator(chunk_size=2000))
-    model = semantic.MODEL
     stale = [
         row[0]
         for row in meta
-        if row[9] is None or row[10] != model or (row[8] is not None and row[9] < row[8])
+        if row[9] is None or row[10] != semantic.MODEL or (row[8] is not None and row[9] < row[8])
     ]
     if stale:
         # Not cached: what the stale ones are made of (a match term added) has no stamp here.
         computed = compute(stale)
         transaction.on_commit(lambda: store(computed))
         return _read(meta, set(stale), computed)
-    stamp = (len(meta), max((row[9] for row in meta if row[9]), default=None))
     with _cache_lock:
-        if stamp not in _cache:
-            _cache.clear()
-            _cache[stamp] = _read(meta, set(), [])
+        _cache.clear()
+        _cache[stamp] = _read(meta, set(), [])
         return _cache[stamp]
 
 
