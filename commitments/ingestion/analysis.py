@@ -44,7 +44,7 @@ METHOD = "semantic-profile"
 VERSION = "2.0"
 
 # Evidence: calibrated similarity (in spreads above the background) and lexical coverage.
-EVIDENCE_THRESHOLD = 0.8
+EVIDENCE_THRESHOLD = 0.7
 SEMANTIC_WEIGHT = 1 / 6
 SENTENCE_WEIGHT = 0.5
 WINDOW_WEIGHT = 0.25
