@@ -314,9 +314,10 @@ _PREPOSITION_END = re.compile(r"\b(?:to|до|up to|at least)\s*$", re.I)
 _REACHING_END = re.compile(r"\b(?:reach(?:ing)?|достичь|достигнуть)\s*$", re.I)
 _RELATIVE_YEAR = re.compile(
     r"(?P<last>last year|previous year|past year|the year before|"
-    r"прошл\w+ год\w*|предыдущ\w+ год\w*|минувш\w+ год\w*)|"
+    r"прошл\w+ год\w*|предыдущ\w+ год\w*|минувш\w+ год\w*|өткен жыл\w*|өткөн жыл\w*|"
+    r"былтыр\w*)|"
     r"(?P<this>this year|current year|the year to date|текущ\w+ год\w*|этого года|эт\w+ году|"
-    r"нынешн\w+ год\w*)",
+    r"нынешн\w+ год\w*|биыл\w*|быйыл\w*|ағымдағы жыл\w*|ушул жыл\w*)",
     re.I,
 )
 

@@ -112,6 +112,8 @@ def test_each_figure_has_its_own_measure_and_period():
          [("trade", False, "2025-01-01", "2025-08-31")]),
         ("Both ministers agreed to increase this figure to $3 billion.",
          [("trade", True, None, None)] and [("", True, None, None)]),
+        ("Екі елдің тауар айналымы өткен жылы 1,7 млрд долларға жетті.",
+         [("trade", False, "2024-01-01", "2024-12-31")]),
         ("In the agro-industrial sector turnover grew by 42% and reached $326 million last year.",
          [("trade:sector", False, "2024-01-01", "2024-12-31")]),
     ],
