@@ -8,7 +8,6 @@ summed over articles (not averaged) and given per language too.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -201,6 +200,3 @@ def table(report: dict[str, Any]) -> Iterable[str]:
             f"new {_ratio(total['new'])}, meeting {_ratio(total['meeting'])}, "
             f"quotes {_ratio(total['quotes'])}"
         )
-
-
-_WS = re.compile(r"\s+")
