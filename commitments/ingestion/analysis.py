@@ -1,8 +1,21 @@
-"""Reading one source against the whole record: one index, one extractor per kind of suggestion.
+"""Reading one source against the whole record, by meaning first and words second.
 
-The index of commitment terms is built from two queries (commitments with their titles in every
-language, and the staff-edited match terms) whatever the record's size; each sentence then looks
-up only the commitments sharing one of its rarer words, so nothing is queried per commitment.
+1. Every sentence is embedded once (multilingual e5, see `semantic`) and compared with every
+   commitment's profile vectors (titles in every language, match terms, accepted quotes; see
+   `profiles`) in one matrix product; each similarity is calibrated per commitment and language
+   against sentences about nothing tracked, so a threshold means the same in English and Russian.
+2. A second, independent signal must agree before evidence is proposed: the lemmas of the
+   commitment's object words found in the sentence, its predecessor and the headline ("this
+   figure", split mentions), names compared whole, amounts and years that tell $2 bn from $3 bn,
+   and agenda lists ("trade, water, agriculture and culture") discounted.
+3. Figures are read measure first (`figures.measured_figures`): what they measure, their own
+   period, target or actual; they go to the commitment that measures that quantity, and conflict
+   only with a recorded figure of the same measure and period.
+4. The meeting is read event first (`meetings`); new commitments are proposed for announcements
+   no commitment matches, one per item when a sentence lists several.
+
+The queries are fixed whatever the record's size: the profiles are read once per process (and
+again only when one changes), the meetings and observations involved in one query each.
 """
 
 from __future__ import annotations
@@ -12,150 +25,159 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
+import numpy as np
 
-from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source
-from . import figures as figure_parsing
-from . import kinds
-from .figures import Figure
-from .models import MatchTerm, Suggestion
-from .text import Sentence, concepts, name_key, sentences, text_keys, words
+from ..models import Evidence, Meeting, ProgressObservation, Source
+from . import kinds, semantic
+from . import meetings as meeting_reading
+from . import profiles as profile_store
+from .figures import _TARGET_YEAR, Measured, figures, measure_of, measured_figures
+from .lemmas import keys_of, name_form
+from .models import Suggestion
+from .text import Sentence, sentences
 
-METHOD = "keyword-index"
-VERSION = "1.0"
-EVIDENCE_THRESHOLD = 0.6
-FIGURE_THRESHOLD = 0.34
-# A word shared by more commitments than this does not nominate candidates (it still scores).
-CANDIDATE_DF_LIMIT = 300
-# A title's names (Tash-Kumyr, Kambar-Ata) all found, each shared by at most this many
-# commitments, make a match at the threshold even when the title's common words are in another
-# language: "Ферросплавный завод в Таш-Кумыре" names "Launch the Tash-Kumyr ferroalloy plant".
-NAME_DF_LIMIT = 20
-# The two countries' names are in most titles and most articles: never a distinctive name.
-COUNTRY_NAME_KEYS = frozenset(
-    "n:" + name_key(word) for word in ("Kazakhstan", "Kyrgyzstan", "Kirgizia", "Киргизия")
-)
+METHOD = "semantic-profile"
+VERSION = "2.0"
 
-
-@dataclass
-class Entry:
-    commitment_id: int
-    slug: str
-    title: str
-    category: str
-    owner: str
-    target_amount: Decimal | None
-    target_unit: str
-    variants: list[list[frozenset[str]]] = field(default_factory=list)
-    names: list[list[frozenset[str]]] = field(default_factory=list)
-    terms: list[list[frozenset[str]]] = field(default_factory=list)
+# Evidence: calibrated similarity (in spreads above the background) and lexical coverage.
+EVIDENCE_THRESHOLD = 0.7
+SEMANTIC_WEIGHT = 1 / 6
+SENTENCE_WEIGHT = 0.5
+WINDOW_WEIGHT = 0.25
+# Without this much of its object words found nearby, a commitment is not evidenced unless the
+# meaning alone is overwhelming.
+MIN_WINDOW_COVERAGE = 0.25
+SEMANTIC_ALONE = 7.5
+# Per sentence, only the commitments this close in meaning are examined further.
+CANDIDATES_PER_SENTENCE = 30
+MIN_CANDIDATE_Z = 1.0
+# A rejected quote this similar to a sentence lowers that pairing.
+REJECTED_SIMILARITY = 0.9
+REJECTED_PENALTY = 0.5
+AMOUNT_BONUS = 0.15
+AMOUNT_PENALTY = 0.35
+# A staff-edited match term found whole is evidence by itself.
+TERM_SCORE = 1.9
 
 
 @dataclass
 class Index:
-    entries: dict[int, Entry]
-    postings: dict[str, list[int]]
-    idf: dict[str, float]
+    profiles: profile_store.Profiles
 
-    def concept_weight(self, concept: frozenset[str]) -> float:
-        return max(self.idf.get(key, 0.0) for key in concept)
+    @property
+    def entries(self) -> dict[int, profile_store.Entry]:
+        return {e.commitment_id: e for e in self.profiles.entries}
 
 
 def build_index() -> Index:
-    """The record's commitments as concepts per title language and per match term (2 queries)."""
-    entries: dict[int, Entry] = {}
-    title_columns = [f"title_{code}" for code, _n in settings.CONTENT_LANGUAGES]
-    rows = Commitment.objects.values_list(
-        "id", "slug", "category", "owner_country_id", "target_amount", "target_unit", *title_columns
-    )
-    for cid, slug, category, owner, amount, unit, *titles in rows.iterator(chunk_size=2000):
-        entry = Entry(cid, slug, titles[0] or "", category, owner, amount, unit or "")
-        for (code, _n), title in zip(settings.CONTENT_LANGUAGES, titles, strict=True):
-            if title:
-                variant = concepts(_without_numbers(title), code)
-                entry.variants.append(variant)
-                # Names: capitalised words after the first (which is capitalised anyway).
-                names = [
-                    c
-                    for c in variant[1:]
-                    if any(k.startswith("n:") for k in c) and not c & COUNTRY_NAME_KEYS
-                ]
-                if len(names) >= 2:
-                    entry.names.append(names)
-        entries[cid] = entry
-    for cid, term in MatchTerm.objects.values_list("commitment_id", "term"):
-        if cid in entries:
-            entries[cid].terms.append(concepts(term, "ru"))
-    document_frequency: dict[str, int] = defaultdict(int)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for cid, entry in entries.items():
-        keys = {key for variant in entry.variants + entry.terms for c in variant for key in c}
-        for key in keys:
-            document_frequency[key] += 1
-            postings[key].append(cid)
-    total = max(len(entries), 1)
-    idf = {key: math.log(1 + total / df) for key, df in document_frequency.items()}
-    return Index(entries, dict(postings), idf)
+    """The record's profiles (read once per process; refreshed when stale)."""
+    return Index(profile_store.load())
 
 
-def _without_numbers(title: str) -> str:
-    # "(no. 123)" and amounts in titles are not words an article would repeat.
-    return re.sub(r"\(no\. \d+\)", " ", title)
+# --- Lexical signal -----------------------------------------------------------------------------
 
 
-def _variant_score(index: Index, variant: list[frozenset[str]], keys: set[str]) -> float:
-    if not variant:
+def _name_match(key: str, keys: set[str]) -> bool:
+    """A name (or hyphenated compound) found whole, allowing its inflected or adjectival form:
+    "kambaratinski" names "kambarata", "isik-kulski" names "isik-kul"; never a short prefix
+    ("inter..." of "intergovernmental" and "interdepartmental")."""
+    if key in keys:
+        return True
+    if not key.startswith("n:"):
+        return False
+    base = key[2:]
+    for other in keys:
+        if not other.startswith("n:"):
+            continue
+        candidate = other[2:]
+        shorter = min(len(base), len(candidate))
+        if shorter < 5:
+            continue
+        n = 0
+        while n < shorter and base[n] == candidate[n]:
+            n += 1
+        if n >= 6 and n >= 0.75 * shorter:
+            return True
+    return False
+
+
+# Places say where, not what: a city named in a commitment's title and in an article is weak
+# evidence that they speak of the same thing.
+PLACES = frozenset(
+    name_form(place)
+    for place in [
+        *("Astana", "Bishkek", "Almaty", "Osh", "Taraz", "Shymkent", "Turkestan", "Karakol"),
+        *("Cholpon-Ata", "Burabay", "Jambyl", "Chuy", "Issyk-Kul", "Naryn", "Talas", "Batken"),
+        *("Jalal-Abad", "Астана", "Бишкек", "Алматы", "Ош", "Тараз", "Шымкент", "Каракол"),
+        *("Чолпон-Ата", "Жамбыл", "Чуй", "Иссык-Куль", "Нарын", "Талас", "Баткен"),
+    ]
+)
+PLACE_WEIGHT = 0.3
+
+
+def _found(key: str, keys: set[str]) -> bool:
+    if key in keys:
+        return True
+    if key.startswith("n:") or "-" in key:
+        # A compound written in lower case in a title ("иссык-кульских") is still a name.
+        return _name_match(key if key.startswith("n:") else name_form(key), keys)
+    return False
+
+
+_LIST_ITEM = re.compile(r"[,;]")
+
+
+def _is_agenda_list(text: str) -> bool:
+    """ "trade, water, agriculture, tourism and culture": many short items, none a statement."""
+    parts = [p.strip() for p in _LIST_ITEM.split(text)]
+    short = [p for p in parts if 0 < len(p.split()) <= 3]
+    return len(parts) >= 4 and len(short) >= 3
+
+
+@dataclass
+class _Article:
+    language: str
+    texts: list[str]
+    keys: list[set[str]]
+    lists: list[bool]
+    amounts: list[list[tuple[Decimal, str, bool]]]
+    years: list[set[int]]
+    headline: int
+
+
+def _coverage(keys: list[str], found: set[str], weight) -> float:
+    total = sum(weight(k) for k in keys)
+    if not total:
         return 0.0
-    total = matched = 0.0
-    found = 0
-    for concept in variant:
-        weight = index.concept_weight(concept)
-        total += weight
-        if concept & keys:
-            matched += weight
-            found += 1
-    if total == 0 or found < min(2, len(variant)):
+    return sum(weight(k) for k in keys if _found(k, found)) / total
+
+
+def _amount_adjustment(entry: profile_store.Entry, article: _Article, window: list[int]) -> float:
+    """Targets are told apart by their amount (and year): an amount like the commitment's
+    supports it; a different target amount, with none like it, counts against it."""
+    if entry.target_amount is None:
         return 0.0
-    return matched / total
+    target = Decimal(entry.target_amount)
+    same = other = False
+    for i in window:
+        for value, unit, is_target in article.amounts[i]:
+            if unit and entry.target_unit and unit != entry.target_unit:
+                continue
+            if abs(value - target) <= target * Decimal("0.01"):
+                same = True
+            elif is_target:
+                other = True
+    adjustment = AMOUNT_BONUS if same else (-AMOUNT_PENALTY if other else 0.0)
+    if entry.target_year and any(entry.target_year in article.years[i] for i in window):
+        adjustment += AMOUNT_BONUS / 2
+    return adjustment
 
 
-def _names_found(index: Index, names: list[frozenset[str]], keys: set[str]) -> bool:
-    for concept in names:
-        found = [k for k in concept & keys if k.startswith("n:")]
-        if not found or min(len(index.postings.get(k, ())) for k in found) > NAME_DF_LIMIT:
-            return False
-    return True
-
-
-def score_commitments(index: Index, keys: set[str]) -> dict[int, float]:
-    """Each nominated commitment's best score over its title languages and match terms."""
-    candidates: set[int] = set()
-    for key in keys:
-        posting = index.postings.get(key)
-        if posting and len(posting) <= CANDIDATE_DF_LIMIT:
-            candidates.update(posting)
-    scores = {}
-    for cid in candidates:
-        entry = index.entries[cid]
-        best = max((_variant_score(index, v, keys) for v in entry.variants), default=0.0)
-        for term in entry.terms:
-            if term and all(concept & keys for concept in term):
-                best = max(best, 0.95)
-        if best < EVIDENCE_THRESHOLD and any(
-            _names_found(index, names, keys) for names in entry.names
-        ):
-            best = EVIDENCE_THRESHOLD
-        if best > 0:
-            scores[cid] = best
-    return scores
-
-
-# --- Proposals ------------------------------------------------------------------------------------
+# --- Proposals ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -173,110 +195,271 @@ class Proposal:
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
-_ANNOUNCE = re.compile(
-    r"\b(?:agreed to|agreed on|signed (?:an?|the)? ?(?:agreement|memorandum|roadmap|protocol)|"
-    r"will (?:build|construct|launch|open|create|set up|establish)|plan(?:s|ned)? to|"
-    r"intend(?:s)? to|set (?:a|the) (?:goal|target)|aim(?:s)? to|announced (?:a|the|plans)|"
-    r"launch(?:ed)? (?:a|the) (?:joint )?project)\b|"
-    r"договорил\w*|подписал\w* (?:соглашени|меморандум|дорожн|протокол)\w*|"
-    r"подписан\w* (?:соглашени|меморандум|дорожн|протокол)\w*|"
-    r"планиру\w*|намерен\w*|(?:будет|будут) (?:построен|создан|открыт|запущен)\w*|"
-    r"поставил\w* (?:цель|задачу)|реализу\w* (?:совместн\w* )?проект\w*|"
-    r"(?:построят|создадут|откроют|запустят)",
-    re.I,
-)
-_CATEGORIES = [
-    (r"trade|товарооборот|торгов", "trade"),
-    (r"invest|инвест", "investment"),
-    (r"hydro|power|energy|electric|гэс|энерг|электр", "energy"),
-    (r"water|irrigat|reservoir|водн|вод[аыу]|ирригац|водохранил", "water"),
-    (r"agricult|farm|grain|сельск|агро|зерн", "agriculture"),
-    (
-        r"border|checkpoint|railway|road|transport|logist|границ|пункт\w* пропуск|железн|дорог|"
-        r"транспорт|логист",
-        "border_transport",
-    ),
-    (r"plant|factory|industr|завод|фабрик|промышлен|производств", "industry"),
-    (r"touris|туризм|туристи", "tourism"),
-    (r"school|universit|culture|education|школ|университет|культур|образован", "humanitarian"),
-    (r"bridge|construct|infrastructure|мост|инфраструкт", "infrastructure"),
-]
-_COUNTRIES = [
-    (r"kazakh|казах|қазақ|astana|астан", "KZ"),
-    (r"kyrgyz|кыргыз|киргиз|кырг|bishkek|бишкек", "KG"),
-]
+class Analysis:
+    """One run over one source. `run()` returns the proposals; `analyse()` stores the new ones."""
 
-_BODY = re.compile(
-    r"(?P<supreme>Supreme Interstate Council|Высш\w+ межгосударственн\w+ совет\w*)|"
-    r"(?P<inter>Intergovernmental Council|[Мм]ежправительственн\w+ совет\w*)",
-)
-_ORDINAL = re.compile(
-    r"(?P<n>\d{1,2})(?:th|st|nd|rd|-?[ейгоя]{1,2})?\s(?:meeting|session|заседани\w*)|"
-    r"(?:meeting|session|заседани\w*)\s(?:№\s?)?(?P<m>\d{1,2})",
-    re.I,
-)
-_PLACES = {
-    "astana": "Astana",
-    "bishkek": "Bishkek",
-    "almaty": "Almaty",
-    "cholpon": "Cholpon-Ata",
-    "osh": "Osh",
-    "taraz": "Taraz",
-    "turkestan": "Turkestan",
-    "shymkent": "Shymkent",
-    "karakol": "Karakol",
-    "burabay": "Burabay",
-    "issyk": "Issyk-Kul",
-}
-_PLACE_KEYS = {name_key(k): v for k, v in _PLACES.items()}
-_DATE = re.compile(
-    r"(?P<d>\d{1,2})\s(?P<mon>jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|"
-    r"nov\w*|dec\w*|январ\w*|феврал\w*|март\w*|апрел\w*|ма[яй]|июн\w*|июл\w*|август\w*|"
-    r"сентябр\w*|октябр\w*|ноябр\w*|декабр\w*)(?:\s(?P<y>20\d\d))?",
-    re.I,
-)
+    def __init__(self, source: Source, index: Index | None = None):
+        self.source = source
+        self.index = index or build_index()
+        self.profiles = self.index.profiles
+        self.sentences = sentences(source.text)
+        self.language = source.language or "en"
 
+    # The scores of every (sentence, commitment) pair worth a look: {sentence: {entry: score}}.
+    def _scores(self) -> tuple[list[dict[int, float]], list[dict[int, float]]]:
+        profiles = self.profiles
+        n = len(self.sentences)
+        combined: list[dict[int, float]] = [{} for _ in range(n)]
+        semantic_z: list[dict[int, float]] = [{} for _ in range(n)]
+        if not n or not profiles.entries:
+            return combined, semantic_z
+        vectors = semantic.embed([profile_store.embeddable(s.text) for s in self.sentences])
+        calibration = profile_store.CALIBRATION_LANGUAGE.get(self.language, "en")
+        mean, spread = profiles.mean[calibration], profiles.spread[calibration]
+        article = self._article()
+        frequency = profiles.document_frequency.get(self.language, {})
+        total = max(len(profiles.entries), 1)
 
-def _place(text: str) -> str:
-    for word in words(text):
-        if word.text[:1].isupper():
-            for part in re.split(r"[-'’]", word.text):
-                key = name_key(part.lower())
-                if len(part) >= 3 and key in _PLACE_KEYS:
-                    return _PLACE_KEYS[key]
-    return ""
+        def weight(key: str) -> float:
+            idf = math.log(1 + total / frequency.get(key, 1))
+            return idf * PLACE_WEIGHT if key in PLACES else idf
 
+        rejected = vectors @ profiles.rejected.T if len(profiles.rejected) else np.zeros((n, 0))
+        for chunk in range(0, n, 64):
+            rows = vectors[chunk : chunk + 64]
+            similarity = np.maximum.reduceat(rows @ profiles.vectors.T, profiles.starts, axis=1)
+            z = (similarity - mean) / spread
+            k = min(CANDIDATES_PER_SENTENCE, z.shape[1])
+            top = np.argpartition(-z, k - 1, axis=1)[:, :k]
+            for r, candidates in enumerate(top):
+                i = chunk + r
+                named = self._terms_found(article.keys[i])
+                for e in {*candidates.tolist(), *named}:
+                    if z[r, e] < MIN_CANDIDATE_Z and e not in named:
+                        continue
+                    score = self._pair_score(i, int(e), float(z[r, e]), article, weight)
+                    if e in named:
+                        score = max(score, TERM_SCORE)
+                    if rejected.shape[1]:
+                        refused = rejected[i][profiles.rejected_owner == e]
+                        if len(refused) and refused.max() >= REJECTED_SIMILARITY:
+                            score -= REJECTED_PENALTY
+                    combined[i][int(e)] = score
+                    semantic_z[i][int(e)] = float(z[r, e])
+        return combined, semantic_z
 
-def _date_in(text: str, published_on: date) -> date | None:
-    for match in _DATE.finditer(text):
-        month = figure_parsing._month(match.group("mon"))
-        year = int(match.group("y")) if match.group("y") else published_on.year
-        try:
-            found = date(year, month, int(match.group("d")))
-        except (TypeError, ValueError):
-            continue
-        if found > published_on + timedelta(days=1) and not match.group("y"):
-            found = found.replace(year=year - 1)
+    def _terms_found(self, keys: set[str]) -> set[int]:
+        """The entries one of whose match terms the sentence holds whole."""
+        found = set()
+        for key in keys:
+            for e in self.profiles.term_postings.get(key, ()):
+                terms = self.profiles.entries[e].keys.get(profile_store.TERMS, [])
+                if any(term and all(_found(k, keys) for k in term) for term in terms):
+                    found.add(e)
         return found
+
+    def _pair_score(self, i: int, e: int, z: float, article: _Article, weight) -> float:
+        entry = self.profiles.entries[e]
+        keys = entry.keys.get(self.language) or entry.keys.get("en") or []
+        window = sorted({article.headline, max(i - 1, 0), i})
+        here = _coverage(keys, article.keys[i], weight)
+        nearby = _coverage(keys, set().union(*(article.keys[j] for j in window)), weight)
+        if article.lists[i]:
+            here, nearby = here * 0.5, nearby * 0.5
+        if z < SEMANTIC_ALONE:
+            # The second signal must agree: enough of the object words nearby, two of them when
+            # the title has two ("solar" and "power plant", not "power plant" alone), and one
+            # that is not a place in this very sentence.
+            window_keys = set().union(*(article.keys[j] for j in window))
+            found = sum(_found(k, window_keys) for k in keys)
+            if (
+                nearby < MIN_WINDOW_COVERAGE
+                or found < min(2, len(keys))
+                or not any(k not in PLACES and _found(k, article.keys[i]) for k in keys)
+            ):
+                return 0.0
+        return (
+            z * SEMANTIC_WEIGHT
+            + here * SENTENCE_WEIGHT
+            + nearby * WINDOW_WEIGHT
+            + _amount_adjustment(entry, article, window)
+        )
+
+    def _article(self) -> _Article:
+        texts = [s.text for s in self.sentences]
+        amounts, years = [], []
+        for text in texts:
+            found = figures(text, self.source.published_on)
+            amounts.append([(f.value, f.unit, f.is_target) for f in found])
+            years.append({int(m.group("year")) for m in _TARGET_YEAR.finditer(text)})
+        return _Article(
+            language=self.language,
+            texts=texts,
+            keys=[keys_of(t, self.language) for t in texts],
+            lists=[_is_agenda_list(t) for t in texts],
+            amounts=amounts,
+            years=years,
+            headline=next(
+                (i for i, t in enumerate(texts[:3]) if len(re.findall(r"[^\W\d_]{2,}", t)) >= 3),
+                0,
+            ),
+        )
+
+    def run(self) -> list[Proposal]:
+        combined, _z = self._scores()
+        proposals = self._evidence(combined)
+        evidenced = {p.commitment_id: p.score for p in proposals}
+        proposals += self._figures(evidenced)
+        proposals += self._new_commitments(combined)
+        proposals += self._meeting()
+        return proposals
+
+    def _evidence(self, combined: list[dict[int, float]]) -> list[Proposal]:
+        best: dict[int, tuple[float, int]] = {}
+        for i, scores in enumerate(combined):
+            for e, score in scores.items():
+                if score >= EVIDENCE_THRESHOLD and score > best.get(e, (0, 0))[0]:
+                    best[e] = (score, i)
+        entries = self.profiles.entries
+        return [
+            Proposal(
+                kinds.EVIDENCE.name,
+                self.sentences[i],
+                round(min(score / 2, 1.0), 3),
+                entries[e].commitment_id,
+            )
+            for e, (score, i) in sorted(best.items(), key=lambda item: item[1][1])
+        ]
+
+    # --- Figures ----------------------------------------------------------------------------
+
+    def _figures(self, evidenced: dict[int, float]) -> list[Proposal]:
+        found: list[tuple[Sentence, Measured]] = []
+        for sentence in self.sentences:
+            for measured in measured_figures(sentence.text, self.source.published_on):
+                figure = measured.figure
+                if figure.is_target or figure.period_start is None or not measured.measure:
+                    continue
+                if ":" in measured.measure:
+                    continue  # one sector's figure is not the bilateral total
+                found.append((sentence, measured))
+        if not found:
+            return []
+        measuring = self._commitments_measuring({m.measure for _s, m in found})
+        if not measuring:
+            return []
+        observations = _observations_of({cid for ids in measuring.values() for cid in ids})
+        proposals, seen = [], set()
+        for sentence, measured in found:
+            figure = measured.figure
+            unit = figure.unit
+            candidates = [
+                cid
+                for cid in measuring.get(measured.measure, [])
+                if not unit or self.index_entry(cid).target_unit == unit
+            ]
+            if not candidates:
+                continue
+            identity = (figure.value, figure.period_start, figure.period_end)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            cid = max(
+                candidates,
+                key=lambda c: (evidenced.get(c, 0), bool(observations.get(c)), -c),
+            )
+            unit = unit or self.index_entry(cid).target_unit
+            recorded = [o for c in candidates for o in observations.get(c, [])]
+            payload = _observation_payload(
+                sentence, figure, unit, _conflicts(recorded, figure, unit)
+            )
+            proposals.append(Proposal(kinds.OBSERVATION.name, sentence, 0.7, cid, payload))
+        return proposals
+
+    def index_entry(self, cid: int) -> profile_store.Entry:
+        return self.profiles.entries[self.profiles.position[cid]]
+
+    def _commitments_measuring(self, measures: set[str]) -> dict[str, list[int]]:
+        """The quantitative commitments per measure, by what their English title measures."""
+        result: dict[str, list[int]] = defaultdict(list)
+        for entry in self.profiles.entries:
+            if entry.target_amount is None:
+                continue
+            measure = measure_of(entry.title)
+            if measure in measures:
+                result[measure].append(entry.commitment_id)
+        return result
+
+    # --- New commitments --------------------------------------------------------------------
+
+    def _new_commitments(self, combined: list[dict[int, float]]) -> list[Proposal]:
+        from . import proposals as proposing
+
+        return proposing.new_commitments(self, combined)
+
+    # --- Meeting ----------------------------------------------------------------------------
+
+    def _meeting(self) -> list[Proposal]:
+        texts = [s.text for s in self.sentences]
+        event = meeting_reading.reported_event(texts, self.source.published_on)
+        if event is None:
+            return []
+        sentence = self.sentences[event.sentence_index]
+        existing = _existing_meeting(event, self.source.published_on)
+        payload = {
+            "meeting": existing.key if existing else None,
+            "name": existing.name if existing else event.name,
+            "location": existing.location if existing else event.place,
+            "held_on": (
+                existing.held_on if existing else event.held_on or self.source.published_on
+            ).isoformat(),
+            "identity": "meeting",
+        }
+        score = 0.8 if existing else (0.6 if event.confident else 0.5)
+        return [Proposal(kinds.MEETING.name, sentence, score, None, payload)]
+
+
+_KIND_WORDS = {
+    "Supreme Interstate Council": ("supreme", "высш"),
+    "Intergovernmental Council": ("intergovernmental council", "межправительственн"),
+    "Intergovernmental Commission": ("commission", "комисси"),
+    "talks": ("meeting", "встреч", "talks", "переговор"),
+}
+
+
+def _existing_meeting(event: meeting_reading.Event, published_on) -> Meeting | None:
+    """The recorded meeting this event is: same kind, place and date (one query)."""
+    around = event.held_on or published_on
+    window = 2 if event.held_on else 10
+    candidates = Meeting.objects.filter(
+        held_on__range=(around - timedelta(days=window), around + timedelta(days=window))
+    )
+    for meeting in candidates:
+        names = " ".join(
+            (getattr(meeting, f"name_{code}", "") or "") for code in ("en", "ru")
+        ).lower()
+        if not any(word in names for word in _KIND_WORDS[event.kind]):
+            continue
+        if (
+            event.number
+            and str(event.number) not in names
+            and _roman_of(event.number) not in (names.upper())
+        ):
+            continue
+        if event.place and event.place.lower()[:5] not in (meeting.location or "").lower():
+            continue
+        return meeting
     return None
 
 
-def _quote_payload(proposal: Proposal) -> dict[str, Any]:
-    return proposal.payload
-
-
-def _nearby_scores(
-    scored: list[dict[int, float]], i: int, evidenced: dict[int, float]
-) -> dict[int, float]:
-    """The commitments a figure in sentence `i` may be about, scored by how near they are named."""
-    # The article's subject counts too: "turnover reached $1.4 billion" names no target.
-    nearby = {cid: score * 0.6 for cid, score in evidenced.items()}
-    for cid, score in scored[i].items():
-        nearby[cid] = max(nearby.get(cid, 0), score)
-    if i > 0:  # the figure's subject is often named in the sentence before
-        for cid, score in scored[i - 1].items():
-            nearby[cid] = max(nearby.get(cid, 0), score * 0.8)
-    return nearby
+def _roman_of(n: int) -> str:
+    parts = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    result = ""
+    for value, letters in parts:
+        while n >= value:
+            result += letters
+            n -= value
+    return result
 
 
 def _observations_of(ids: set[int]) -> dict[int, list[dict[str, Any]]]:
@@ -289,21 +472,29 @@ def _observations_of(ids: set[int]) -> dict[int, list[dict[str, Any]]]:
     return observations
 
 
-def _conflicts(observed: list[dict[str, Any]], figure: Figure, unit: str) -> list[dict[str, Any]]:
-    """The recorded figures for the same period and unit that differ from this one."""
-    return [
-        {"observation": o["id"], "value": str(o["value"]), "unit": o["unit"]}
-        for o in observed
+def _conflicts(recorded: list[dict[str, Any]], figure, unit: str) -> list[dict[str, Any]]:
+    """The recorded figures of the same measure, period and unit that differ from this one; none
+    when the record already holds this very figure (two sources' figures both recorded)."""
+    same_period = [
+        o
+        for o in recorded
         if o["period_start"] == figure.period_start
         and o["period_end"] == figure.period_end
         and o["unit"] == unit
-        and o["value"] != figure.value
     ]
+    # "The same figure" is the same to the rounding a report uses; $760 mln is not $757 mln.
+    tolerance = figure.value * Decimal("0.001")
+    if any(abs(o["value"] - figure.value) <= tolerance for o in same_period):
+        return []
+    seen, result = set(), []
+    for o in same_period:
+        if o["value"] not in seen:
+            seen.add(o["value"])
+            result.append({"observation": o["id"], "value": str(o["value"]), "unit": o["unit"]})
+    return result
 
 
-def _observation_payload(
-    sentence: Sentence, figure: Figure, unit: str, conflicts: list[dict[str, Any]]
-) -> dict[str, Any]:
+def _observation_payload(sentence: Sentence, figure, unit: str, conflicts) -> dict[str, Any]:
     value = figure.value.quantize(Decimal("0.01"))
     return {
         "value": str(value),
@@ -315,202 +506,6 @@ def _observation_payload(
         "figure": sentence.text[figure.start : figure.end].strip(),
         "identity": f"{value}|{figure.period_start}|{figure.period_end}",
     }
-
-
-class Analysis:
-    """One run over one source. `run()` returns the proposals; `save()` stores the new ones."""
-
-    def __init__(self, source: Source, index: Index | None = None):
-        self.source = source
-        self.index = index or build_index()
-        self.sentences = sentences(source.text)
-
-    def run(self) -> list[Proposal]:
-        keys = [text_keys(s.text, self.source.language) for s in self.sentences]
-        scored = [score_commitments(self.index, k) for k in keys]
-        proposals = self._evidence(scored)
-        evidenced = {p.commitment_id: p.score for p in proposals}
-        proposals += self._figures(scored, evidenced)
-        proposals += self._new_commitments(scored)
-        proposals += self._meeting()
-        return proposals
-
-    def _evidence(self, scored: list[dict[int, float]]) -> list[Proposal]:
-        best: dict[int, tuple[float, int]] = {}
-        for i, scores in enumerate(scored):
-            top = max(scores.values(), default=0)
-            for cid, score in scores.items():
-                # Of near-twins ("$2 billion a year", "$3 billion by 2030") the closer one wins.
-                if (
-                    score >= EVIDENCE_THRESHOLD
-                    and score >= top - 0.1
-                    and score > best.get(cid, (0, 0))[0]
-                ):
-                    best[cid] = (score, i)
-        return [
-            Proposal(kinds.EVIDENCE.name, self.sentences[i], round(score, 3), cid, {})
-            for cid, (score, i) in sorted(best.items(), key=lambda item: item[1][1])
-        ]
-
-    def _figures(
-        self, scored: list[dict[int, float]], evidenced: dict[int, float]
-    ) -> list[Proposal]:
-        found = self._sentences_with_figures(scored, evidenced)
-        if not found:
-            return []
-        observations = _observations_of({cid for *_rest, candidates in found for cid in candidates})
-        proposals = []
-        for sentence, parsed, candidates in found:
-            for figure in parsed:
-                proposal = self._figure_proposal(sentence, figure, candidates, observations)
-                if proposal is not None:
-                    proposals.append(proposal)
-        return proposals
-
-    def _sentences_with_figures(
-        self, scored: list[dict[int, float]], evidenced: dict[int, float]
-    ) -> list[tuple[Sentence, list[Figure], dict[int, float]]]:
-        """Each sentence stating a measured figure, with the quantitative commitments it may be
-        about and their scores."""
-        quantitative = {
-            cid for cid, entry in self.index.entries.items() if entry.target_amount is not None
-        }
-        found = []
-        for i, sentence in enumerate(self.sentences):
-            parsed = [
-                f
-                for f in figure_parsing.figures(sentence.text, self.source.published_on)
-                if not f.is_target and f.period_start is not None
-            ]
-            if not parsed:
-                continue
-            candidates = {
-                cid: s
-                for cid, s in _nearby_scores(scored, i, evidenced).items()
-                if cid in quantitative and s >= FIGURE_THRESHOLD
-            }
-            if candidates:
-                found.append((sentence, parsed, candidates))
-        return found
-
-    def _figure_proposal(
-        self,
-        sentence: Sentence,
-        figure: Figure,
-        candidates: dict[int, float],
-        observations: dict[int, list[dict[str, Any]]],
-    ) -> Proposal | None:
-        unit_ok = {
-            cid: s
-            for cid, s in candidates.items()
-            if not figure.unit or self.index.entries[cid].target_unit == figure.unit
-        }
-        if not unit_ok:
-            return None
-        cid = self._measured_commitment(unit_ok, observations)
-        unit = figure.unit or self.index.entries[cid].target_unit
-        conflicts = _conflicts(observations[cid], figure, unit)
-        payload = _observation_payload(sentence, figure, unit, conflicts)
-        return Proposal(kinds.OBSERVATION.name, sentence, round(unit_ok[cid], 3), cid, payload)
-
-    def _measured_commitment(
-        self, unit_ok: dict[int, float], observations: dict[int, list[dict[str, Any]]]
-    ) -> int:
-        # Prefer the commitment already tracked in this unit, then the best match.
-        def tracked_then_score(cid: int) -> tuple[bool, float]:
-            target_unit = self.index.entries[cid].target_unit
-            return any(o["unit"] == target_unit for o in observations[cid]), unit_ok[cid]
-
-        return max(unit_ok, key=tracked_then_score)
-
-    def _new_commitments(self, scored: list[dict[int, float]]) -> list[Proposal]:
-        proposals = []
-        for i, sentence in enumerate(self.sentences):
-            match = _ANNOUNCE.search(sentence.text)
-            if not match or len(sentence.text) < 40:
-                continue
-            if max(scored[i].values(), default=0) >= EVIDENCE_THRESHOLD:
-                continue  # the record has it: that is evidence, not a new commitment
-            rest = sentence.text[match.end() :].strip(" ,:;—–-")
-            title = re.split(r"[.;]|, (?:which|who|что|который)", rest)[0]
-            title = " ".join(title.split())  # a wrapped sentence's line break is a space here
-            if len(title) < 12:
-                continue
-            title = (title[:1].upper() + title[1:])[:200]
-            lower = sentence.text.lower()
-            category = next((c for p, c in _CATEGORIES if re.search(p, lower)), "other")
-            countries = [code for p, code in _COUNTRIES if re.search(p, lower)] or ["KZ", "KG"]
-            targets = [
-                f
-                for f in figure_parsing.figures(sentence.text, self.source.published_on)
-                if f.is_target
-            ]
-            target_year = figure_parsing._TARGET_YEAR.search(sentence.text)
-            payload = {
-                "title": title,
-                "category": category,
-                "countries": countries,
-                "target_amount": str(targets[0].value.quantize(Decimal("0.01")))
-                if targets
-                else None,
-                "target_unit": targets[0].unit if targets else "",
-                "target_date": f"{target_year.group('year')}-12-31" if target_year else None,
-                "identity": "new",
-            }
-            proposals.append(Proposal(kinds.COMMITMENT.name, sentence, 0.5, None, payload))
-        return proposals
-
-    def _meeting(self) -> list[Proposal]:
-        for i, sentence in enumerate(self.sentences):
-            body = _BODY.search(sentence.text)
-            if not body:
-                continue
-            context = " ".join(s.text for s in self.sentences[max(0, i - 1) : i + 2])
-            place = _place(sentence.text) or _place(context)
-            held_on = _date_in(sentence.text, self.source.published_on) or _date_in(
-                context, self.source.published_on
-            )
-            ordinal = _ORDINAL.search(sentence.text)
-            number = (ordinal.group("n") or ordinal.group("m")) if ordinal else ""
-            kind = (
-                "Supreme Interstate Council"
-                if body.group("supreme")
-                else ("Intergovernmental Council")
-            )
-            name = f"{_ordinal_en(number)} meeting of the {kind}" if number else f"{kind} meeting"
-            existing = self._existing_meeting(kind, place, held_on)
-            payload = {
-                "meeting": existing.key if existing else None,
-                "name": existing.name if existing else name,
-                "location": existing.location if existing else place,
-                "held_on": (
-                    existing.held_on if existing else held_on or self.source.published_on
-                ).isoformat(),
-                "identity": "meeting",
-            }
-            return [Proposal(kinds.MEETING.name, sentence, 0.8 if existing else 0.6, None, payload)]
-        return []
-
-    def _existing_meeting(self, kind: str, place: str, held_on: date | None) -> Meeting | None:
-        around = held_on or self.source.published_on
-        window = 2 if held_on else 10
-        meetings = Meeting.objects.filter(
-            held_on__range=(around - timedelta(days=window), around + timedelta(days=window))
-        )
-        for meeting in meetings:
-            same_body = kind.split()[0].lower() in meeting.name.lower()
-            same_place = not place or name_key(place.lower()) == name_key(
-                meeting.location.lower()[:10] or "-"
-            )
-            if same_body and same_place:
-                return meeting
-        return None
-
-
-def _ordinal_en(number: str) -> str:
-    n = int(number)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def analyse(source: Source, index: Index | None = None) -> list[Suggestion]:
@@ -546,6 +541,6 @@ def analyse(source: Source, index: Index | None = None) -> list[Suggestion]:
                 fingerprint=fingerprint,
             )
         )
-    with transaction.atomic():
-        Suggestion.objects.bulk_create(new, ignore_conflicts=True)
+    # One statement, atomic by itself.
+    Suggestion.objects.bulk_create(new, ignore_conflicts=True)
     return new

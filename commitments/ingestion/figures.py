@@ -264,3 +264,153 @@ def figures(sentence: str, published_on: date) -> list[Figure]:
             )
         )
     return found
+
+
+# --- Measure first ------------------------------------------------------------------------------
+# A figure is read with the quantity it measures, named by the words before it in its own clause
+# ("exports ... reached $455 million" is not turnover), with its own period (two figures of one
+# sentence can be of two years) and as a target or an actual by the wording around it.
+
+MEASURES = [
+    ("exports", re.compile(r"\bexport\w*|\bэкспорт\w*|\bпоставк\w*", re.I)),
+    ("imports", re.compile(r"\bimport\w*|\bимпорт\w*", re.I)),
+    ("investment", re.compile(r"\binvestment\w*|\bинвестиц\w*", re.I)),
+    (
+        "trade",
+        re.compile(
+            r"\btrade turnover|\bturnover|\bvolume of (?:mutual |bilateral |reciprocal )?trade|"
+            r"\b(?:mutual|bilateral|reciprocal|foreign) trade|\btrade volume|\btrade between|"
+            r"\btrade(?=,? (?:has |had )?(?:increased|grew|rose|reached|amounted|totall?ed|stood|"
+            r"was|fell|decreased|declined))|"
+            r"\bтоварооборот\w*|\bвзаимн\w+ торговл\w*|\bдвусторонн\w+ торговл\w*|"
+            r"\bобъ[её]м\w* (?:взаимной |двусторонней |внешней )?торговл\w*|\bторговл\w* между|"
+            r"\bтауар айналым\w*|\bсоода жүгүртүү\w*",
+            re.I,
+        ),
+    ),
+]
+# A measure of one sector ("agro-industrial turnover") is not the bilateral total.
+_SECTOR = re.compile(
+    r"agro\w*|agricultur\w*|\bsector\b|агропромышлен\w*|сельскохозяйствен\w*|\bсфер[еаы]\b|"
+    r"\bотрасл\w*|\bАПК\b|energy|энергетич\w*",
+    re.I,
+)
+_PAST_CHANGE_TO = re.compile(
+    r"(?:increas\w*|gr[eo]w\w*|rose|risen|went up|climb\w*|увеличил\w*|вырос\w*|возрос\w*)"
+    r"\s(?:by\s|на\s)?[\d.,]+\s?(?:%|percent|процент\w*)\s(?:to|до)\s*$",
+    re.I,
+)
+_TARGET_VERB = re.compile(
+    r"\b(?:increase|bring|boost|raise|double|expand|lift)\b(?! by)|"
+    r"\b(?:довести|увеличить|нарастить|поднять|вывести|удвоить)\b",
+    re.I,
+)
+_MODAL = re.compile(
+    r"\b(?:target|goal|aim\w*|plan\w*|intend\w*|potential|will|would|seek\w*|commitment|"
+    r"цел[ьи]|задач\w*|план\w*|намер\w*|стрем\w*|потенциал\w*)\b",
+    re.I,
+)
+_PREPOSITION_END = re.compile(r"\b(?:to|до|up to|at least)\s*$", re.I)
+_REACHING_END = re.compile(r"\b(?:reach(?:ing)?|достичь|достигнуть)\s*$", re.I)
+_RELATIVE_YEAR = re.compile(
+    r"(?P<last>last year|previous year|past year|the year before|"
+    r"прошл\w+ год\w*|предыдущ\w+ год\w*|минувш\w+ год\w*|өткен жыл\w*|өткөн жыл\w*|"
+    r"былтыр\w*)|"
+    r"(?P<this>this year|current year|the year to date|текущ\w+ год\w*|этого года|эт\w+ году|"
+    r"нынешн\w+ год\w*|биыл\w*|быйыл\w*|ағымдағы жыл\w*|ушул жыл\w*)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Measured:
+    figure: Figure
+    measure: str  # "trade", "exports", "imports", "investment", "<measure>:sector", or ""
+
+
+def measure_of(text: str) -> str:
+    """The quantity a title or clause names, by its first measure word ("" when none)."""
+    found = [(m.start(), name) for name, pattern in MEASURES for m in pattern.finditer(text)]
+    return min(found)[1] if found else ""
+
+
+def _measure_before(sentence: str, position: int) -> str:
+    mentions = [
+        (m.start(), m.end(), name) for name, pattern in MEASURES for m in pattern.finditer(sentence)
+    ]
+    before = [m for m in mentions if m[1] <= position]
+    if before:
+        start, _end, name = max(before)
+    else:
+        after = [m for m in mentions if m[0] >= position and m[0] - position < 60]
+        if not after:
+            return ""
+        start, _end, name = min(after)
+    window = sentence[max(0, start - 80) : max(position, start)]
+    return f"{name}:sector" if _SECTOR.search(window) else name
+
+
+def _clause_period(
+    clause: str, sentence: str, published_on: date
+) -> tuple[date | None, date | None, str]:
+    start, end, label = period_of(clause, published_on)
+    relative = _RELATIVE_YEAR.search(clause)
+    if relative:
+        year = published_on.year - 1 if relative.group("last") else published_on.year
+        if start is None:
+            return date(year, 1, 1), date(year, 12, 31), relative.group()
+        if not _YEAR.search(clause):
+            # "за 8 месяцев текущего года", "over 7 months of last year": months of that year.
+            return (
+                start.replace(year=year),
+                end.replace(year=year),
+                f"{label.split(' 20')[0]} {year}",
+            )
+    if start is None and clause != sentence:
+        return period_of(sentence, published_on)
+    return start, end, label
+
+
+def measured_figures(sentence: str, published_on: date) -> list[Measured]:
+    """The sentence's money and quantity figures, each with its measure, period and whether it is
+    a target; a figure's clause runs from the previous figure to the next one."""
+    matches = [
+        m
+        for m in FIGURE.finditer(sentence)
+        if (m.group("before") or m.group("after") or m.group("scale"))
+        and not (_YEAR.fullmatch(m.group("number")) and not (m.group("before") or m.group("scale")))
+    ]
+    result = []
+    for n, match in enumerate(matches):
+        left = matches[n - 1].end() if n else 0
+        right = matches[n + 1].start() if n + 1 < len(matches) else len(sentence)
+        clause = sentence[left:right]
+        before = sentence[left : match.start()]
+        scale, before_sign, after = (
+            match.group("scale"),
+            match.group("before"),
+            match.group("after"),
+        )
+        value = parse_number(match.group("number"), bool(scale))
+        if value is None:
+            continue
+        leading = sentence[: match.start()]
+        if _PAST_CHANGE_TO.search(before):
+            is_target = False  # "increased by 13% to $757 million" is what happened
+        elif _PREPOSITION_END.search(before[-14:]):
+            is_target = bool(_TARGET_VERB.search(leading) or _MODAL.search(leading))
+        else:
+            is_target = bool(_REACHING_END.search(before[-14:]) and _MODAL.search(leading))
+        start, end, label = _clause_period(clause, sentence, published_on)
+        figure = Figure(
+            start=match.start(),
+            end=match.end(),
+            value=value * _scale(scale),
+            unit=_unit(f"{before_sign or ''} {after or ''}"),
+            is_target=is_target,
+            period_start=start,
+            period_end=end,
+            period_label=label,
+        )
+        result.append(Measured(figure, _measure_before(sentence, match.start())))
+    return result

@@ -112,3 +112,36 @@ class Suggestion(models.Model):
         if self.kind != self.Kind.COMMITMENT:
             return []
         return list(self.payload.get("countries") or ["KZ", "KG"])
+
+
+class CommitmentProfile(models.Model):
+    """What the analysis knows of one commitment, kept up to date by the services that change it.
+
+    Vectors of its titles in every language, its staff-edited match terms and the quotes of its
+    evidence (so accepting a suggestion teaches it a new wording), the lemmas of its object words
+    per language, and a calibration per language (how similar unrelated press sentences are to
+    it) so that a score means the same in English and in Russian. Rejected pairings are kept as
+    the rejected quotes' vectors, which lower the same pairing the next time. Computed when the
+    profile is refreshed, never per article.
+    """
+
+    commitment = models.OneToOneField(
+        "Commitment",
+        on_delete=models.CASCADE,
+        related_name="analysis_profile",
+    )
+    model = models.CharField(max_length=60)
+    texts = models.JSONField(default=list)
+    # float16 rows, one per text, of the model's dimensions.
+    vectors = models.BinaryField(default=bytes)
+    rejected = models.BinaryField(default=bytes)
+    keys = models.JSONField(default=dict)
+    calibration = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    # An internal table of the analysis, never shown to anyone: no verbose names to translate.
+
+    class Meta:
+        app_label = "commitments"
+
+    def __str__(self) -> str:
+        return str(self.commitment_id)

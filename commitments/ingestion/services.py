@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import access, clock, messages, services, translation
 from ..actors import Actor
 from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
-from . import kinds
+from . import kinds, profiles
 from .extraction import extract
 from .models import Suggestion
 
@@ -135,6 +135,7 @@ def suggestion_accept(
     suggestion.reviewed_by = actor.user
     suggestion.reviewed_at = clock.now()
     suggestion.save()
+    transaction.on_commit(lambda: profiles.learn_from_accepted(suggestion))
     return suggestion
 
 
@@ -299,4 +300,5 @@ def suggestion_reject(*, suggestion: Suggestion, actor, reason: str) -> Suggesti
     suggestion.reviewed_by = actor.user
     suggestion.reviewed_at = clock.now()
     suggestion.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+    transaction.on_commit(lambda: profiles.learn_from_rejected(suggestion))
     return suggestion

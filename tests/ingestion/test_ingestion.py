@@ -70,8 +70,9 @@ EXPECTED = {
         ("meeting", None), ("commitment", None), ("evidence", "checkpoint-reconstruction"),
     },
     "en_nothing.txt": set(),
+    # The article names the $3 bn target, so its turnover figure measures progress towards it.
     "ru_trade_figures.txt": {
-        ("observation", "trade-turnover-2bn"), ("evidence", "trade-turnover-3bn-2030"),
+        ("observation", "trade-turnover-3bn-2030"), ("evidence", "trade-turnover-3bn-2030"),
         ("evidence", "checkpoint-reconstruction"),
     },
     "ru_energy_new.txt": {
