@@ -20,11 +20,10 @@ again only when one changes), the meetings and observations involved in one quer
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -36,11 +35,12 @@ from . import kinds, semantic
 from . import meetings as meeting_reading
 from . import profiles as profile_store
 from .figures import _TARGET_YEAR, Measured, figures, measure_of, measured_figures
-from .lemmas import keys_of, name_form
+from .lemmas import keys_of
+from .lexical import PLACE_WEIGHT, PLACES, found_whole, is_agenda_list, weighted_coverage
 from .models import Suggestion
+from .proposals import Proposal, new_commitments
 from .text import Sentence, sentences
 
-METHOD = "semantic-profile"
 VERSION = "2.0"
 
 # Evidence: calibrated similarity (in spreads above the background) and lexical coverage.
@@ -78,66 +78,6 @@ def build_index() -> Index:
     return Index(profile_store.load())
 
 
-# --- Lexical signal -----------------------------------------------------------------------------
-
-
-def _name_match(key: str, keys: set[str]) -> bool:
-    """A name (or hyphenated compound) found whole, allowing its inflected or adjectival form:
-    "kambaratinski" names "kambarata", "isik-kulski" names "isik-kul"; never a short prefix
-    ("inter..." of "intergovernmental" and "interdepartmental")."""
-    if key in keys:
-        return True
-    if not key.startswith("n:"):
-        return False
-    base = key[2:]
-    for other in keys:
-        if not other.startswith("n:"):
-            continue
-        candidate = other[2:]
-        shorter = min(len(base), len(candidate))
-        if shorter < 5:
-            continue
-        n = 0
-        while n < shorter and base[n] == candidate[n]:
-            n += 1
-        if n >= 6 and n >= 0.75 * shorter:
-            return True
-    return False
-
-
-# Places say where, not what: a city named in a commitment's title and in an article is weak
-# evidence that they speak of the same thing.
-PLACES = frozenset(
-    name_form(place)
-    for place in [
-        *("Astana", "Bishkek", "Almaty", "Osh", "Taraz", "Shymkent", "Turkestan", "Karakol"),
-        *("Cholpon-Ata", "Burabay", "Jambyl", "Chuy", "Issyk-Kul", "Naryn", "Talas", "Batken"),
-        *("Jalal-Abad", "Астана", "Бишкек", "Алматы", "Ош", "Тараз", "Шымкент", "Каракол"),
-        *("Чолпон-Ата", "Жамбыл", "Чуй", "Иссык-Куль", "Нарын", "Талас", "Баткен"),
-    ]
-)
-PLACE_WEIGHT = 0.3
-
-
-def _found(key: str, keys: set[str]) -> bool:
-    if key in keys:
-        return True
-    if key.startswith("n:") or "-" in key:
-        # A compound written in lower case in a title ("иссык-кульских") is still a name.
-        return _name_match(key if key.startswith("n:") else name_form(key), keys)
-    return False
-
-
-_LIST_ITEM = re.compile(r"[,;]")
-
-
-def _is_agenda_list(text: str) -> bool:
-    """ "trade, water, agriculture, tourism and culture": many short items, none a statement."""
-    parts = [p.strip() for p in _LIST_ITEM.split(text)]
-    short = [p for p in parts if 0 < len(p.split()) <= 3]
-    return len(parts) >= 4 and len(short) >= 3
-
-
 @dataclass
 class _Article:
     language: str
@@ -147,13 +87,6 @@ class _Article:
     amounts: list[list[tuple[Decimal, str, bool]]]
     years: list[set[int]]
     headline: int
-
-
-def _coverage(keys: list[str], found: set[str], weight) -> float:
-    total = sum(weight(k) for k in keys)
-    if not total:
-        return 0.0
-    return sum(weight(k) for k in keys if _found(k, found)) / total
 
 
 def _amount_adjustment(entry: profile_store.Entry, article: _Article, window: list[int]) -> float:
@@ -178,21 +111,6 @@ def _amount_adjustment(entry: profile_store.Entry, article: _Article, window: li
 
 
 # --- Proposals ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Proposal:
-    kind: str
-    sentence: Sentence
-    score: float
-    commitment_id: int | None = None
-    payload: dict[str, Any] = field(default_factory=dict)
-    method: str = METHOD
-
-    def fingerprint(self) -> str:
-        identity = self.payload.get("identity", "")
-        raw = f"{self.kind}|{self.commitment_id}|{self.sentence.start}|{identity}"
-        return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class Analysis:
@@ -254,7 +172,7 @@ class Analysis:
         for key in keys:
             for e in self.profiles.term_postings.get(key, ()):
                 terms = self.profiles.entries[e].keys.get(profile_store.TERMS, [])
-                if any(term and all(_found(k, keys) for k in term) for term in terms):
+                if any(term and all(found_whole(k, keys) for k in term) for term in terms):
                     found.add(e)
         return found
 
@@ -262,8 +180,8 @@ class Analysis:
         entry = self.profiles.entries[e]
         keys = entry.keys.get(self.language) or entry.keys.get("en") or []
         window = sorted({article.headline, max(i - 1, 0), i})
-        here = _coverage(keys, article.keys[i], weight)
-        nearby = _coverage(keys, set().union(*(article.keys[j] for j in window)), weight)
+        here = weighted_coverage(keys, article.keys[i], weight)
+        nearby = weighted_coverage(keys, set().union(*(article.keys[j] for j in window)), weight)
         if article.lists[i]:
             here, nearby = here * 0.5, nearby * 0.5
         if z < SEMANTIC_ALONE:
@@ -271,11 +189,11 @@ class Analysis:
             # the title has two ("solar" and "power plant", not "power plant" alone), and one
             # that is not a place in this very sentence.
             window_keys = set().union(*(article.keys[j] for j in window))
-            found = sum(_found(k, window_keys) for k in keys)
+            found = sum(found_whole(k, window_keys) for k in keys)
             if (
                 nearby < MIN_WINDOW_COVERAGE
                 or found < min(2, len(keys))
-                or not any(k not in PLACES and _found(k, article.keys[i]) for k in keys)
+                or not any(k not in PLACES and found_whole(k, article.keys[i]) for k in keys)
             ):
                 return 0.0
         return (
@@ -296,7 +214,7 @@ class Analysis:
             language=self.language,
             texts=texts,
             keys=[keys_of(t, self.language) for t in texts],
-            lists=[_is_agenda_list(t) for t in texts],
+            lists=[is_agenda_list(t) for t in texts],
             amounts=amounts,
             years=years,
             headline=next(
@@ -393,9 +311,8 @@ class Analysis:
     # --- New commitments --------------------------------------------------------------------
 
     def _new_commitments(self, combined: list[dict[int, float]]) -> list[Proposal]:
-        from . import proposals as proposing
 
-        return proposing.new_commitments(self, combined)
+        return new_commitments(self, combined, EVIDENCE_THRESHOLD)
 
     # --- Meeting ----------------------------------------------------------------------------
 

@@ -10,10 +10,12 @@ meaning; a target year ("до конца 2026 года", "by 2028") becomes the 
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -21,10 +23,35 @@ from . import kinds, semantic
 from . import profiles as profile_store
 from .figures import figures
 from .lemmas import keys_of
+from .lexical import found_whole, is_agenda_list, weighted_coverage
 from .text import Sentence
 
-if TYPE_CHECKING:
-    from .analysis import Analysis, Proposal
+METHOD = "semantic-profile"
+
+
+class Reading(Protocol):
+    """What proposing reads of one run of the analysis (`analysis.Analysis`)."""
+
+    source: Any
+    language: str
+    sentences: list[Sentence]
+    profiles: profile_store.Profiles
+
+
+@dataclass
+class Proposal:
+    kind: str
+    sentence: Sentence
+    score: float
+    commitment_id: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    method: str = METHOD
+
+    def fingerprint(self) -> str:
+        identity = self.payload.get("identity", "")
+        raw = f"{self.kind}|{self.commitment_id}|{self.sentence.start}|{identity}"
+        return hashlib.sha256(raw.encode()).hexdigest()
+
 
 _ANNOUNCE = re.compile(
     r"\b(?:agreed to|agreed on|agreed that|decided to|signed (?:an?|the)? ?(?:agreement|memorandum|"
@@ -108,7 +135,7 @@ def clean_title(text: str) -> str:
     return (title[:1].upper() + title[1:])[:200]
 
 
-def _items(analysis: Analysis, index: int) -> list[tuple[Sentence, str]]:
+def _items(analysis: Reading, index: int) -> list[tuple[Sentence, str]]:
     """The parts of an announcement to propose separately, each as (quote, title words): a list's
     items, else the sentence with the words after its announcing verb (a bullet: its line)."""
     sentence = analysis.sentences[index]
@@ -140,7 +167,7 @@ def _items(analysis: Analysis, index: int) -> list[tuple[Sentence, str]]:
     return [(item, item.text) for item in items]
 
 
-def _announcing(analysis: Analysis) -> list[int]:
+def _announcing(analysis: Reading) -> list[int]:
     """Sentences that announce something, and the bullet items of a list an announcement opens."""
     result, opened = [], False
     for i, sentence in enumerate(analysis.sentences):
@@ -155,7 +182,7 @@ def _announcing(analysis: Analysis) -> list[int]:
     return result
 
 
-def _known_scores(analysis: Analysis, items: list[Sentence]) -> list[float]:
+def _known_scores(analysis: Reading, items: list[Sentence]) -> list[float]:
     """Each item's best match in the record (meaning and object words, as evidence scores)."""
     profiles = analysis.profiles
     if not items or not profiles.entries:
@@ -170,8 +197,6 @@ def _known_scores(analysis: Analysis, items: list[Sentence]) -> list[float]:
     def weight(key: str) -> float:
         return math.log(1 + total / frequency.get(key, 1))
 
-    from .analysis import _coverage, _found
-
     scores = []
     for r, item in enumerate(items):
         found = keys_of(item.text, analysis.language)
@@ -180,24 +205,24 @@ def _known_scores(analysis: Analysis, items: list[Sentence]) -> list[float]:
         for e in np.argpartition(-z[r], k - 1)[:k]:
             entry = profiles.entries[int(e)]
             keys = entry.keys.get(analysis.language) or entry.keys.get("en") or []
-            coverage = _coverage(keys, found, weight)
-            if coverage < 0.25 or sum(_found(k, found) for k in keys) < min(2, len(keys)):
+            coverage = weighted_coverage(keys, found, weight)
+            if coverage < 0.25 or sum(found_whole(k, found) for k in keys) < min(2, len(keys)):
                 continue
             best = max(best, float(z[r, e]) / 6 + coverage * 0.75)
         scores.append(best)
     return scores
 
 
-def new_commitments(analysis: Analysis, combined: list[dict[int, float]]) -> list[Proposal]:
-    from .analysis import EVIDENCE_THRESHOLD, Proposal, _is_agenda_list
-
+def new_commitments(
+    analysis: Reading, combined: list[dict[int, float]], evidence_threshold: float
+) -> list[Proposal]:
     candidates: list[tuple[int, Sentence, str]] = []
     for i in _announcing(analysis):
-        if _is_agenda_list(analysis.sentences[i].text):
+        if is_agenda_list(analysis.sentences[i].text):
             continue  # "energy, water, agriculture, tourism": topics discussed, not commitments
         items = _items(analysis, i)
         whole = len(items) == 1 and items[0][0] == analysis.sentences[i]
-        if whole and max(combined[i].values(), default=0) >= EVIDENCE_THRESHOLD:
+        if whole and max(combined[i].values(), default=0) >= evidence_threshold:
             continue  # the record has it: that is evidence, not a new commitment
         candidates.extend((i, item, words) for item, words in items)
     if not candidates:

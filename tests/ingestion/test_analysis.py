@@ -12,10 +12,11 @@ import pytest
 from django.core.management import call_command
 
 from commitments.ingestion import services
-from commitments.ingestion.analysis import _found, _is_agenda_list, analyse, build_index
+from commitments.ingestion.analysis import analyse, build_index
 from commitments.ingestion.evaluation import evaluate, score_article
 from commitments.ingestion.figures import measured_figures
 from commitments.ingestion.lemmas import keys_of, profile_keys
+from commitments.ingestion.lexical import found_whole, is_agenda_list
 from commitments.ingestion.meetings import date_in, ordinal, reported_event
 from commitments.ingestion.models import CommitmentProfile, Suggestion
 from commitments.ingestion.text import sentences
@@ -146,14 +147,12 @@ def test_words_are_compared_whole_and_names_across_scripts(title, article, found
     article_keys = keys_of(article, article_language)
     names = [k for k in keys if k.startswith("n:") or "-" in k]
     checked = names or keys
-    assert any(_found(k, article_keys) for k in checked) is found
+    assert any(found_whole(k, article_keys) for k in checked) is found
 
 
 def test_an_agenda_list_is_told_from_a_statement():
-    assert _is_agenda_list(
-        "The ministers discussed trade, water, agriculture, tourism and culture."
-    )
-    assert not _is_agenda_list(
+    assert is_agenda_list("The ministers discussed trade, water, agriculture, tourism and culture.")
+    assert not is_agenda_list(
         "The ministers discussed the logistics complex at the border, which will open next year."
     )
 
