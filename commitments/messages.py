@@ -69,6 +69,11 @@ NOT_TEXT = _("The file is not readable text (is it really a .txt file?).")
 NO_TEXT_FOUND = _("No article text could be found in this file.")
 TEXT_OR_FILE = _("Paste the text or upload a file, not both.")
 BAD_PDF = _("The file is not a readable PDF.")
+TEXT_TOO_LONG = _("The article is too long (at most %(limit)s characters of text).")
+TOO_MANY_PAGES = _("The PDF has too many pages (at most %(limit)s).")
+TOO_COSTLY = _(
+    "The file could not be read within the time and memory allowed (is it a compressed bomb?)."
+)
 
 # New articles: reviewing suggestions (`ingestion.services`).
 REJECTION_REASON_REQUIRED = _("Say why the suggestion is rejected: a reason is required.")

@@ -6,14 +6,17 @@ typographic ligatures are the one exception: they are spelled out as the letters
 
 from __future__ import annotations
 
-import io
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .. import messages
 from ..models import normalized_text
+from . import sandbox
 
 EXTENSIONS = (".txt", ".html", ".htm", ".pdf")
 
@@ -72,31 +75,60 @@ def _decode(data: bytes) -> str:
     raise ValidationError(messages.NOT_TEXT, code="not_text")
 
 
-def _from_html(data: bytes) -> str:
-    import trafilatura
-
-    html = _decode(data)
-    text = trafilatura.extract(
-        html, include_comments=False, include_tables=False, favor_recall=True
+def _too_long() -> ValidationError:
+    limit = settings.INGESTION_MAX_TEXT_CHARS
+    return ValidationError(
+        messages.TEXT_TOO_LONG, code="too_large", params={"limit": f"{limit:,}".replace(",", " ")}
     )
-    if not text or not text.strip():
-        raise ValidationError(messages.NO_TEXT_FOUND, code="no_text")
-    return text
+
+
+# What the sandbox's exit codes mean.
+_REFUSALS = {
+    sandbox.TOO_MUCH_TEXT: _too_long,
+    sandbox.TOO_MANY_PAGES: lambda: ValidationError(
+        messages.TOO_MANY_PAGES,
+        code="too_large",
+        params={"limit": settings.INGESTION_MAX_PDF_PAGES},
+    ),
+    sandbox.UNREADABLE: lambda: ValidationError(messages.BAD_PDF, code="bad_pdf"),
+    sandbox.NO_TEXT: lambda: ValidationError(messages.NO_TEXT_FOUND, code="no_text"),
+}
+
+
+def _in_sandbox(kind: str, data: bytes) -> str:
+    """The text `sandbox` reads from `data`, in a child process with hard limits; a
+    ValidationError when it refuses the file, overruns a limit or dies."""
+    seconds = settings.INGESTION_EXTRACTION_SECONDS
+    command = [
+        sys.executable, "-I", str(Path(sandbox.__file__)), kind,
+        str(settings.INGESTION_MAX_TEXT_CHARS), str(settings.INGESTION_MAX_PDF_PAGES),
+        str(settings.INGESTION_MAX_STREAM_BYTES), str(seconds),
+        str(settings.INGESTION_EXTRACTION_MEMORY_BYTES),
+    ]  # fmt: skip
+    try:
+        # On a timeout run() kills the child and waits for it.
+        done = subprocess.run(  # noqa: S603 (our own script, arguments from settings)
+            command, input=data, capture_output=True, timeout=seconds, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise ValidationError(messages.TOO_COSTLY, code="too_large") from error
+    if done.returncode == sandbox.OK:
+        return done.stdout.decode("utf-8", "surrogatepass")
+    refusal = _REFUSALS.get(done.returncode)
+    if refusal is not None:
+        raise refusal()
+    # OVER_BUDGET, or killed by a signal (SIGXCPU past the CPU cap, SIGKILL).
+    raise ValidationError(messages.TOO_COSTLY, code="too_large")
+
+
+def _from_html(data: bytes) -> str:
+    return _in_sandbox("html", _decode(data).encode("utf-8", "surrogatepass"))
 
 
 def _from_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     if not data.startswith(b"%PDF"):
         raise ValidationError(messages.BAD_PDF, code="bad_pdf")
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise ValidationError(messages.BAD_PDF, code="bad_pdf") from error
-    text = "\n\n".join(page.strip() for page in pages if page.strip())
-    return text.translate(PDF_LIGATURES)
+    return _in_sandbox("pdf", data).translate(PDF_LIGATURES)
 
 
 def text_from_file(name: str, data: bytes) -> str:
@@ -122,9 +154,13 @@ def text_from_file(name: str, data: bytes) -> str:
 
 def clean_text(text: str) -> str:
     """The text as stored: NFC, Windows line ends unified, outer whitespace trimmed."""
+    if len(text) > 2 * settings.INGESTION_MAX_TEXT_CHARS:  # not worth normalising
+        raise _too_long()
     text = normalized_text(text).replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise ValidationError(messages.ARTICLE_EMPTY, code="empty")
+    if len(text) > settings.INGESTION_MAX_TEXT_CHARS:
+        raise _too_long()
     return text
 
 
