@@ -20,6 +20,9 @@ SOURCE_NEEDS_QUOTE = _("Copy the passage of the source that supports this eviden
 QUOTE_NOT_IN_SOURCE = _("This quote does not occur verbatim in the source's text.")
 EVIDENCE_NEEDS_QUOTE_OR_URL = _("Evidence needs a source with a quote, a URL, or both.")
 MEETING_NAME_REQUIRED = _("A meeting needs a name in English.")
+CONTROL_CHARACTER = _(
+    "Contains a control character (%(code)s); remove it: only tabs and line breaks are allowed."
+)
 
 # Who may act (`access`): the refusals behind an API 403 and an admin form error.
 INACTIVE = _("Only an active staff account may change commitments.")

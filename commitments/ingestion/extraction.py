@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from .. import messages
+from .. import messages, rules
 from ..models import normalized_text
 from . import sandbox
 
@@ -149,7 +149,9 @@ def text_from_file(name: str, data: bytes) -> str:
         text = _from_html(data)
     else:
         text = _decode(data)
-    return clean_text(text)
+    # A file's control characters (a PDF's form feeds, stray bytes) are no text anyone reads;
+    # pasted text holding them is refused where it comes in (`rules.refuse_control_characters`).
+    return clean_text(rules.CONTROL_CHARACTERS.sub("", text))
 
 
 def clean_text(text: str) -> str:

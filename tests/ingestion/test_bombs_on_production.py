@@ -1,6 +1,8 @@
-"""Hostile PDFs against the production start (gunicorn gthread, DEBUG off): each answers a 413
+"""Hostile files against the production start (gunicorn gthread, DEBUG off): each answers a 413
 problem within seconds, and neither the server's worker nor the process reading the file grows
-past a bound. Before, one tied a thread up for minutes and gigabytes; two answered 500 HTML.
+past a bound. Before, one tied a thread up for minutes and gigabytes; two answered 500 HTML; 5 MB
+of one repeated announcement became a source (and 74,883 suggestions): now past the character
+limit (INGESTION_MAX_TEXT_CHARS), and a source's suggestions are capped (test_flood).
 
 The server's memory is read from /proc while the request runs: the gunicorn worker's peak
 (VmHWM) and the largest resident size seen of any process under it (the sandbox reading the file).
@@ -123,13 +125,17 @@ def _upload(port: int, token: str, name: str, data: bytes) -> tuple[int, dict, f
         + data
         + f"\r\n--{boundary}--\r\n".encode()
     )
+    return _post(port, token, body, f"multipart/form-data; boundary={boundary}")
+
+
+def _post(port: int, token: str, body: bytes, content_type: str) -> tuple[int, dict, float]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/v1/sources/",
         data=body,
         method="POST",
         headers={
             "Authorization": f"Token {token}",
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Type": content_type,
             "Accept": "application/json",
         },
     )
@@ -170,15 +176,23 @@ BOMBS = {
 }
 
 
+def _flood() -> bytes:
+    return bombs.repeated_announcement(settings.INGESTION_MAX_UPLOAD_BYTES - 1024).encode()
+
+
+BOMBS["5 MB of one repeated announcement (.txt)"] = _flood
+
+
 @pytest.mark.parametrize("name", list(BOMBS))
-def test_a_pdf_bomb_is_a_413_problem_within_seconds_and_bounded_memory(server, name):
+def test_a_bomb_is_a_413_problem_within_seconds_and_bounded_memory(server, name):
     port, token, proc = server
     data = BOMBS[name]()
     assert len(data) < settings.INGESTION_MAX_UPLOAD_BYTES
     watch = Watch(proc.pid)
     watch.start()
     try:
-        status, problem, elapsed = _upload(port, token, "bomb.pdf", data)
+        file_name = "flood.txt" if "txt" in name else "bomb.pdf"
+        status, problem, elapsed = _upload(port, token, file_name, data)
     finally:
         watch.stopping.set()
         watch.join(timeout=5)

@@ -17,5 +17,8 @@ INGESTION_EXTRACTION_MEMORY_BYTES = positive_int(
     "INGESTION_EXTRACTION_MEMORY_BYTES", 1024 * 1024 * 1024
 )
 INGESTION_MAX_STREAM_BYTES = positive_int("INGESTION_MAX_STREAM_BYTES", 20 * 1024 * 1024)
+# One source proposes at most this many suggestions (and one per distinct proposal): a text of
+# one announcement repeated, or of thousands of sentences, cannot flood the review queue.
+INGESTION_MAX_SUGGESTIONS_PER_SOURCE = positive_int("INGESTION_MAX_SUGGESTIONS_PER_SOURCE", 300)
 # Saving a source enqueues its analysis after commit; off, staff start it by re-analysing.
 INGESTION_ANALYSE_ON_SAVE = boolean("INGESTION_ANALYSE_ON_SAVE", default=True)
