@@ -6,6 +6,7 @@ typographic ligatures are the one exception: they are spelled out as the letters
 
 from __future__ import annotations
 
+import codecs
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -61,7 +62,26 @@ def detect_language(text: str) -> str:
     return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 
 
+# A byte-order mark names its encoding (Windows' editors save "Unicode" text as UTF-16 with one);
+# UTF-32's marks first, since UTF-32 LE's begins with UTF-16 LE's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def _decode(data: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise ValidationError(messages.NOT_TEXT, code="not_text") from error
+            if "\x00" in text:
+                raise ValidationError(messages.NOT_TEXT, code="not_text")
+            return text
     if b"\x00" in data:
         raise ValidationError(messages.NOT_TEXT, code="not_text")
     for encoding in ("utf-8-sig", "cp1251"):

@@ -41,8 +41,10 @@ class RejectSerializer(StrictSerializer):
     reason = TextField(max_length=1000)
 
 
+# Two schemas, one per content type: one for both made openapi-python-client's `sources_create`
+# fail to import (NameError: Unset).
 class SourceCreateSerializer(StrictSerializer):
-    """Pasted `text` (JSON or multipart) or an uploaded `file` (multipart), not both."""
+    """Pasted `text`, as JSON (a file goes as multipart/form-data)."""
 
     title = TextField(required=False, allow_blank=True, max_length=500)
     published_on = serializers.DateField()
@@ -52,6 +54,11 @@ class SourceCreateSerializer(StrictSerializer):
     )
     language = serializers.ChoiceField(choices=LANGUAGES, required=False, allow_blank=True)
     text = TextField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class SourceUploadSerializer(SourceCreateSerializer):
+    """An uploaded `file` (or pasted `text`, not both), as multipart/form-data."""
+
     file = serializers.FileField(required=False)
 
 
