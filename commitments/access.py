@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import messages
+from . import messages, rules
 from .actors import Actor
 from .models import Commitment, CommitmentQuerySet, CountryMembership
 
@@ -199,7 +200,8 @@ def editable_commitments(
 
 def may_review(who: ActorLike, suggestion) -> Verdict:
     """Accept or reject an ingestion suggestion: as editing the commitment it is about; a proposed
-    new commitment as creating it; anything else (a meeting) as editing some commitment.
+    new commitment as creating it; anything else (a meeting) as staff of one of the countries it
+    concerns (`deciding_countries`: a Uzbek officer does not decide a Kazakh–Kyrgyz meeting).
 
     `suggestion` is an ingestion Suggestion, read through its fields only: this module is below
     ingestion and imports nothing of it."""
@@ -209,7 +211,12 @@ def may_review(who: ActorLike, suggestion) -> Verdict:
     countries = suggestion.proposed_countries
     if countries:
         return may_create(actor, proposed_owner(actor, countries))
-    return may_edit_any(actor)
+    verdict = _regardless_of_commitment(actor)
+    if verdict is not None:
+        return verdict
+    if set(suggestion.deciding_countries) & country_codes_of(actor.user):
+        return ALLOWED
+    return Verdict(messages.NOT_INVOLVED)
 
 
 def proposed_owner(who: ActorLike, countries: list[str]) -> str:
@@ -221,15 +228,35 @@ def proposed_owner(who: ActorLike, countries: list[str]) -> str:
     return next((code for code in countries if code in own), countries[0])
 
 
+_NEVER = Q(pk__in=[])
+_ALWAYS = ~_NEVER
+
+
 def reviewable(who: ActorLike, suggestions: QuerySet) -> QuerySet:
-    """The rows of `suggestions` the actor may review, as one query: a superuser or a system actor
-    all, staff those about their countries' commitments and those about none."""
+    """The rows of `suggestions` the actor may review (`may_review`), as one query: a superuser or
+    a system actor all; staff those about their countries' commitments, the proposed new
+    commitments naming one of their countries, and the others (meetings) when one of their
+    countries is a party."""
     actor = Actor.of(who)
     verdict = _regardless_of_commitment(actor)
     if verdict is not None:
         return suggestions if verdict else suggestions.none()
+    codes = country_codes_of(actor.user)
     editable = editable_commitments(actor).values("pk")
-    return suggestions.filter(Q(commitment__in=editable) | Q(commitment__isnull=True))
+    named = KeyTextTransform("countries", "payload")
+    # A proposal's countries as JSON text (["KZ", "KG"]): a code in quotes is one of them.
+    names_own = _NEVER
+    for code in sorted(codes):
+        names_own |= Q(proposal_countries__contains=f'"{code}"')
+    parties_own = _ALWAYS if set(rules.PARTIES) & codes else _NEVER
+    names_none = Q(proposal_countries__isnull=True) | Q(proposal_countries="[]")
+    about_none = (
+        Q(kind="commitment") & (names_own | names_none & parties_own)
+        | ~Q(kind="commitment") & parties_own
+    )
+    return suggestions.alias(proposal_countries=named).filter(
+        Q(commitment__in=editable) | Q(commitment__isnull=True) & about_none
+    )
 
 
 # --- What a commitment's countries may be ---------------------------------------------------------

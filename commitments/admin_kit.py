@@ -2,7 +2,10 @@
 records nobody may add, change or delete by hand (history, logs), and forms that show what the
 services refused on save."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+
+from .rules import refuse_control_characters
 
 
 class ReadOnlyMixin:
@@ -51,3 +54,32 @@ class ShowsRefusalOnForm:
         except RefusedOnSave as refused:
             request.refused_on_save = refused.error
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+def refusing_control_characters(form_class):
+    """`form_class` with every text field refusing control characters (but tab and line
+    breaks): a form error, as any other."""
+    for field in form_class.base_fields.values():
+        if isinstance(field, forms.CharField) and refuse_control_characters not in field.validators:
+            field.validators.append(refuse_control_characters)
+    return form_class
+
+
+class PlainTextForms:
+    """ModelAdmin mixin: the change form's and its inlines' text fields refuse control
+    characters, which no person types and which XML feeds cannot carry."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Also for forms a ModelAdmin subclasses after get_form (their model fields are made again).
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.CharField):
+            field.validators.append(refuse_control_characters)
+        return field
+
+    def get_form(self, request, obj=None, **kwargs):
+        return refusing_control_characters(super().get_form(request, obj, **kwargs))
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            refusing_control_characters(formset.form)
+            yield formset, inline

@@ -20,6 +20,9 @@ SOURCE_NEEDS_QUOTE = _("Copy the passage of the source that supports this eviden
 QUOTE_NOT_IN_SOURCE = _("This quote does not occur verbatim in the source's text.")
 EVIDENCE_NEEDS_QUOTE_OR_URL = _("Evidence needs a source with a quote, a URL, or both.")
 MEETING_NAME_REQUIRED = _("A meeting needs a name in English.")
+CONTROL_CHARACTER = _(
+    "Contains a control character (%(code)s); remove it: only tabs and line breaks are allowed."
+)
 
 # Who may act (`access`): the refusals behind an API 403 and an admin form error.
 INACTIVE = _("Only an active staff account may change commitments.")
@@ -69,6 +72,11 @@ NOT_TEXT = _("The file is not readable text (is it really a .txt file?).")
 NO_TEXT_FOUND = _("No article text could be found in this file.")
 TEXT_OR_FILE = _("Paste the text or upload a file, not both.")
 BAD_PDF = _("The file is not a readable PDF.")
+TEXT_TOO_LONG = _("The article is too long (at most %(limit)s characters of text).")
+TOO_MANY_PAGES = _("The PDF has too many pages (at most %(limit)s).")
+TOO_COSTLY = _(
+    "The file could not be read within the time and memory allowed (is it a compressed bomb?)."
+)
 
 # New articles: reviewing suggestions (`ingestion.services`).
 REJECTION_REASON_REQUIRED = _("Say why the suggestion is rejected: a reason is required.")

@@ -6,6 +6,7 @@ here; none of them re-state a transition or a threshold.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,6 +16,11 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from . import messages
+
+# The tracker's two parties: a proposal naming neither country is about both.
+PARTIES: tuple[str, ...] = ("KZ", "KG")
 
 
 class Status(models.TextChoices):
@@ -167,3 +173,46 @@ class VersionConflict(Exception):
     def __init__(self, current_version: int):
         self.current_version = current_version
         super().__init__(version_conflict(current_version))
+
+
+# --- Text every field may hold --------------------------------------------------------------------
+
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1) and the two noncharacters
+# XML forbids: no person types them, XML 1.0 cannot carry them (one took every Atom feed down) and
+# iCalendar forbids them. Refused where text comes in, dropped where text goes out.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# The same class as a regular expression for the database (PostgreSQL's and Python's syntax).
+CONTROL_CHARACTERS_SQL = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+
+
+def control_characters_refusal(text: str) -> ValidationError | None:
+    """The error for text holding a control character (naming it), or None."""
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return ValidationError(
+        messages.CONTROL_CHARACTER,
+        code="control_character",
+        params={"code": f"U+{ord(found.group()):04X}"},
+    )
+
+
+def refuse_control_characters(text: str) -> None:
+    """A validator (form, serializer, import): the text holds no control character."""
+    refusal = control_characters_refusal(text)
+    if refusal is not None:
+        raise refusal
+
+
+def printable(text: str) -> str:
+    """The text without control characters and lone surrogates: what a feed may always write."""
+    text = CONTROL_CHARACTERS.sub("", text)
+    return text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

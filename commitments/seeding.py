@@ -227,6 +227,21 @@ class _Seeds:
     commitments: list[_CommitmentSeed]
 
 
+def _refuse_control_characters(file: str, value: Any, where: str) -> None:
+    """Every text in the file (escaped in quotes, YAML lets any character through) holds no
+    control character: it would be stored, then break the Atom feeds and the exports."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _refuse_control_characters(file, key, where)
+            _refuse_control_characters(file, inner, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            _refuse_control_characters(file, inner, f"{where}[{index}]")
+    elif isinstance(value, str) and (found := rules.CONTROL_CHARACTERS.search(value)):
+        code = f"U+{ord(found.group()):04X}"
+        raise SeedError(f"{file}: {where or 'key'}: contains a control character {code}")
+
+
 def _read_file(path: Path) -> dict[str, Any]:
     file = str(path)
     if not path.is_file():
@@ -239,6 +254,7 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise SeedError(f"{file}: not UTF-8 text: {exc}") from exc
     if not isinstance(data, dict):
         raise SeedError(f"{file}: top level must be a mapping with 'commitments'")
+    _refuse_control_characters(file, data, "")
     for key in ("countries", "sources", "commitments"):
         if not isinstance(data.get(key), list) or not data[key]:
             raise SeedError(f"{file}: '{key}' must be a non-empty list")
@@ -307,6 +323,7 @@ class _Reader:
         if Path(name).name != name or not path.is_file():
             entry.fail(f"source file '{name}' not found in {self.directory}")
         text = path.read_text(encoding="utf-8")
+        _refuse_control_characters(str(path), text, "text")
         fields = {
             "title": entry.str("title"),
             "language": self.language(entry),

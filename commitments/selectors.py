@@ -82,27 +82,36 @@ def public_commitment_detail(*, slug: str, now: datetime | None = None) -> Commi
         Commitment.objects.select_related("owner_country", "meeting")
         .prefetch_related(
             "partner_countries",
-            Prefetch("evidence", queryset=Evidence.objects.select_related("source")),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("source").defer("source__text"),
+            ),
             Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at", "id")),
             Prefetch(
                 "observations",
                 queryset=ProgressObservation.objects.select_related(
                     "evidence__source", "reported_by"
-                ).order_by("period_start", "period_end", "id"),
+                )
+                .defer("evidence__source__text")
+                .order_by("period_start", "period_end", "id"),
             ),
             Prefetch(
                 "target_date_changes",
-                queryset=TargetDateChange.objects.select_related("source").order_by(
-                    "changed_at", "id"
-                ),
+                queryset=TargetDateChange.objects.select_related("source")
+                .defer("source__text")
+                .order_by("changed_at", "id"),
             ),
             Prefetch(
                 "party_positions",
-                queryset=PartyPosition.objects.select_related("country", "source"),
+                queryset=PartyPosition.objects.select_related("country", "source").defer(
+                    "source__text"
+                ),
             ),
             Prefetch(
                 "instrument_parties",
-                queryset=InstrumentParty.objects.select_related("country", "evidence__source"),
+                queryset=InstrumentParty.objects.select_related(
+                    "country", "evidence__source"
+                ).defer("evidence__source__text"),
             ),
         )
         .with_is_stale(now or clock.now())
@@ -275,7 +284,10 @@ def commitment_export(queryset: CommitmentQuerySet) -> CommitmentQuerySet:
     """A selection prepared for CSV export: every relation a row prints, loaded in bulk."""
     return queryset.select_related("owner_country", "meeting").prefetch_related(
         "partner_countries",
-        Prefetch("evidence", queryset=Evidence.objects.select_related("source")),
+        Prefetch(
+            "evidence",
+            queryset=Evidence.objects.select_related("source").defer("source__text"),
+        ),
     )
 
 

@@ -137,6 +137,10 @@ BAD_INPUTS = {
         lambda d: _last(d)["evidence"][0].update(source="other.txt"),
         "unknown source 'other.txt'",
     ),
+    "control character in a title": (
+        lambda d: _last(d).update(title="Signed\u0001"),
+        "contains a control character U+0001",
+    ),
     "commitment is not a mapping": (
         lambda d: d["commitments"].append("oops"),
         "expected a mapping",

@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
-from ..admin_kit import ReadOnlyMixin
+from ..admin_kit import PlainTextForms, ReadOnlyMixin
 from ..models import CountryMembership, StaffProfile
 from ..reminders.delivery import is_in_doubt
 from ..reminders.models import Reminder, ReminderPreference
@@ -39,7 +39,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PlainTextForms, DjangoUserAdmin):
     inlines = [CountryMembershipInline, ReminderPreferenceInline]
     list_display = (*DjangoUserAdmin.list_display, "countries")
 
@@ -55,7 +55,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ReminderPreference)
-class ReminderPreferenceAdmin(admin.ModelAdmin):
+class ReminderPreferenceAdmin(PlainTextForms, admin.ModelAdmin):
     list_display = ("user", "opted_out", "snoozed_until", "updated_at")
     list_filter = ("opted_out",)
     search_fields = ("user__username", "user__email")
@@ -112,7 +112,7 @@ class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(PlainTextForms, admin.ModelAdmin):
     """Each staff member's own profile (their language), reached from "Language" in the header.
 
     Any active staff member may view and change their own profile, without a model permission;

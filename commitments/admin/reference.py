@@ -9,12 +9,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from ..admin_kit import ReadOnlyInlineMixin, ReadOnlyMixin, ShowsRefusalOnForm
+from ..admin_kit import (
+    PlainTextForms,
+    ReadOnlyInlineMixin,
+    ReadOnlyMixin,
+    ShowsRefusalOnForm,
+)
 from ..models import Country, Evidence, Meeting, Source, StatusChange
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(PlainTextForms, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -23,7 +28,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TranslationAdmin):
+class MeetingAdmin(PlainTextForms, TranslationAdmin):
     """A meeting's name in each language (English required), one field per language."""
 
     list_display = ("name", "held_on", "location", "key")
@@ -50,7 +55,7 @@ class CitingEvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(ShowsRefusalOnForm, admin.ModelAdmin):
+class SourceAdmin(PlainTextForms, ShowsRefusalOnForm, admin.ModelAdmin):
     """A source's text is what evidence quotes are checked against, so it is never edited."""
 
     list_display = ("title", "publisher", "language", "published_on", "evidence_count", "seed_file")
@@ -62,7 +67,9 @@ class SourceAdmin(ShowsRefusalOnForm, admin.ModelAdmin):
     def get_queryset(self, request):
         from django.db.models import Count
 
-        return super().get_queryset(request).annotate(evidence_total=Count("evidence"))
+        # Rows never need a source's text (read once, on its own page).
+        queryset = super().get_queryset(request).defer("text")
+        return queryset.annotate(evidence_total=Count("evidence"))
 
     @admin.display(description=_("Evidence"), ordering="evidence_total")
     def evidence_count(self, obj):

@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import clock
+from ..admin_kit import PlainTextForms
 from ..models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(PlainTextForms, admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "expires_at", "revoked_at", "state")
     list_filter = ("revoked_at", "expires_at")
     search_fields = ("name", "prefix", "user__username")

@@ -9,7 +9,6 @@ import django_filters as filters
 from django import forms
 from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -24,6 +23,7 @@ from commitments.models import (
 )
 from commitments.progress import Progress
 from commitments.rest.pagination import Key
+from commitments.rest.views import StrictFilterBackend
 from commitments.search import search_commitments
 
 MAX_ID = 2**63 - 1
@@ -234,7 +234,7 @@ class CommitmentFilter(CommitmentFilterSet):
         return search_commitments(queryset, value)
 
 
-class CommitmentFilterBackend(DjangoFilterBackend):
+class CommitmentFilterBackend(StrictFilterBackend):
     """django-filter's backend, handing the view's moment (`view.now`) to the filterset."""
 
     def get_filterset_kwargs(self, request, queryset, view):

@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, translation
 from .. import messages as app_messages
-from ..admin_kit import RefusedOnSave, ShowsRefusalOnForm, refusal_to_show
+from ..admin_kit import PlainTextForms, RefusedOnSave, ShowsRefusalOnForm, refusal_to_show
 from ..fields import SOURCE_ALIASES
+from ..models import Source
+from ..rules import refuse_control_characters
 from . import kinds, services
 from .models import MatchTerm, Suggestion
 
@@ -46,7 +48,9 @@ def lang_attribute(language: str) -> str:
 
 
 class SuggestionActionForm(ActionForm):
-    reason = forms.CharField(label=_("Reason (to reject)"), required=False)
+    reason = forms.CharField(
+        label=_("Reason (to reject)"), required=False, validators=[refuse_control_characters]
+    )
 
 
 # The payload fields a reviewer may change before accepting, as `kinds` declares them.
@@ -115,10 +119,19 @@ class SuggestionForm(ReviewerChangesForm, forms.ModelForm):
             raise RefusedOnSave(error) from error
 
 
+class SourceFilter(admin.RelatedFieldListFilter):
+    """By source, the choices read without the sources' texts (one may be megabytes)."""
+
+    def field_choices(self, field, request, model_admin):
+        sources = Source.objects.only("pk", "title", "publisher", "published_on")
+        sources = sources.order_by("-published_on", "pk")
+        return [(source.pk, str(source)) for source in sources]
+
+
 @admin.register(Suggestion)
-class SuggestionAdmin(ShowsRefusalOnForm, admin.ModelAdmin):
+class SuggestionAdmin(PlainTextForms, ShowsRefusalOnForm, admin.ModelAdmin):
     list_display = ("kind", "commitment", "short_quote", "score", "status", "source")
-    list_filter = ("status", "kind", "source")
+    list_filter = ("status", "kind", ("source", SourceFilter))
     list_select_related = ("commitment", "source")
     search_fields = ("quote",)
     action_form = SuggestionActionForm
@@ -147,7 +160,10 @@ class SuggestionAdmin(ShowsRefusalOnForm, admin.ModelAdmin):
         return self.readonly_fields
 
     def get_queryset(self, request):
-        return access.reviewable(request.user, super().get_queryset(request))
+        # A row needs its source's title and language, never its text (read once, for the one
+        # suggestion shown, by `in_context`).
+        queryset = super().get_queryset(request).defer("source__text")
+        return access.reviewable(request.user, queryset)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -221,7 +237,7 @@ class SuggestionAdmin(ShowsRefusalOnForm, admin.ModelAdmin):
 
 
 @admin.register(MatchTerm)
-class MatchTermAdmin(admin.ModelAdmin):
+class MatchTermAdmin(PlainTextForms, admin.ModelAdmin):
     list_display = ("term", "commitment")
     search_fields = ("term", "commitment__title")
     raw_id_fields = ("commitment",)

@@ -16,6 +16,7 @@ from .serializers import (
     AcceptSerializer,
     RejectSerializer,
     SourceCreateSerializer,
+    SourceUploadSerializer,
     SuggestionSerializer,
 )
 
@@ -68,7 +69,8 @@ class SuggestionViewSet(ReadOnlyRowsViewSet):
 
 
 def create_source(request) -> Response:
-    body = SourceCreateSerializer(data=request.data)
+    multipart = (request.content_type or "").startswith("multipart/")
+    body = (SourceUploadSerializer if multipart else SourceCreateSerializer)(data=request.data)
     body.is_valid(raise_exception=True)
     data = dict(body.validated_data)
     upload = data.pop("file", None)

@@ -6,14 +6,18 @@ typographic ligatures are the one exception: they are spelled out as the letters
 
 from __future__ import annotations
 
-import io
+import codecs
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from .. import messages
+from .. import messages, rules
 from ..models import normalized_text
+from . import sandbox
 
 EXTENSIONS = (".txt", ".html", ".htm", ".pdf")
 
@@ -58,7 +62,26 @@ def detect_language(text: str) -> str:
     return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 
 
+# A byte-order mark names its encoding (Windows' editors save "Unicode" text as UTF-16 with one);
+# UTF-32's marks first, since UTF-32 LE's begins with UTF-16 LE's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def _decode(data: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise ValidationError(messages.NOT_TEXT, code="not_text") from error
+            if "\x00" in text:
+                raise ValidationError(messages.NOT_TEXT, code="not_text")
+            return text
     if b"\x00" in data:
         raise ValidationError(messages.NOT_TEXT, code="not_text")
     for encoding in ("utf-8-sig", "cp1251"):
@@ -72,31 +95,60 @@ def _decode(data: bytes) -> str:
     raise ValidationError(messages.NOT_TEXT, code="not_text")
 
 
-def _from_html(data: bytes) -> str:
-    import trafilatura
-
-    html = _decode(data)
-    text = trafilatura.extract(
-        html, include_comments=False, include_tables=False, favor_recall=True
+def _too_long() -> ValidationError:
+    limit = settings.INGESTION_MAX_TEXT_CHARS
+    return ValidationError(
+        messages.TEXT_TOO_LONG, code="too_large", params={"limit": f"{limit:,}".replace(",", " ")}
     )
-    if not text or not text.strip():
-        raise ValidationError(messages.NO_TEXT_FOUND, code="no_text")
-    return text
+
+
+# What the sandbox's exit codes mean.
+_REFUSALS = {
+    sandbox.TOO_MUCH_TEXT: _too_long,
+    sandbox.TOO_MANY_PAGES: lambda: ValidationError(
+        messages.TOO_MANY_PAGES,
+        code="too_large",
+        params={"limit": settings.INGESTION_MAX_PDF_PAGES},
+    ),
+    sandbox.UNREADABLE: lambda: ValidationError(messages.BAD_PDF, code="bad_pdf"),
+    sandbox.NO_TEXT: lambda: ValidationError(messages.NO_TEXT_FOUND, code="no_text"),
+}
+
+
+def _in_sandbox(kind: str, data: bytes) -> str:
+    """The text `sandbox` reads from `data`, in a child process with hard limits; a
+    ValidationError when it refuses the file, overruns a limit or dies."""
+    seconds = settings.INGESTION_EXTRACTION_SECONDS
+    command = [
+        sys.executable, "-I", str(Path(sandbox.__file__)), kind,
+        str(settings.INGESTION_MAX_TEXT_CHARS), str(settings.INGESTION_MAX_PDF_PAGES),
+        str(settings.INGESTION_MAX_STREAM_BYTES), str(seconds),
+        str(settings.INGESTION_EXTRACTION_MEMORY_BYTES),
+    ]  # fmt: skip
+    try:
+        # On a timeout run() kills the child and waits for it.
+        done = subprocess.run(  # noqa: S603 (our own script, arguments from settings)
+            command, input=data, capture_output=True, timeout=seconds, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise ValidationError(messages.TOO_COSTLY, code="too_large") from error
+    if done.returncode == sandbox.OK:
+        return done.stdout.decode("utf-8", "surrogatepass")
+    refusal = _REFUSALS.get(done.returncode)
+    if refusal is not None:
+        raise refusal()
+    # OVER_BUDGET, or killed by a signal (SIGXCPU past the CPU cap, SIGKILL).
+    raise ValidationError(messages.TOO_COSTLY, code="too_large")
+
+
+def _from_html(data: bytes) -> str:
+    return _in_sandbox("html", _decode(data).encode("utf-8", "surrogatepass"))
 
 
 def _from_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     if not data.startswith(b"%PDF"):
         raise ValidationError(messages.BAD_PDF, code="bad_pdf")
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise ValidationError(messages.BAD_PDF, code="bad_pdf") from error
-    text = "\n\n".join(page.strip() for page in pages if page.strip())
-    return text.translate(PDF_LIGATURES)
+    return _in_sandbox("pdf", data).translate(PDF_LIGATURES)
 
 
 def text_from_file(name: str, data: bytes) -> str:
@@ -117,14 +169,20 @@ def text_from_file(name: str, data: bytes) -> str:
         text = _from_html(data)
     else:
         text = _decode(data)
-    return clean_text(text)
+    # A file's control characters (a PDF's form feeds, stray bytes) are no text anyone reads;
+    # pasted text holding them is refused where it comes in (`rules.refuse_control_characters`).
+    return clean_text(rules.CONTROL_CHARACTERS.sub("", text))
 
 
 def clean_text(text: str) -> str:
     """The text as stored: NFC, Windows line ends unified, outer whitespace trimmed."""
+    if len(text) > 2 * settings.INGESTION_MAX_TEXT_CHARS:  # not worth normalising
+        raise _too_long()
     text = normalized_text(text).replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise ValidationError(messages.ARTICLE_EMPTY, code="empty")
+    if len(text) > settings.INGESTION_MAX_TEXT_CHARS:
+        raise _too_long()
     return text
 
 

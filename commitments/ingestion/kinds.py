@@ -55,6 +55,8 @@ class PayloadField:
     def form_field(self):
         from django import forms
 
+        from ..rules import refuse_control_characters
+
         common = {"label": self.label, "required": False}
         if self.type == "decimal":
             return forms.DecimalField(
@@ -68,10 +70,14 @@ class PayloadField:
         if self.type == "choice":
             # A blank first choice: a select always sends a value, and none must mean no change.
             return forms.ChoiceField(choices=[*BLANK_CHOICE_DASH, *self.choices()], **common)
-        return forms.CharField(max_length=self.max_length, **common)
+        return forms.CharField(
+            max_length=self.max_length, validators=[refuse_control_characters], **common
+        )
 
     def serializer_field(self):
         from rest_framework import serializers
+
+        from ..rest.serializers import TextField
 
         if self.type == "decimal":
             return serializers.DecimalField(
@@ -85,7 +91,7 @@ class PayloadField:
             return serializers.DateField(required=False)
         if self.type == "choice":
             return serializers.ChoiceField(required=False, choices=self.choices())
-        return serializers.CharField(required=False, max_length=self.max_length)
+        return TextField(required=False, max_length=self.max_length)
 
     def as_change(self, value: Any) -> Any:
         """A reviewer's value as the payload keeps it (JSON: decimals and dates as text)."""

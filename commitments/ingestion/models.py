@@ -6,11 +6,16 @@ and so their tables, migrations, content types and permissions.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import actor_user_field, commitment_field
+from commitments.rules import PARTIES
 
 from . import kinds
 
@@ -37,6 +42,43 @@ class MatchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+def proposal_key(kind: str, commitment_id: int | None, quote: str, payload: dict) -> str:
+    """What a suggestion proposes, whatever the sentence's place in the source: one announcement
+    repeated a thousand times is one proposal."""
+    raw = json.dumps([kind, commitment_id, quote, payload], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Store one suggestion per distinct proposal of a source, and at most
+        INGESTION_MAX_SUGGESTIONS_PER_SOURCE per source, whoever builds them (the analysis stores
+        its proposals here). A list passed in keeps only what is stored, so its caller reports
+        what the queue got."""
+        given = objs if isinstance(objs, list) else list(objs)
+        kept = _distinct_within_cap(given)
+        if isinstance(objs, list):
+            objs[:] = kept
+        return super().bulk_create(kept, *args, **kwargs)
+
+
+def _distinct_within_cap(suggestions: list[Suggestion]) -> list[Suggestion]:
+    cap = settings.INGESTION_MAX_SUGGESTIONS_PER_SOURCE
+    known: dict[int, set[str]] = {}
+    kept = []
+    for suggestion in suggestions:
+        suggestion.proposal_key = suggestion.proposal_key or suggestion.proposal()
+        keys = known.get(suggestion.source_id)
+        if keys is None:
+            stored = Suggestion.objects.filter(source_id=suggestion.source_id)
+            keys = known[suggestion.source_id] = set(stored.values_list("proposal_key", flat=True))
+        if suggestion.proposal_key in keys or len(keys) >= cap:
+            continue
+        keys.add(suggestion.proposal_key)
+        kept.append(suggestion)
+    return kept
 
 
 class Suggestion(models.Model):
@@ -68,6 +110,8 @@ class Suggestion(models.Model):
     # What makes two analyses' proposals the same one: re-analysis skips a fingerprint it has
     # already proposed, so a rejected suggestion is never proposed again.
     fingerprint = models.CharField(_("fingerprint"), max_length=64, editable=False)
+    # What it proposes (`proposal_key`): a source has one suggestion per distinct proposal.
+    proposal_key = models.CharField(_("proposal"), max_length=64, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=State.choices, default=State.PENDING
     )
@@ -75,6 +119,8 @@ class Suggestion(models.Model):
     reviewed_by = actor_user_field(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SuggestionQuerySet.as_manager()
 
     class Meta:
         app_label = "commitments"
@@ -85,6 +131,9 @@ class Suggestion(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "fingerprint"], name="suggestion_source_fingerprint_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "proposal_key"], name="suggestion_source_proposal_unique"
             ),
             models.CheckConstraint(
                 condition=Q(start__lte=models.F("end")), name="suggestion_offsets_ordered"
@@ -105,13 +154,27 @@ class Suggestion(models.Model):
         target = proposed or (self.commitment.title if self.commitment else "")
         return f"{self.get_kind_display()}: {target}"[:120]
 
+    def save(self, *args, **kwargs):
+        if not self.proposal_key:
+            self.proposal_key = self.proposal()
+        super().save(*args, **kwargs)
+
+    def proposal(self) -> str:
+        return proposal_key(self.kind, self.commitment_id, self.quote, self.payload)
+
+    @property
+    def deciding_countries(self) -> list[str]:
+        """The countries whose staff may decide a suggestion about no commitment: those a
+        proposed new commitment names, else (a meeting) the two parties'."""
+        return self.proposed_countries or list(PARTIES)
+
     @property
     def proposed_countries(self) -> list[str]:
         """The countries a proposed new commitment names (both parties when the article named
         neither); [] when the suggestion proposes no new commitment."""
         if self.kind != self.Kind.COMMITMENT:
             return []
-        return list(self.payload.get("countries") or ["KZ", "KG"])
+        return list(self.payload.get("countries") or PARTIES)
 
 
 class CommitmentProfile(models.Model):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..rest.serializers import StrictSerializer
+from ..rest.serializers import StrictSerializer, TextField, no_control_characters
 from . import kinds
 from .models import Suggestion
 
@@ -30,7 +30,7 @@ class AcceptSerializer(StrictSerializer):
     """Changes the reviewer makes before accepting; all optional (an empty body accepts as is)."""
 
     commitment = serializers.IntegerField(required=False, min_value=1, max_value=10**18 - 1)
-    quote = serializers.CharField(required=False, max_length=5000)
+    quote = TextField(required=False, max_length=5000)
 
     def get_fields(self):
         # Then the payload fields each kind lets the reviewer change (value, unit, ..., title).
@@ -38,18 +38,27 @@ class AcceptSerializer(StrictSerializer):
 
 
 class RejectSerializer(StrictSerializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = TextField(max_length=1000)
 
 
+# Two schemas, one per content type: one for both made openapi-python-client's `sources_create`
+# fail to import (NameError: Unset).
 class SourceCreateSerializer(StrictSerializer):
-    """Pasted `text` (JSON or multipart) or an uploaded `file` (multipart), not both."""
+    """Pasted `text`, as JSON (a file goes as multipart/form-data)."""
 
-    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    title = TextField(required=False, allow_blank=True, max_length=500)
     published_on = serializers.DateField()
-    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    publisher = TextField(required=False, allow_blank=True, max_length=200)
+    url = serializers.URLField(
+        required=False, allow_blank=True, max_length=500, validators=[no_control_characters]
+    )
     language = serializers.ChoiceField(choices=LANGUAGES, required=False, allow_blank=True)
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    text = TextField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class SourceUploadSerializer(SourceCreateSerializer):
+    """An uploaded `file` (or pasted `text`, not both), as multipart/form-data."""
+
     file = serializers.FileField(required=False)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .. import access, clock, messages, services, translation
@@ -56,8 +56,17 @@ def source_add(
         text=extracted.text,
         content_hash=digest,
     )
-    source.full_clean()
-    source.save()
+    try:
+        source.full_clean()
+        with transaction.atomic():  # a savepoint: a concurrent add of the same text may win
+            source.save()
+    except (ValidationError, IntegrityError):
+        # The same text stored meanwhile (by a request the unique hash made wait, or one that
+        # committed between the look-up and here) is that source, as if it had been found above.
+        existing = Source.objects.filter(content_hash=digest).first()
+        if existing is None:
+            raise
+        return existing, False
     if settings.INGESTION_ANALYSE_ON_SAVE if analyse is None else analyse:
         from .tasks import analyse_source
 

@@ -44,7 +44,11 @@ PROBLEM_TYPES = {
     "not-acceptable": (406, "Only JSON is served."),
     "conflict": (409, "A concurrent change made this one impossible; retry."),
     "precondition-failed": (412, "If-Match does not match the current ETag; nothing saved."),
-    "too-large": (413, "The body is larger than the upload limit."),
+    "too-large": (
+        413,
+        "The body is larger than the upload limit, or the article's text or file past a limit "
+        "of ingestion (characters, pages, time or memory to read it).",
+    ),
     "unsupported-media-type": (415, "Send application/json."),
     "throttled": (429, "Too many requests; see Retry-After."),
 }
@@ -146,6 +150,14 @@ def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {NON_FIELD: list(exc.messages)}
 
 
+def _too_large(exc: DjangoValidationError) -> bool:
+    """Every error of `exc` is about size (code "too_large")."""
+    errors = exc.error_list if not hasattr(exc, "error_dict") else []
+    for listed in getattr(exc, "error_dict", {}).values():
+        errors = [*errors, *listed]
+    return bool(errors) and all(error.code == "too_large" for error in errors)
+
+
 def validation_problem(errors: dict[str, list[str]], code: str = "validation_error", **ext):
     return problem_response(400, _summary(errors), code=code, errors=errors, **ext)
 
@@ -166,6 +178,11 @@ def _problem_for(exc: Exception) -> Response | None:
             current_status=exc.old_status,
             allowed_statuses=list(exc.allowed),
         )
+    if isinstance(exc, DjangoValidationError) and _too_large(exc):
+        # An article too long, or a file too costly to read (ingestion.extraction): not a bad
+        # field but content past a limit, as a body past the upload limit.
+        errors = _django_errors(exc)
+        return problem_response(413, _summary(errors), code="too_large", errors=errors)
     if isinstance(exc, DjangoValidationError):
         return validation_problem(_django_errors(exc))
     if isinstance(exc, rules.VersionConflict):

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from commitments import rules
+
 
 def no_lone_surrogates(value: str) -> None:
     try:
@@ -18,12 +20,24 @@ def no_lone_surrogates(value: str) -> None:
         ) from None
 
 
+def no_control_characters(value: str) -> None:
+    refusal = rules.control_characters_refusal(value)
+    if refusal is not None:
+        raise serializers.ValidationError(refusal.messages[0], code="control_character")
+
+
 class TextField(serializers.CharField):
-    """A CharField that also refuses text the database cannot store (lone surrogates)."""
+    """A CharField that refuses what is not a JSON string (a number, `0`, is not text), text the
+    database cannot store (lone surrogates) and control characters (but tab and line breaks)."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.validators.append(no_lone_surrogates)
+        self.validators += [no_lone_surrogates, no_control_characters]
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")  # DRF's "Not a valid string."
+        return super().to_internal_value(data)
 
 
 def refuse_undeclared(serializer: serializers.Serializer, data) -> None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
@@ -16,8 +16,32 @@ from .pagination import Key, KeysetPagination
 from .schema import ID_PATTERN
 
 
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, refusing a filter given with an empty value (`?kind=`), which
+    django-filter reads as no filter: a client that meant one got every row. Leave the parameter
+    out for no filter. A free-text `search` left empty is the exception, as on the public list:
+    an empty search box finds everything."""
+
+    empty_allowed = frozenset({"search"})
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            empty = sorted(
+                name
+                for name in filterset_class.base_filters
+                if name in request.query_params
+                and name not in self.empty_allowed
+                and any(value.strip() == "" for value in request.query_params.getlist(name))
+            )
+            if empty:
+                message = _("Empty value: give one, or leave the parameter out for no filter.")
+                raise ValidationError({name: [message] for name in empty})
+        return super().filter_queryset(request, queryset, view)
+
+
 class ApiViewMixin:
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     pagination_class = KeysetPagination
     keyset: tuple[Key, ...] = (Key("id"),)
 

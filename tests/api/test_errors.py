@@ -51,7 +51,8 @@ GOOD = {"title": "Open a checkpoint", "owner_country": "KZ", "category": "trade"
     [
         ({"colour": "red"}, "colour"),
         ({"id": 5}, "id"),
-        ({"title": 12}, None),  # DRF coerces numbers to text: accepted
+        ({"title": 12}, "title"),  # a number is not text (DRF used to coerce it)
+        ({"title": 0}, "title"),
         ({"title": ["a"]}, "title"),
         ({"owner_country": "UZ"}, "owner_country"),
         ({"owner_country": "kz"}, "owner_country"),

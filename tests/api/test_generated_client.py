@@ -8,13 +8,15 @@ that step changes: a generated PATCH once sent `description: ""` for fields it n
 """
 
 import importlib
+import io
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from commitments.models import ApiToken, Commitment
+from commitments.models import ApiToken, Commitment, Source
 from tests.support.factories import CountryFactory, UserFactory
 
 PACKAGE = "tracker_client"
@@ -164,3 +166,36 @@ def test_a_generated_client_changes_only_what_it_asks_to(generated_client, live_
         "agreed",
     )
     assert [c.code for c in stored.partner_countries.all()] == ["KG"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_generated_client_imports_sources_create_and_adds_a_source(
+    generated_client, live_server, settings
+):
+    settings.INGESTION_ANALYSE_ON_SAVE = False
+    CountryFactory(code="KZ")
+    user = UserFactory(username="ministry-system", countries=["KZ"])
+    _, key = ApiToken.objects.issue(user, "generated-client")
+    sources_create = importlib.import_module(f"{PACKAGE}.api.sources.sources_create")
+    models = importlib.import_module(f"{PACKAGE}.models")
+    client = generated_client.AuthenticatedClient(
+        base_url=live_server.url, token=key, prefix="Token"
+    )
+    text = "Kazakhstan and Kyrgyzstan agreed to open a new checkpoint at Karasu."
+    body = models.SourceCreateRequest(published_on=date(2025, 1, 1), text=text)
+
+    created = sources_create.sync_detailed(client=client, body=body)
+    again = sources_create.sync_detailed(client=client, body=body)
+
+    assert (created.status_code, again.status_code) == (201, 200), created.content
+    assert created.parsed.id == again.parsed.id == Source.objects.get(text=text).pk
+
+    upload = importlib.import_module(f"{PACKAGE}.api.sources.sources_upload_create")
+    types = importlib.import_module(f"{PACKAGE}.types")
+    article = "The parties signed a roadmap on water use."
+    file = types.File(payload=io.BytesIO(article.encode()), file_name="roadmap.txt")
+    uploaded = upload.sync_detailed(
+        client=client, body=models.SourceUploadRequest(published_on=date(2025, 1, 2), file=file)
+    )
+    assert uploaded.status_code == 201, uploaded.content
+    assert Source.objects.get(pk=uploaded.parsed.id).text == article
