@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 # Validation of the record itself (models' clean(), so admin, API and services alike).
 TITLE_REQUIRED = _("A commitment needs a title.")
+# The same, on the admin form, whose English title is a field of its own beside the translations.
+ENGLISH_TITLE_REQUIRED = _(
+    "Give the title in English as well: the record is kept in English, and a page in a language "
+    "that has no title yet shows the English one. The translations you typed are kept."
+)
 TARGET_UNIT_REQUIRED = _("Give the unit of the target amount (e.g. USD).")
 TARGET_AMOUNT_REQUIRED = _("A unit was given without a target amount.")
 QUOTE_NEEDS_SOURCE = _("A quote needs the source it comes from.")
