@@ -23,6 +23,12 @@ TARGET_AMOUNT_REQUIRED = _("A unit was given without a target amount.")
 QUOTE_NEEDS_SOURCE = _("A quote needs the source it comes from.")
 SOURCE_NEEDS_QUOTE = _("Copy the passage of the source that supports this evidence.")
 QUOTE_NOT_IN_SOURCE = _("This quote does not occur verbatim in the source's text.")
+# Where such a quote departs from the source (`rules.quote_not_in_source`); white space of any
+# kind counts as one space, so only letters, digits and punctuation can differ.
+QUOTE_DIFFERS_AT = _(
+    "It follows the source up to “{before}” and differs from character {position} on: “{after}”."
+)
+QUOTE_START_NOT_IN_SOURCE = _("The source has no passage beginning “{after}”.")
 EVIDENCE_NEEDS_QUOTE_OR_URL = _("Evidence needs a source with a quote, a URL, or both.")
 MEETING_NAME_REQUIRED = _("A meeting needs a name in English.")
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, clock, messages, services, translation
+from .. import access, clock, messages, rules, services, translation
 from ..actors import Actor
 from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
 from . import kinds
@@ -127,9 +127,12 @@ def suggestion_accept(
         raise ValidationError(messages.ALREADY_REVIEWED)
     payload = _apply_changes(suggestion, dict(changes or {}))
     access.may_review(actor, suggestion).require()
+    found = suggestion.source.find_quote(suggestion.quote)
+    if found is None:
+        quote_refusal = rules.quote_not_in_source(suggestion.quote, suggestion.source.text)
+        raise ValidationError({"quote": quote_refusal})
+    suggestion.quote = found  # as the source has it, like the evidence it records
     _record_proposal(actor, suggestion, payload)
-    if not suggestion.source.contains_quote(suggestion.quote):
-        raise ValidationError({"quote": [messages.QUOTE_NOT_IN_SOURCE]})
     suggestion.payload = payload
     suggestion.status = Suggestion.State.ACCEPTED
     suggestion.reviewed_by = actor.user
