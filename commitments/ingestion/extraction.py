@@ -58,6 +58,23 @@ def detect_language(text: str) -> str:
     return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 
 
+def typed_language(text: str, context_language: str) -> str:
+    """The language a person typed a short text (a title) in: English for Latin letters only;
+    for Cyrillic, Kazakh or Kyrgyz by the letters only they have, else `context_language` (the
+    article's) when it is written in Cyrillic, else Russian. Too short for langdetect."""
+    if not any("\u0400" <= ch <= "\u04ff" for ch in text):
+        return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    lower = text.lower()
+    if any(ch in lower for ch in "әғқұһі"):
+        return "kk"
+    if any(ch in lower for ch in "ңөү"):
+        return "ky"
+    return context_language if context_language in CYRILLIC_LANGUAGES else "ru"
+
+
+CYRILLIC_LANGUAGES = ("ru", "kk", "ky")
+
+
 def _decode(data: bytes) -> str:
     if b"\x00" in data:
         raise ValidationError(messages.NOT_TEXT, code="not_text")

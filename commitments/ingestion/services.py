@@ -16,7 +16,7 @@ from .. import access, clock, messages, rules, services, translation
 from ..actors import Actor
 from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
 from . import kinds
-from .extraction import extract
+from .extraction import extract, typed_language
 from .models import Suggestion
 
 # A proposed meeting's name when the analysis gave none.
@@ -221,7 +221,8 @@ def _period_label(suggestion: Suggestion, payload: dict[str, Any]) -> str:
 
 
 def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> Commitment:
-    countries = suggestion.proposed_countries
+    # The reviewer's countries, else the proposal's (the services check the owner is theirs).
+    countries = list(payload.get("countries") or suggestion.proposed_countries)
     owner = access.proposed_owner(actor, countries)
     amount = payload.get("target_amount")
     title = payload.get("title") or suggestion.quote[:300]
@@ -229,7 +230,7 @@ def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, 
         actor=actor,
         slug=services.unique_slug(payload.get("title") or "commitment"),
         title=title,
-        **_title_in_article_language(suggestion, title),
+        **_title_in_its_language(suggestion, title),
         category=payload.get("category") or "other",
         owner_country=owner,
         partner_countries=[c for c in countries if c != owner],
@@ -242,13 +243,17 @@ def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, 
     )
 
 
-def _title_in_article_language(suggestion: Suggestion, title: str) -> dict[str, str]:
-    """The proposed title is the article's own words, so it is also the title in the article's
-    language (`title_ru`): that language's readers then get it as theirs, and it stays when staff
-    translate the English title. A title the reviewer wrote is the English one, as `title` is
-    everywhere else. `suggestion.payload` is still the proposal here."""
-    language = suggestion.source.language
-    if language == translation.SOURCE_LANGUAGE or title != suggestion.payload.get("title"):
+def _title_in_its_language(suggestion: Suggestion, title: str) -> dict[str, str]:
+    """The title also in the column of the language it is written in (`title_ru`), so that
+    language's readers get it as theirs and it stays when staff translate the English title.
+    The proposed title is the article's own words, in the article's language; a title the
+    reviewer typed is in the language they typed it in (`extraction.typed_language`). The
+    English column (`title`, required) holds the same words until staff translate it.
+    `suggestion.payload` is still the proposal here."""
+    article = suggestion.source.language
+    proposed = title == suggestion.payload.get("title")
+    language = article if proposed else typed_language(title, article)
+    if language == translation.SOURCE_LANGUAGE:
         return {}
     return {translation.column("title", language): title}
 
