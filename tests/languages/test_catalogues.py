@@ -187,12 +187,12 @@ def test_kazakh_and_kyrgyz_required_subset_is_not_empty():
 def test_the_readmes_table_of_translated_shares_is_what_the_catalogues_hold():
     # It said 58 % for Kazakh and Kyrgyz while both were complete: the table is recounted here.
     readme = (ROOT / "README.md").read_text()
-    rows = dict(
-        (code, (int(done), int(total), int(share)))
+    rows = {
+        code: (int(done), int(total), int(share))
         for code, done, total, share in re.findall(
             r"^\| (\w\w) \| (\d+) / (\d+) \| (\d+) %", readme, flags=re.MULTILINE
         )
-    )
+    }
     counted = {}
     for code in ("ru", "kk", "ky"):
         entries = [e for e in polib.pofile(str(po_path(code))) if not e.obsolete]
