@@ -7,6 +7,7 @@ typographic ligatures are the one exception: they are spelled out as the letters
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -73,6 +74,19 @@ def typed_language(text: str, context_language: str) -> str:
 
 
 CYRILLIC_LANGUAGES = ("ru", "kk", "ky")
+
+
+# A page's markup: its document tags, or several block tags near the start.
+_HTML_DOCUMENT = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+_HTML_BLOCK = re.compile(
+    r"<(?:p|div|article|section|span|a|br|h[1-6]|li|script|meta)\b[^>]*>", re.I
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether pasted text is a web page's HTML rather than its article."""
+    start = text.lstrip()[:5000]
+    return bool(_HTML_DOCUMENT.search(start)) or len(_HTML_BLOCK.findall(start)) >= 3
 
 
 def _decode(data: bytes) -> str:
@@ -151,5 +165,12 @@ def extract(
     """The text and language of an article given as pasted `text` or as an uploaded file."""
     if text and file_data is not None:
         raise ValidationError(messages.TEXT_OR_FILE, code="text_or_file")
-    body = text_from_file(file_name, file_data) if file_data is not None else clean_text(text)
+    if file_data is not None:
+        body = text_from_file(file_name, file_data)
+    elif looks_like_html(text):
+        # A web page's source pasted as text (view-source, a saved page opened in an editor): its
+        # article, as an uploaded .html file gives it, not its markup.
+        body = clean_text(_from_html(text.encode("utf-8")))
+    else:
+        body = clean_text(text)
     return Extracted(text=body, language=language or detect_language(body))
