@@ -45,9 +45,7 @@ PAGE = """<!DOCTYPE html>
 </article><footer>© Агентство</footer></body></html>"""
 
 
-def test_a_web_pages_html_pasted_as_text_is_stored_as_its_article_not_its_markup(
-    client, settings
-):
+def test_a_web_pages_html_pasted_as_text_is_stored_as_its_article_not_its_markup(client, settings):
     settings.INGESTION_ANALYSE_ON_SAVE = False
     logged_in_staff(client, "KG", username="kg-staff")
 
