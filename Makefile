@@ -59,12 +59,14 @@ compilemessages: install gettext-deps
 	$(BIN)/python manage.py compilemessages $(addprefix -l ,$(LANGUAGES_TO_TRANSLATE)) \
 		$(MAKEMESSAGES_IGNORE)
 
-# Migrate, load the seeds (idempotent) and serve on http://$(HOST)/, with a Celery worker and beat
+# Migrate, load the seeds (idempotent) and serve on http://$(HOST)/ (links in emails and feeds
+# follow: SITE_URL defaults to it), with a Celery worker and beat
 # running the reminder schedule in the background (filesystem:// transport by default: no server).
 # Stopping runserver (Ctrl-C) stops the worker too.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seeds
+	export SITE_URL="$${SITE_URL:-http://$(HOST)}"; \
 	$(BIN)/celery -A tracker worker --beat --loglevel=INFO --concurrency=1 & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST)

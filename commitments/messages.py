@@ -13,11 +13,22 @@ from django.utils.translation import gettext_lazy as _
 
 # Validation of the record itself (models' clean(), so admin, API and services alike).
 TITLE_REQUIRED = _("A commitment needs a title.")
+# The same, on the admin form, whose English title is a field of its own beside the translations.
+ENGLISH_TITLE_REQUIRED = _(
+    "Give the title in English as well: the record is kept in English, and a page in a language "
+    "that has no title yet shows the English one. The translations you typed are kept."
+)
 TARGET_UNIT_REQUIRED = _("Give the unit of the target amount (e.g. USD).")
 TARGET_AMOUNT_REQUIRED = _("A unit was given without a target amount.")
 QUOTE_NEEDS_SOURCE = _("A quote needs the source it comes from.")
 SOURCE_NEEDS_QUOTE = _("Copy the passage of the source that supports this evidence.")
 QUOTE_NOT_IN_SOURCE = _("This quote does not occur verbatim in the source's text.")
+# Where such a quote departs from the source (`rules.quote_not_in_source`); white space of any
+# kind counts as one space, so only letters, digits and punctuation can differ.
+QUOTE_DIFFERS_AT = _(
+    "It follows the source up to “{before}” and differs from character {position} on: “{after}”."
+)
+QUOTE_START_NOT_IN_SOURCE = _("The source has no passage beginning “{after}”.")
 EVIDENCE_NEEDS_QUOTE_OR_URL = _("Evidence needs a source with a quote, a URL, or both.")
 MEETING_NAME_REQUIRED = _("A meeting needs a name in English.")
 CONTROL_CHARACTER = _(

@@ -7,6 +7,7 @@ here; none of them re-state a transition or a threshold.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -216,3 +217,66 @@ def _has_surrogates(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+# --- What counts as a verbatim quote -------------------------------------------------------------
+# Verbatim means the same letters, digits, punctuation and letter case in the same order. White
+# space is compared as one kind, and a run of it as one: the seed articles hold no-break spaces
+# (U+00A0), which a browser copies as plain spaces, and a text area sends its line breaks as CR LF.
+# Both sides are compared in Unicode's composed form (NFC), so "й" typed as "и" + breve is the same
+# letter. The quote is stored as the source has it (`find_quote`): the record keeps its words.
+
+_WHITE_SPACE = re.compile(r"\s+")
+
+
+def _composed(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _quote_pattern(quote: str) -> re.Pattern[str]:
+    words = _WHITE_SPACE.split(_composed(quote).strip())
+    return re.compile(r"\s+".join(re.escape(word) for word in words))
+
+
+def find_quote(quote: str, text: str) -> str | None:
+    """The passage of `text` that `quote` reproduces, as `text` has it; None when it has none."""
+    if not quote or not quote.strip():
+        return None
+    found = _quote_pattern(quote).search(_composed(text))
+    return found.group(0) if found else None
+
+
+def quote_mismatch(quote: str, text: str) -> tuple[int, str, str]:
+    """Where a quote that `text` does not hold first departs from it: (the position in the
+    quote, counted from 1, of its first character no passage of `text` continues with; the
+    quote's words just before it; its words from there on), each "…" where cut short."""
+    quote = _composed(quote).strip()
+    text = _composed(text)
+    # The longest start of the quote found in the text: a start found means every shorter one is.
+    found, missing = 0, len(quote)
+    while missing - found > 1:
+        middle = (found + missing) // 2
+        if _quote_pattern(quote[:middle]).search(text):
+            found = middle
+        else:
+            missing = middle
+    start = max(0, found - QUOTE_CONTEXT)
+    before = ("…" if start else "") + quote[start:found]
+    end = found + QUOTE_CONTEXT
+    after = quote[found:end] + ("…" if end < len(quote) else "")
+    return found + 1, before.rstrip(), after.lstrip()
+
+
+QUOTE_CONTEXT = 30
+
+
+def quote_not_in_source(quote: str, text: str) -> list:
+    """The refusal of a quote `text` does not hold: the rule, and where the quote departs."""
+    position, before, after = quote_mismatch(quote, text)
+    if position == 1:
+        where = format_lazy(messages.QUOTE_START_NOT_IN_SOURCE, after=after)
+    else:
+        where = format_lazy(
+            messages.QUOTE_DIFFERS_AT, position=position, before=before, after=after
+        )
+    return [messages.QUOTE_NOT_IN_SOURCE, where]

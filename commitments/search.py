@@ -12,6 +12,9 @@ How a word is found depends on the database, and the README says so:
   (`port` finds "transport", "трансп" finds "Транспортный"), in any letter case of any script:
   both sides are case-folded by Python (`str.casefold`), registered with each SQLite connection,
   as SQLite's own LIKE folds ASCII letters only.
+
+Staff's search (admin) is this search, or every word found in one of the commitment's evidence
+quotes (`search_with_quotes`), in any letter case on either database.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from django.db import connection
 from django.db.models import CharField, Q, QuerySet, TextField, Transform
 
 from . import translation
+from .models import Evidence
 
 SEARCH_FIELDS = ("title", "description")
 # PostgreSQL text search configuration per language; the others use "simple".
@@ -85,3 +89,23 @@ def search_commitments(queryset: QS, text: str) -> QS:
         for word in words
     )
     return queryset.filter(reduce(and_, each_word))
+
+
+def _contains(column: str, word: str) -> Q:
+    """`word` occurs in `column` in any letter case of any script, on either database."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{column}__casefold__contains": word.casefold()})
+    return Q(**{f"{column}__icontains": word})
+
+
+def search_with_quotes(queryset: QS, text: str) -> QS:
+    """Staff's search: the commitments `search_commitments` finds, and those with an evidence
+    quote holding every word; each commitment once."""
+    words = text.split()
+    if not words:
+        return queryset
+    by_text = search_commitments(queryset.model._default_manager.all(), text).values("pk")
+    by_quote = Evidence.objects.filter(
+        reduce(and_, (_contains("quote", word) for word in words))
+    ).values("commitment_id")
+    return queryset.filter(Q(pk__in=by_text) | Q(pk__in=by_quote))

@@ -500,6 +500,9 @@ class _Writer:
         self.countries: dict[str, Country] = {}
         self.meetings: dict[str, Meeting] = {}
         self.sources: dict[str, Source] = {}
+        # Evidence this run has counted: the file names some twice (an entry's evidence and an
+        # observation's), which is one record, created or unchanged once.
+        self.evidence_counted: set[int] = set()
 
     def write(self, seeds: _Seeds) -> SeedReport:
         for country in seeds.countries:
@@ -634,12 +637,14 @@ class _Writer:
 
     def evidence(self, seed: _EvidenceSeed, commitment: Commitment) -> Evidence:
         source = self.sources[seed.source]
-        if not source.contains_quote(seed.quote):
+        # Stored as the source has it (its no-break spaces), as evidence always is.
+        quote = source.find_quote(seed.quote)
+        if quote is None:
             seed.entry.fail(
                 f"quote not found verbatim in source '{source.seed_file}': {seed.quote!r}"
             )
         evidence = Evidence.objects.filter(
-            commitment=commitment, source=source, quote=seed.quote
+            commitment=commitment, source=source, quote=quote
         ).first()
         created = evidence is None
         if created:
@@ -650,12 +655,14 @@ class _Writer:
                 Evidence(
                     commitment=commitment,
                     source=source,
-                    quote=seed.quote,
+                    quote=quote,
                     **fields,
                     **ACTOR.history("added_by"),
                 ),
             )
-        self.report.count("evidence", created)
+        if evidence.pk not in self.evidence_counted:
+            self.evidence_counted.add(evidence.pk)
+            self.report.count("evidence", created)
         return evidence
 
     def observation(self, seed: _ObservationSeed, commitment: Commitment) -> None:

@@ -119,5 +119,8 @@ def test_a_history_row_names_a_user_or_a_system_actor_not_both(db):
 )
 def test_a_quote_spanning_a_line_break_matches_whatever_the_line_ends(db, text, quote):
     source = SourceFactory(text=text)
-    Evidence(commitment=CommitmentFactory(), source=source, quote=quote).full_clean()
-    assert not source.contains_quote("agreed to build")
+    evidence = Evidence(commitment=CommitmentFactory(), source=source, quote=quote)
+    evidence.full_clean()
+    assert evidence.quote == text[text.index("agreed") : text.index(" the line")]  # the source's
+    assert source.contains_quote("agreed to build")  # white space of any kind is one
+    assert not source.contains_quote("agreed tobuild")

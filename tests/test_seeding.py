@@ -242,3 +242,17 @@ def test_an_unknown_source_language_stops_the_load(db, seed_copy):
     with pytest.raises(CommandError, match="unknown language 'xx'"):
         load(directory)
     assert not Source.objects.exists()
+
+
+def test_the_first_load_reports_everything_created_and_nothing_unchanged(db):
+    # Evidence named twice in the file (an entry's and an observation's) is one record: on an
+    # empty database it was reported "46 created, 6 unchanged".
+    out = io.StringIO()
+    call_command("load_seeds", "--dir", str(SEEDS), stdout=out)
+
+    assert "unchanged" not in out.getvalue().replace(" 0 unchanged", ""), out.getvalue()
+    assert f"evidence: {Evidence.objects.count()} created, 0 unchanged" in out.getvalue()
+
+    again = io.StringIO()
+    call_command("load_seeds", "--dir", str(SEEDS), stdout=again)
+    assert f"evidence: 0 created, {Evidence.objects.count()} unchanged" in again.getvalue()

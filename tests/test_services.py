@@ -132,7 +132,7 @@ def test_bad_evidence_is_refused_and_nothing_changes(
 
     assert field in caught.value.message_dict
     if message is not None:  # else Django's own URL message
-        assert caught.value.message_dict[field] == [message]
+        assert caught.value.message_dict[field][0] == message
     assert not Evidence.objects.exists()
     commitment.refresh_from_db()
     assert (commitment.last_reviewed_at, commitment.version) == (LONG_AGO, 1)

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from .. import access, clock, fields, selectors
+from .. import access, clock, fields, search, selectors
 from ..admin_kit import PlainTextForms
 from ..models import Commitment
 from ..rules import Status
@@ -129,11 +129,9 @@ class CommitmentAdmin(
         "positions_diverge",
         "instrument_type",
     )
-    # Every language's text, whatever language the admin is shown in.
-    search_fields = (
-        *(column for f in fields.FIELDS if f.translated for column in f.columns),
-        "evidence__quote",
-    )
+    # Shows the search box; what it finds is `search.search_with_quotes` (get_search_results):
+    # the public pages' search (every language's text, any letter case of any script) and quotes.
+    search_fields = ("title",)
     list_select_related = ("owner_country",)
     ordering = ("-updated_at", "-id")
     list_per_page = 50
@@ -146,6 +144,10 @@ class CommitmentAdmin(
         css = {"all": ("admin/commitments/change_form.css",)}
 
     # --- list ---------------------------------------------------------------------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        # No duplicates to remove: the search filters by subqueries, never by a join.
+        return search.search_with_quotes(queryset, search_term), False
 
     def get_queryset(self, request):
         return selectors.commitment_admin_list(now=clock.now())

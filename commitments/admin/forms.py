@@ -7,10 +7,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .. import access, messages, rules, services
+from ..fields import SOURCE_ALIASES
 from ..models import Commitment, Source
 from ..rules import Status
 
 DESCRIPTIVE_FIELDS = services.EDITABLE_FIELDS
+ENGLISH_TITLE = SOURCE_ALIASES["title"]
+ENGLISH_TITLE_HELP = _(
+    "Required. A page in a language with no title of its own shows this English title, marked "
+    "as English."
+)
+SLUG_HELP = _("Stable identifier used in URLs; made from the English title when left empty.")
 # The empty choice of the status menu on a commitment's change page.
 KEEP_CURRENT_STATUS = _("— keep current status —")
 
@@ -76,6 +83,25 @@ class CommitmentAdminForm(forms.ModelForm):
             if not moves:
                 self.fields["new_status"].help_text = _("This status is final.")
             self.fields["expected_version"].initial = self.instance.version
+        if self.instance.pk is None and "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = SLUG_HELP
+        if ENGLISH_TITLE in self.fields:
+            self.fields[ENGLISH_TITLE].help_text = ENGLISH_TITLE_HELP
+            self.fields[ENGLISH_TITLE].error_messages["required"] = messages.ENGLISH_TITLE_REQUIRED
+
+    def _update_errors(self, errors):
+        # The model says "title" for its English column, which this form edits as `title_en`:
+        # Django's form refuses (with a 500) an error on a field it does not have.
+        if hasattr(errors, "error_dict") and "title" in errors.error_dict:
+            error_dict = dict(errors.error_dict)
+            del error_dict["title"]
+            if ENGLISH_TITLE not in self._errors:  # else the field said it already
+                error_dict[ENGLISH_TITLE] = [
+                    ValidationError(messages.ENGLISH_TITLE_REQUIRED, code="required")
+                ]
+            errors = ValidationError(error_dict)
+        super()._update_errors(errors)
 
     def clean_new_status(self) -> str:
         new_status = self.cleaned_data.get("new_status") or ""

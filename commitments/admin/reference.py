@@ -54,6 +54,12 @@ class CitingEvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, obj.commitment.title)
 
 
+def review_queue_url(source: Source) -> str:
+    """The review queue showing `source`'s suggestions (those waiting, as the queue opens)."""
+    queue = reverse("admin:commitments_suggestion_changelist")
+    return f"{queue}?source__id__exact={source.pk}"
+
+
 @admin.register(Source)
 class SourceAdmin(PlainTextForms, ShowsRefusalOnForm, admin.ModelAdmin):
     """A source's text is what evidence quotes are checked against, so it is never edited."""
@@ -76,7 +82,33 @@ class SourceAdmin(PlainTextForms, ShowsRefusalOnForm, admin.ModelAdmin):
         return obj.evidence_total
 
     def get_readonly_fields(self, request, obj=None):
-        return ("text", "seed_file", "created_at") if obj is not None else ("created_at",)
+        if obj is None:
+            return ("created_at",)
+        return ("review_queue", "text", "seed_file", "created_at")
+
+    @admin.display(description=_("Suggestions"))
+    def review_queue(self, obj):
+        """A link to this source's suggestions in the review queue, with how many wait."""
+        counts = {
+            "pending": obj.suggestions.filter(status="pending").count(),
+            "total": obj.suggestions.count(),
+        }
+        text = _("Waiting for review: %(pending)d of %(total)d") % counts
+        return format_html('<a href="{}">{}</a>', review_queue_url(obj), text)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        # The analysis runs once this save commits: its suggestions are not there yet.
+        self.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("The article is being read for suggestions."),
+                review_queue_url(obj),
+                _("Review its suggestions"),
+            ),
+        )
+        return response
 
     def get_inlines(self, request, obj):
         # A source being added has no evidence citing it yet.

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 
 from .. import services
+from ..fields import SOURCE_ALIASES
 from ..messages import SAVED_MEANWHILE
 from ..models import Commitment, Evidence, InstrumentParty, PartyPosition, ProgressObservation
 from .forms import DESCRIPTIVE_FIELDS
@@ -57,6 +58,8 @@ class ServiceBackedSaving:
             for name in DESCRIPTIVE_FIELDS
             if name in data and name not in services.EDITABLE_RELATIONS
         }
+        if not fields.get("slug"):
+            fields["slug"] = services.unique_slug(fields[SOURCE_ALIASES["title"]])
         created = services.commitment_create(
             actor=request.user,
             partner_countries=data.get("partner_countries") or (),

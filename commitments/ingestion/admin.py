@@ -4,15 +4,17 @@ edited) or reject with a reason, one by one or in bulk. Staff see only their cou
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, translation
+from .. import access, formatting, translation
 from .. import messages as app_messages
 from ..admin_kit import PlainTextForms, RefusedOnSave, ShowsRefusalOnForm, refusal_to_show
 from ..fields import SOURCE_ALIASES
@@ -47,6 +49,13 @@ def lang_attribute(language: str) -> str:
     return format_html(' lang="{}"', language)
 
 
+TITLE_HELP = _(
+    "Kept in the language you type it in: Russian, Kazakh or Kyrgyz words as that language's "
+    "title, Latin letters as the English one. The English title, which every commitment needs, "
+    "holds the same words until someone translates it."
+)
+
+
 class SuggestionActionForm(ActionForm):
     reason = forms.CharField(
         label=_("Reason (to reject)"), required=False, validators=[refuse_control_characters]
@@ -74,11 +83,30 @@ class SuggestionForm(ReviewerChangesForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in kinds.editable_fields():
-            self.fields[name].initial = self.instance.payload.get(name)
+        payload = self.instance.payload
+        own = kinds.field_names(self.instance.kind)
+        for name, declared in kinds.editable_fields().items():
+            if name not in own:
+                del self.fields[name]  # another kind's: neither shown nor taken
+                continue
+            self.fields[name].initial = declared.initial(payload.get(name))
+            if declared.type == "date":
+                self.fields[name].widget = AdminDateWidget()
+        self._explain_amounts(payload)
+        if "title" in self.fields:
+            self.fields["title"].help_text = TITLE_HELP
         language = self.instance.source.language
         if language != translation.content_language():
             self.fields["quote"].widget.attrs["lang"] = language
+
+    def _explain_amounts(self, payload) -> None:
+        """Under each proposed amount, the amount as the pages write it ("1,4 млрд долларов
+        США"): the input holds the plain number."""
+        for amount, unit in (("value", "unit"), ("target_amount", "target_unit")):
+            value = kinds.editable_fields()[amount].initial(payload.get(amount))
+            if amount in self.fields and isinstance(value, Decimal):
+                text = formatting.format_amount(value, payload.get(unit) or "")
+                self.fields[amount].help_text = text
 
     def clean_quote(self):
         # Browsers send a textarea's line breaks as CR LF; a source's text has LF only.
@@ -128,30 +156,96 @@ class SourceFilter(admin.RelatedFieldListFilter):
         return [(source.pk, str(source)) for source in sources]
 
 
+class ReviewStatusFilter(admin.SimpleListFilter):
+    """The queue opens on what waits for a reviewer; "All" is a choice like the others."""
+
+    title = _("status")
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.ALL, _("All")), *Suggestion.State.choices]
+
+    def value(self):
+        return super().value() or Suggestion.State.PENDING
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ALL:
+            return queryset
+        return queryset.filter(status=value) if value in Suggestion.State.values else queryset
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+# Shown read-only: what the analysis read that the reviewer does not edit, by kind.
+PROPOSAL_LABELS = {
+    "figure": _("in the article"),
+    "period_label": _("period, as the article names it"),
+    "conflicts_with": _("recorded figures that differ"),
+    "name": _("meeting"),
+    "held_on": _("held on"),
+    "location": _("place"),
+    "meeting": _("recorded meeting"),
+}
+
+
 @admin.register(Suggestion)
 class SuggestionAdmin(PlainTextForms, ShowsRefusalOnForm, admin.ModelAdmin):
-    list_display = ("kind", "commitment", "short_quote", "score", "status", "source")
-    list_filter = ("status", "kind", ("source", SourceFilter))
+    list_display = ("kind", "about", "short_quote", "score", "status", "short_source")
+    list_filter = (ReviewStatusFilter, "kind", ("source", SourceFilter))
     list_select_related = ("commitment", "source")
     search_fields = ("quote",)
     action_form = SuggestionActionForm
     actions = ["accept_selected", "reject_selected"]
     form = SuggestionForm
-    readonly_fields = ("kind", "in_context", "payload", "score", "method", "status")
-    fields = (
-        "kind",
-        "in_context",
-        "commitment",
-        "quote",
-        *kinds.editable_fields(),
-        "payload",
-        "score",
-        "method",
-        "status",
-        "decision",
-        "reason",
-    )
+    readonly_fields = ("kind", "in_context", "proposal", "score", "method", "status")
     raw_id_fields = ("commitment",)
+
+    class Media:
+        css = {"all": ("ingestion/review.css",)}
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue needs the width: the quote, score, status and source beside the commitment
+        # at 1280 px. Without the side menu (the breadcrumbs lead back to the other lists).
+        context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def get_list_display(self, request):
+        """Fewer columns where the filters already say it: the status when one is chosen (the
+        queue opens on pending), the source when the queue shows one source's suggestions; so
+        the quote has room at 1280 px."""
+        shown = list(self.list_display)
+        if request.GET.get(ReviewStatusFilter.parameter_name) != ReviewStatusFilter.ALL:
+            shown.remove("status")
+        if "source__id__exact" in request.GET:
+            shown.remove("short_source")
+        return shown
+
+    def get_fields(self, request, obj=None):
+        """The fields of this suggestion's kind only: a figure has no title, a meeting no
+        value."""
+        own = kinds.field_names(obj.kind if obj is not None else "")
+        payload = obj.payload if obj is not None else {}
+        return (
+            "kind",
+            "in_context",
+            "commitment",
+            "quote",
+            *(name for name in kinds.editable_fields() if name in own),
+            *(("proposal",) if PROPOSAL_LABELS.keys() & payload.keys() else ()),
+            "score",
+            "method",
+            "status",
+            "decision",
+            "reason",
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # The reason is typed when rejecting; once reviewed it is the record of the decision.
@@ -184,6 +278,39 @@ class SuggestionAdmin(PlainTextForms, ShowsRefusalOnForm, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         """A suggestion has no relations the form edits."""
+
+    @admin.display(description=_("commitment"), ordering="commitment")
+    def about(self, obj):
+        """The commitment it is about, or what it proposes (a new commitment's title)."""
+        if obj.commitment is not None:
+            return str(obj.commitment)
+        return obj.payload.get("title") or obj.payload.get("name") or "—"
+
+    @admin.display(description=_("source"), ordering="source")
+    def short_source(self, obj):
+        source = obj.source
+        published = formatting.short_date(source.published_on)
+        return f"{source.publisher or source.title[:60]}, {published}"
+
+    @admin.display(description=_("details"))
+    def proposal(self, obj):
+        """The payload's read-only part, worded and formatted as the rest of admin writes it."""
+        rows = []
+        for key, label in PROPOSAL_LABELS.items():
+            value = obj.payload.get(key)
+            if value in (None, "", []):
+                continue
+            if key == "held_on":
+                value = formatting.short_date(kinds.PayloadField(key, "date").initial(value))
+            elif key == "conflicts_with":
+                value = "; ".join(
+                    formatting.format_amount(Decimal(row["value"]), row.get("unit") or "")
+                    for row in value
+                )
+            rows.append((label, value))
+        if not rows:
+            return "—"
+        return format_html_join("", "<div><strong>{}:</strong> {}</div>", rows)
 
     @admin.display(description=_("quote"))
     def short_quote(self, obj):

@@ -7,6 +7,7 @@ typographic ligatures are the one exception: they are spelled out as the letters
 from __future__ import annotations
 
 import codecs
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -70,6 +71,36 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+def typed_language(text: str, context_language: str) -> str:
+    """The language a person typed a short text (a title) in: English for Latin letters only;
+    for Cyrillic, Kazakh or Kyrgyz by the letters only they have, else `context_language` (the
+    article's) when it is written in Cyrillic, else Russian. Too short for langdetect."""
+    if not any("\u0400" <= ch <= "\u04ff" for ch in text):
+        return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    lower = text.lower()
+    if any(ch in lower for ch in "әғқұһі"):
+        return "kk"
+    if any(ch in lower for ch in "ңөү"):
+        return "ky"
+    return context_language if context_language in CYRILLIC_LANGUAGES else "ru"
+
+
+CYRILLIC_LANGUAGES = ("ru", "kk", "ky")
+
+
+# A page's markup: its document tags, or several block tags near the start.
+_HTML_DOCUMENT = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+_HTML_BLOCK = re.compile(
+    r"<(?:p|div|article|section|span|a|br|h[1-6]|li|script|meta)\b[^>]*>", re.I
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether pasted text is a web page's HTML rather than its article."""
+    start = text.lstrip()[:5000]
+    return bool(_HTML_DOCUMENT.search(start)) or len(_HTML_BLOCK.findall(start)) >= 3
 
 
 def _decode(data: bytes) -> str:
@@ -192,5 +223,12 @@ def extract(
     """The text and language of an article given as pasted `text` or as an uploaded file."""
     if text and file_data is not None:
         raise ValidationError(messages.TEXT_OR_FILE, code="text_or_file")
-    body = text_from_file(file_name, file_data) if file_data is not None else clean_text(text)
+    if file_data is not None:
+        body = text_from_file(file_name, file_data)
+    elif looks_like_html(text):
+        # A web page's source pasted as text (view-source, a saved page opened in an editor): its
+        # article, as an uploaded .html file gives it, not its markup.
+        body = clean_text(_from_html(text.encode("utf-8")))
+    else:
+        body = clean_text(text)
     return Extracted(text=body, language=language or detect_language(body))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Any, Literal
@@ -23,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-FieldType = Literal["text", "decimal", "date", "choice", "list"]
+FieldType = Literal["text", "decimal", "date", "choice", "countries", "list"]
 
 
 def _categories() -> list[tuple[str, str]]:
@@ -58,6 +59,18 @@ class PayloadField:
         from ..rules import refuse_control_characters
 
         common = {"label": self.label, "required": False}
+        if self.type == "countries":
+            from ..models import Country
+
+            return forms.ModelMultipleChoiceField(
+                queryset=Country.objects.order_by("code"),
+                to_field_name="code",
+                widget=forms.CheckboxSelectMultiple,
+                **common,
+            )
+        if self.type == "text" and self.max_length and self.max_length > 100:
+            widget = forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})
+            return forms.CharField(max_length=self.max_length, widget=widget, **common)
         if self.type == "decimal":
             return forms.DecimalField(
                 max_digits=self.max_digits,
@@ -79,6 +92,12 @@ class PayloadField:
 
         from ..rest.serializers import TextField
 
+        if self.type == "countries":
+            from ..models import Country
+
+            return serializers.SlugRelatedField(
+                many=True, required=False, slug_field="code", queryset=Country.objects.all()
+            )
         if self.type == "decimal":
             return serializers.DecimalField(
                 required=False,
@@ -94,8 +113,24 @@ class PayloadField:
         return TextField(required=False, max_length=self.max_length)
 
     def as_change(self, value: Any) -> Any:
-        """A reviewer's value as the payload keeps it (JSON: decimals and dates as text)."""
+        """A reviewer's value as the payload keeps it (JSON: decimals and dates as text,
+        countries as their codes)."""
+        if self.type == "countries":
+            return [getattr(country, "code", country) for country in value]
         return str(value) if self.type in ("decimal", "date") else value
+
+    def initial(self, value: Any) -> Any:
+        """The payload's value as the review form shows it: a number, a date, not their text."""
+        if value in (None, ""):
+            return None
+        try:
+            if self.type == "decimal":
+                return Decimal(str(value))
+            if self.type == "date":
+                return date.fromisoformat(str(value))
+        except (ArithmeticError, ValueError):
+            return value  # shown as stored, for the reviewer to correct
+        return value
 
 
 @dataclass(frozen=True)
@@ -148,10 +183,10 @@ COMMITMENT = SuggestionKind(
     fields=(
         PayloadField("title", "text", _("title"), editable=True, max_length=300),
         PayloadField("category", "choice", _("category"), editable=True, choices=_categories),
-        PayloadField("countries", "list"),
-        PayloadField("target_amount", "decimal"),
-        PayloadField("target_unit"),
-        PayloadField("target_date", "date", printed=False),
+        PayloadField("countries", "countries", _("countries"), editable=True),
+        PayloadField("target_amount", "decimal", _("target amount"), editable=True, min_value=0),
+        PayloadField("target_unit", "text", _("target unit"), editable=True, max_length=20),
+        PayloadField("target_date", "date", _("target date"), editable=True, printed=False),
     ),
     # A commitment the reviewer chose means the announcement is not new: evidence for it.
     accept=_ACCEPT + "accept_commitment",
@@ -181,6 +216,12 @@ def editable_fields() -> dict[str, PayloadField]:
     return {f.name: f for kind in KINDS for f in kind.fields if f.editable}
 
 
+def field_names(kind: str) -> frozenset[str]:
+    """The payload keys of the kind named `kind` (none for an unknown name)."""
+    found = BY_NAME.get(kind)
+    return frozenset(f.name for f in found.fields) if found else frozenset()
+
+
 def form_fields() -> dict[str, Any]:
     return {name: field.form_field() for name, field in editable_fields().items()}
 
@@ -194,8 +235,9 @@ def reviewer_changes(values: Mapping[str, Any]) -> dict[str, Any]:
     `changes`: payload fields as the payload keeps them, others (commitment, quote) as they are,
     empty ones left out."""
     fields = editable_fields()
-    return {
+    changes = {
         name: fields[name].as_change(value) if name in fields else value
         for name, value in values.items()
-        if value not in (None, "")
+        if value is not None
     }
+    return {name: value for name, value in changes.items() if value not in ("", [])}

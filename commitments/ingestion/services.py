@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, clock, messages, services, translation
+from .. import access, clock, messages, rules, services, translation
 from ..actors import Actor
 from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
 from . import kinds, profiles
-from .extraction import extract
+from .extraction import extract, typed_language
 from .models import Suggestion
 
 # A proposed meeting's name when the analysis gave none.
@@ -136,9 +136,12 @@ def suggestion_accept(
         raise ValidationError(messages.ALREADY_REVIEWED)
     payload = _apply_changes(suggestion, dict(changes or {}))
     access.may_review(actor, suggestion).require()
+    found = suggestion.source.find_quote(suggestion.quote)
+    if found is None:
+        quote_refusal = rules.quote_not_in_source(suggestion.quote, suggestion.source.text)
+        raise ValidationError({"quote": quote_refusal})
+    suggestion.quote = found  # as the source has it, like the evidence it records
     _record_proposal(actor, suggestion, payload)
-    if not suggestion.source.contains_quote(suggestion.quote):
-        raise ValidationError({"quote": [messages.QUOTE_NOT_IN_SOURCE]})
     suggestion.payload = payload
     suggestion.status = Suggestion.State.ACCEPTED
     suggestion.reviewed_by = actor.user
@@ -228,7 +231,8 @@ def _period_label(suggestion: Suggestion, payload: dict[str, Any]) -> str:
 
 
 def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> Commitment:
-    countries = suggestion.proposed_countries
+    # The reviewer's countries, else the proposal's (the services check the owner is theirs).
+    countries = list(payload.get("countries") or suggestion.proposed_countries)
     owner = access.proposed_owner(actor, countries)
     amount = payload.get("target_amount")
     title = payload.get("title") or suggestion.quote[:300]
@@ -236,7 +240,7 @@ def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, 
         actor=actor,
         slug=services.unique_slug(payload.get("title") or "commitment"),
         title=title,
-        **_title_in_article_language(suggestion, title),
+        **_title_in_its_language(suggestion, title),
         category=payload.get("category") or "other",
         owner_country=owner,
         partner_countries=[c for c in countries if c != owner],
@@ -249,13 +253,17 @@ def _create_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, 
     )
 
 
-def _title_in_article_language(suggestion: Suggestion, title: str) -> dict[str, str]:
-    """The proposed title is the article's own words, so it is also the title in the article's
-    language (`title_ru`): that language's readers then get it as theirs, and it stays when staff
-    translate the English title. A title the reviewer wrote is the English one, as `title` is
-    everywhere else. `suggestion.payload` is still the proposal here."""
-    language = suggestion.source.language
-    if language == translation.SOURCE_LANGUAGE or title != suggestion.payload.get("title"):
+def _title_in_its_language(suggestion: Suggestion, title: str) -> dict[str, str]:
+    """The title also in the column of the language it is written in (`title_ru`), so that
+    language's readers get it as theirs and it stays when staff translate the English title.
+    The proposed title is the article's own words, in the article's language; a title the
+    reviewer typed is in the language they typed it in (`extraction.typed_language`). The
+    English column (`title`, required) holds the same words until staff translate it.
+    `suggestion.payload` is still the proposal here."""
+    article = suggestion.source.language
+    proposed = title == suggestion.payload.get("title")
+    language = article if proposed else typed_language(title, article)
+    if language == translation.SOURCE_LANGUAGE:
         return {}
     return {translation.column("title", language): title}
 

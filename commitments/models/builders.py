@@ -128,10 +128,6 @@ def normalized_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _one_line_end(text: str) -> str:
-    return normalized_text(text).replace("\r\n", "\n").replace("\r", "\n")
-
-
 def source_content_hash(text: str) -> str:
     """What makes two sources the same: their normalised text (NFC, outer whitespace trimmed)."""
     return hashlib.sha256(normalized_text(text).strip().encode("utf-8")).hexdigest()

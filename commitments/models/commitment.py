@@ -290,8 +290,12 @@ class Evidence(RecordedActorMixin, models.Model):
             errors["source"] = messages.QUOTE_NEEDS_SOURCE
         elif self.source_id is not None and not self.quote:
             errors["quote"] = messages.SOURCE_NEEDS_QUOTE
-        elif self.source_id is not None and not self.source.contains_quote(self.quote):
-            errors["quote"] = messages.QUOTE_NOT_IN_SOURCE
+        elif self.source_id is not None:
+            found = self.source.find_quote(self.quote)
+            if found is None:
+                errors["quote"] = rules.quote_not_in_source(self.quote, self.source.text)
+            else:
+                self.quote = found  # stored as the source has it
         if not self.url and self.source_id is None and not errors:
             errors["url"] = messages.EVIDENCE_NEEDS_QUOTE_OR_URL
         if errors:

@@ -8,11 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .. import messages
+from .. import messages, rules
 from ..formatting import short_date
 from .builders import (
     SourceLanguageColumns,
-    _one_line_end,
     _source_column,
     _strip_translations,
     http_url_validator,
@@ -138,9 +137,11 @@ class Source(models.Model):
         return f"{self.title} ({publisher}{short_date(self.published_on)})"
 
     def contains_quote(self, quote: str) -> bool:
-        """Whether `quote` occurs verbatim in the text, in any script. Both are compared in
-        Unicode's composed form, so a letter typed as base + combining mark (й, ё, ә) matches
-        its one-code-point form, and with one kind of line end: a browser sends a text area's
-        line breaks as CR LF, whatever the source's text uses. Otherwise whitespace, case and
-        punctuation must match exactly."""
-        return bool(quote) and _one_line_end(quote) in _one_line_end(self.text)
+        """Whether `quote` occurs verbatim in the text, in any script (`rules.find_quote`:
+        letters, digits, punctuation and case exactly; white space of any kind as one)."""
+        return self.find_quote(quote) is not None
+
+    def find_quote(self, quote: str) -> str | None:
+        """The passage of the text that `quote` reproduces, as the text has it (its no-break
+        spaces, its line ends); None when the text has none."""
+        return rules.find_quote(quote, self.text)

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from commitments import messages, rules, selectors, services
@@ -406,3 +406,52 @@ def test_correcting_an_observation_stores_the_progress_it_leaves(client, officer
     assert (commitment.progress, commitment.version) != before
     assert commitment.version == before[1] + 1
     assert Event.objects.filter(type="commitment.updated", version=commitment.version).exists()
+
+
+def test_a_commitment_with_only_a_russian_title_is_a_form_error_naming_the_english_title(
+    client, officer
+):
+    # An officer working in Russian fills the Russian title and nothing else: no 500, the form
+    # again, in Russian, asking for the English title and keeping what was typed.
+    data = add_form_data(
+        client,
+        title_ru="Открыть пункт пропуска «Карасу — Ак-Тилек»",
+        slug="",
+        owner_country="KZ",
+        category="border_transport",
+        status="agreed",
+        status_note="По протоколу совета.",
+    )
+
+    response = client.post(add_url(), data, HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    with translation.override("ru"):
+        expected = str(messages.ENGLISH_TITLE_REQUIRED)
+    assert form.errors == {"title_en": [expected]}
+    assert expected.startswith("Укажите также название на английском языке")
+    assert "Открыть пункт пропуска «Карасу — Ак-Тилек»" in response.text
+    assert not Commitment.objects.exists()
+
+
+def test_a_new_commitment_left_without_a_slug_gets_one_from_its_english_title(client, officer):
+    data = add_form_data(
+        client,
+        title_en="Open the Karasu crossing",
+        title_ru="Открыть пункт пропуска «Карасу»",
+        slug="",
+        owner_country="KZ",
+        category="border_transport",
+        status="agreed",
+        status_note="From the council protocol.",
+    )
+
+    response = client.post(add_url(), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    commitment = Commitment.objects.get()
+    assert (commitment.slug, commitment.title_ru) == (
+        "open-the-karasu-crossing",
+        "Открыть пункт пропуска «Карасу»",
+    )

@@ -146,3 +146,22 @@ def test_changelist_query_count_does_not_grow_with_rows(client, officer, kz, kg,
         print(f"\nchangelist queries, {rows} commitments: {count}; stale+search: {stale_count}")
     assert count == CHANGELIST_QUERIES
     assert stale_count == CHANGELIST_QUERIES
+
+
+def test_search_finds_cyrillic_words_in_any_letter_case_as_the_public_list_does(client, officer):
+    # SQLite's LIKE folds ASCII only: "соглашение" missed "Соглашение о ..." there.
+    CommitmentFactory(title="Investment agreement", title_ru="Соглашение об инвестициях")
+    CommitmentFactory(title="Duty-free oil", description_ru="Подписано соглашение о нефти.")
+    quoted = CommitmentFactory(title="Allied relations")
+    EvidenceFactory(commitment=quoted, quote="Президенты подписали СОГЛАШЕНИЕ о союзничестве")
+    CommitmentFactory(title="Water monitoring")
+
+    def titles(q):
+        found = client.get(changelist_url(), {"q": q}).context["cl"].result_list
+        return sorted(c.title for c in found)
+
+    expected = ["Allied relations", "Duty-free oil", "Investment agreement"]
+    assert titles("соглашение") == expected
+    assert titles("Соглашение") == expected
+    assert titles("СОГЛАШЕНИЕ о") == expected
+    assert titles("соглашение инвестициях") == ["Investment agreement"]

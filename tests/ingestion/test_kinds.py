@@ -64,13 +64,26 @@ def test_a_declared_kind_reaches_the_commands_json():
 
 def test_the_review_form_and_the_api_offer_the_fields_the_registry_lets_reviewers_change():
     editable = list(kinds.editable_fields())
-    assert editable == ["value", "unit", "period_start", "period_end", "title", "category"]
+    assert editable == [
+        "value",
+        "unit",
+        "period_start",
+        "period_end",
+        "title",
+        "category",
+        "countries",
+        "target_amount",
+        "target_unit",
+        "target_date",
+    ]
     offered = [name for name in SuggestionForm.base_fields if name in kinds.editable_fields()]
     assert offered == editable
     for name, field in kinds.editable_fields().items():
         assert type(SuggestionForm.base_fields[name]) is type(field.form_field())
-    shown = SuggestionAdmin.fields
-    assert shown[shown.index("quote") + 1 : shown.index("payload")] == tuple(editable)
+    for kind in kinds.KINDS:
+        shown = SuggestionAdmin(Suggestion, None).get_fields(None, Suggestion(kind=kind.name))
+        own = [f.name for f in kind.fields if f.editable]
+        assert shown[shown.index("quote") + 1 : shown.index("score")] == tuple(own)
     assert list(AcceptSerializer().fields) == ["commitment", "quote", *editable]
 
 
@@ -149,3 +162,89 @@ def test_the_admin_accepts_with_the_reviewers_category(client, proposed_railway)
     proposed_railway.refresh_from_db()
     assert proposed_railway.status == "accepted"
     assert proposed_railway.commitment.category == "border_transport"
+
+
+SOLAR = "Стороны договорились создать совместное предприятие по выпуску солнечных панелей."
+
+
+@pytest.fixture
+def proposed_solar(db, kz, kg):
+    source = SourceFactory(text=SOLAR, language="ru")
+    return Suggestion.objects.create(
+        source=source,
+        kind="commitment",
+        quote=SOLAR,
+        start=0,
+        end=len(SOLAR),
+        score=0.5,
+        method="test",
+        method_version="1",
+        payload={
+            "title": "Создать совместное предприятие",
+            "category": "industry",
+            "countries": ["KZ", "KG"],
+            "target_amount": "1200000000.00",
+            "target_unit": "USD",
+            "target_date": "2027-11-14",
+        },
+        fingerprint="solar",
+    )
+
+
+def review_page(client, suggestion):
+    return client.get(
+        f"/admin/commitments/suggestion/{suggestion.pk}/change/", HTTP_ACCEPT_LANGUAGE="ru"
+    )
+
+
+def test_the_review_form_shows_a_new_commitments_proposal_as_fields_formatted_in_russian(
+    client, proposed_solar
+):
+    logged_in_staff(client, "KZ", username="kz-staff")
+    response = review_page(client, proposed_solar)
+
+    form = response.context["adminform"].form
+    # Only this kind's fields, each a proper field: no figure's value or period here.
+    assert {"value", "unit", "period_start", "period_end"}.isdisjoint(form.fields)
+    assert form["countries"].value() == ["KZ", "KG"]
+    html = response.text
+    assert 'value="14.11.2027"' in html  # the date as Russian admin writes it
+    assert "1,2 млрд долларов США" in html  # the amount as the pages write it
+    assert 'type="checkbox" name="countries" value="KG"' in html
+    assert "&quot;countries&quot;" not in html and '"countries":' not in html  # no JSON
+
+
+@pytest.mark.parametrize(
+    ("typed", "column", "other_columns"),
+    [
+        ("Совместное предприятие по выпуску панелей", "title_ru", ("title_kk", "title_ky")),
+        ("Күн панельдерін шығаратын бірлескен кәсіпорын", "title_kk", ("title_ru", "title_ky")),
+        ("A joint solar panel venture", "title_en", ("title_ru", "title_kk", "title_ky")),
+    ],
+)
+def test_a_title_the_reviewer_types_is_stored_in_the_language_it_is_typed_in(
+    client, proposed_solar, typed, column, other_columns
+):
+    logged_in_staff(client, "KZ", username="kz-staff")
+    response = client.post(
+        f"/admin/commitments/suggestion/{proposed_solar.pk}/change/",
+        {
+            "quote": SOLAR,
+            "decision": "accept",
+            "title": typed,
+            "category": "industry",
+            "countries": ["KZ"],
+            "target_amount": "1500000000",
+            "target_unit": "USD",
+            "target_date": "31.12.2028",
+        },
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    made = Commitment.objects.get()
+    assert getattr(made, column) == typed
+    assert made.title_en == typed  # the required English column, until it is translated
+    assert all(not getattr(made, other) for other in other_columns)
+    assert [c.code for c in made.partner_countries.all()] == []
+    assert (str(made.target_date), made.target_amount) == ("2028-12-31", 1500000000)
