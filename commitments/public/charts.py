@@ -296,6 +296,14 @@ def _nice_ceiling(value: float) -> float:
     return 10 * magnitude
 
 
+def _new_year(year: int) -> int:
+    """The day number of 1 January of `year`; past the last year a date can hold, the day after
+    31.12.9999 (which no date can name, but a day count can)."""
+    if year > dt.MAXYEAR:
+        return dt.date.max.toordinal() + 1
+    return dt.date(year, 1, 1).toordinal()
+
+
 @dataclass(frozen=True)
 class Axes:
     """Whole calendar years across, zero to a round ceiling above the target and every figure up."""
@@ -323,9 +331,12 @@ class Axes:
     def start(self) -> dt.date:
         return dt.date(self.first_year, 1, 1)
 
-    def x_of(self, day: dt.date) -> float:
-        span_days = (dt.date(self.last_year + 1, 1, 1) - self.start).days
-        return LEFT + PLOT_W * (day - self.start).days / span_days
+    def x_of(self, day: dt.date, *, day_after: bool = False) -> float:
+        """Where `day` begins across the plot (where it ends with `day_after`). Counted in day
+        numbers, never by building the next day or year: a date stored as 31.12.9999 has none."""
+        start = self.start.toordinal()
+        span_days = _new_year(self.last_year + 1) - start
+        return LEFT + PLOT_W * (day.toordinal() + day_after - start) / span_days
 
     def y_of(self, value: float) -> float:
         return TOP + PLOT_H * (1 - value / self.y_max)
@@ -334,7 +345,7 @@ class Axes:
         step = max(1, math.ceil((self.last_year - self.first_year + 1) / 10))
         return [
             Tick(round(self.x_of(dt.date(year, 1, 1)), 1), str(year))
-            for year in range(self.first_year, self.last_year + 2, step)
+            for year in range(self.first_year, min(self.last_year + 1, dt.MAXYEAR) + 1, step)
         ]
 
     def y_ticks(self) -> list[Tick]:
@@ -361,7 +372,7 @@ def _bars(groups: Sequence[PeriodGroup], axes: Axes) -> list[Bar]:
     """One bar per figure, the figures of one period side by side across (at least) its span."""
     bars: list[Bar] = []
     for group in groups:
-        x0, x1 = axes.x_of(group.start), axes.x_of(group.end + dt.timedelta(days=1))
+        x0, x1 = axes.x_of(group.start), axes.x_of(group.end, day_after=True)
         n = len(group.rows)
         width = max(x1 - x0, n * MIN_BAR_W)
         left = max(LEFT, min((x0 + x1 - width) / 2, LEFT + PLOT_W - width))

@@ -193,6 +193,22 @@ def _utc_stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _ical_date(day: dt.date) -> str:
+    """A DATE value (RFC 5545 3.3.4), four digits of year whatever the year (strftime writes
+    year 1 as "1" on glibc)."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _all_day(day: dt.date) -> list[str]:
+    """DTSTART and DTEND of an all-day event on `day`. On the last day a date can hold there is
+    no next day to end on; an all-day event without DTEND lasts that one day (RFC 5545 3.6.1),
+    so a stored 31.12.9999 is still a valid event and never stops the whole calendar."""
+    lines = [f"DTSTART;VALUE=DATE:{_ical_date(day)}"]
+    if day < dt.date.max:
+        lines.append(f"DTEND;VALUE=DATE:{_ical_date(day + dt.timedelta(days=1))}")
+    return lines
+
+
 def target_dates_calendar(
     commitments: Iterable[Commitment], *, base_url: str, now: dt.datetime, name: str
 ) -> str:
@@ -221,8 +237,7 @@ def target_dates_calendar(
             f"DTSTAMP:{_utc_stamp(revised)}",
             f"LAST-MODIFIED:{_utc_stamp(revised)}",
             f"SEQUENCE:{commitment.version}",
-            f"DTSTART;VALUE=DATE:{commitment.target_date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{commitment.target_date + dt.timedelta(days=1):%Y%m%d}",
+            *_all_day(commitment.target_date),
             f"SUMMARY:{ical_escape(summary % {'title': commitment.title})}",
             f"DESCRIPTION:{ical_escape(' '.join(details))}",
             f"CATEGORIES:{ical_escape(commitment.get_category_display())}",
