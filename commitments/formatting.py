@@ -162,6 +162,94 @@ def date_range(start: dt.date, end: dt.date) -> str:
     }
 
 
+# --- Names of countries and places ------------------------------------------------------------
+# The record stores them in English; pages, feeds and emails show them as the reader's language
+# officially writes them: "Кыргызстан" on a Russian page, "Бішкек, Қырғызстан" on a Kazakh one.
+
+COUNTRY_NAMES = {
+    "KZ": pgettext_lazy("country", "Kazakhstan"),
+    "KG": pgettext_lazy("country", "Kyrgyzstan"),
+    "UZ": pgettext_lazy("country", "Uzbekistan"),
+    "TJ": pgettext_lazy("country", "Tajikistan"),
+    "TM": pgettext_lazy("country", "Turkmenistan"),
+    "RU": pgettext_lazy("country", "Russia"),
+    "CN": pgettext_lazy("country", "China"),
+}
+
+PLACE_NAMES = {
+    "Astana": pgettext_lazy("place", "Astana"),
+    "Bishkek": pgettext_lazy("place", "Bishkek"),
+    "Almaty": pgettext_lazy("place", "Almaty"),
+    "Cholpon-Ata": pgettext_lazy("place", "Cholpon-Ata"),
+    "Osh": pgettext_lazy("place", "Osh"),
+    "Taraz": pgettext_lazy("place", "Taraz"),
+    "Turkestan": pgettext_lazy("place", "Turkestan"),
+    "Shymkent": pgettext_lazy("place", "Shymkent"),
+    "Karakol": pgettext_lazy("place", "Karakol"),
+    "Burabay": pgettext_lazy("place", "Burabay"),
+    "Issyk-Kul": pgettext_lazy("place", "Issyk-Kul"),
+}
+_COUNTRIES_BY_ENGLISH_NAME = {
+    "Kazakhstan": "KZ",
+    "Kyrgyzstan": "KG",
+    "Uzbekistan": "UZ",
+    "Tajikistan": "TJ",
+    "Turkmenistan": "TM",
+    "Russia": "RU",
+    "China": "CN",
+}
+
+
+def country_name(code: str, stored: str = "") -> str:
+    """A country's name in the active language; one not in COUNTRY_NAMES keeps `stored`."""
+    name = COUNTRY_NAMES.get(code)
+    return str(name) if name is not None else stored or code
+
+
+def place_name(location: str) -> str:
+    """A location such as "Bishkek, Kyrgyzstan" in the active language, part by part; a part
+    the catalogue does not know stays as staff wrote it."""
+
+    def one(part: str) -> str:
+        if part in PLACE_NAMES:
+            return str(PLACE_NAMES[part])
+        if part in _COUNTRIES_BY_ENGLISH_NAME:
+            return country_name(_COUNTRIES_BY_ENGLISH_NAME[part], part)
+        return part
+
+    return ", ".join(one(part.strip()) for part in location.split(",")) if location else ""
+
+
+def _month_name(day: dt.date) -> str:
+    """The month's name standing alone ("July"; "июль", "шілде"), lower case but in English."""
+    name = dateformat.format(day, "F")
+    return name if _is_english() else name.lower()
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    """A period named as the active language names it: "2023" for a calendar year, "January–
+    July 2023" ("январь–июль 2023 г.", "2023 жылғы қаңтар–шілде") for whole months of one year,
+    else its first and last days."""
+    ends_a_month = end == dt.date.max or (end + dt.timedelta(days=1)).day == 1
+    whole_months = start.day == 1 and ends_a_month
+    if whole_months and start.year == end.year:
+        if (start.month, end.month) == (1, 12):
+            return str(start.year)
+        if start.month == end.month:
+            return pgettext("period", "%(month)s %(year)s") % {
+                "month": _month_name(start),
+                "year": start.year,
+            }
+        return pgettext("period", "%(first)s–%(last)s %(year)s") % {
+            "first": _month_name(start),
+            "last": _month_name(end),
+            "year": start.year,
+        }
+    if start == end:
+        return short_date(start)
+    return date_range(start, end)
+
+
 def without_double_stop(text: str) -> str:
     """`text` with a full stop once where a sentence ends with a date that already ends with
     one: "до 5 декабря 2024 г.." -> "до 5 декабря 2024 г.". English dates end without a stop,

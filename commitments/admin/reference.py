@@ -111,7 +111,14 @@ class SourceAdmin(ShowsRefusalOnForm, admin.ModelAdmin):
 class StatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """History is written by the services only: nobody adds, edits or deletes it here."""
 
-    list_display = ("commitment", "old_status", "new_status", "actor_name", "changed_at", "note")
+    list_display = (
+        "commitment",
+        "old_status",
+        "new_status",
+        "actor_name",
+        "changed_at",
+        "note_text",
+    )
     list_filter = ("new_status", "changed_at")
     search_fields = ("commitment__title", "note")
     list_select_related = ("commitment", "changed_by")

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from commitments import fields as commitment_fields
 from commitments import rules
+from commitments.messages import system_note
 from commitments.models import (
     Commitment,
     InstrumentType,
@@ -216,5 +217,5 @@ class StatusChangeSerializer(serializers.Serializer):
             "new_status": change.new_status,
             "changed_by": user.get_username() if user is not None else None,
             "changed_at": iso_datetime(change.changed_at),
-            "note": change.note,
+            "note": system_note(change.note),
         }

@@ -15,10 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import clock
-from ..formatting import date_range, format_amount, format_exact, short_date
+from ..formatting import format_amount, format_exact, period_text, short_date
+from ..messages import system_note
 from ..models import Commitment, ProgressObservation
 from ..progress import Assessment, Progress
 
@@ -33,11 +35,15 @@ PALETTE = ("#1f5f8b", "#a64b00", "#2a6e3f", "#6f2c91", "#8a1c3f", "#4a5a0a")
 
 
 def _period_label(obs: ProgressObservation) -> str:
-    if obs.period_label:
+    """The stored label (an article's or staff's words, such as "Taraz forum, 23–24 September
+    2023") where the reader reads its language: English, the record's, or the source's own.
+    Elsewhere the period is named from its dates in the reader's language, so a Russian page
+    never says "January–July 2023"."""
+    language = (get_language() or "en").split("-")[0]
+    source = obs.evidence.source
+    if obs.period_label and (language == "en" or (source and source.language == language)):
         return obs.period_label
-    if obs.period_start == obs.period_end:
-        return short_date(obs.period_start)
-    return date_range(obs.period_start, obs.period_end)
+    return period_text(obs.period_start, obs.period_end)
 
 
 @dataclass
@@ -71,7 +77,7 @@ class ObservationRow:
     def reporter(self) -> str:
         """The party country whose figure this is ("" when the source does not say)."""
         country = self.observation.reported_by
-        return country.name if country is not None else ""
+        return country.local_name if country is not None else ""
 
 
 @dataclass
@@ -181,7 +187,7 @@ def observation_table(observations: Iterable[ProgressObservation]) -> Observatio
                 number=number,
                 colour=PALETTE[(number - 1) % len(PALETTE)],
                 publisher=source.publisher if source else "",
-                title=source.title if source else (evidence.note or evidence.url),
+                title=source.title if source else (system_note(evidence.note) or evidence.url),
                 published_on=source.published_on if source else evidence.observed_on,
                 url=(source.url if source else "") or evidence.url,
                 language=source.language if source else "",

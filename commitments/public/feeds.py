@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from .. import clock, selectors
 from ..formatting import format_amount, long_date, without_double_stop
+from ..messages import system_note
 from ..models import Commitment, Country, StatusChange, TargetDateChange
 from .access import public_feed
 
@@ -62,7 +63,7 @@ class StatusChangeFeed(Feed):
     def title(self, country: Country | None) -> str:
         if country:
             return _("Status changes of commitments involving %(country)s – %(site)s") % {
-                "country": country.name,
+                "country": country.local_name,
                 "site": site_name(),
             }
         return _("Status changes of commitments – %(site)s") % {"site": site_name()}
@@ -72,7 +73,7 @@ class StatusChangeFeed(Feed):
             return _(
                 "Every recorded change of status of the commitments Kazakhstan and Kyrgyzstan "
                 "have made to each other, where %(country)s is owner or partner."
-            ) % {"country": country.name}
+            ) % {"country": country.local_name}
         return _(
             "Every recorded change of status of the commitments Kazakhstan and Kyrgyzstan "
             "have made to each other."
@@ -128,7 +129,8 @@ class StatusChangeFeed(Feed):
             )
             return escape(f"{text} {change.reason}{source}")
         text = _("Status: %(status)s.") % {"status": change.get_new_status_display()}
-        return escape(f"{text} {change.note}" if change.note else text)
+        note = system_note(change.note)
+        return escape(f"{text} {note}" if note else text)
 
     def item_link(self, change: StatusChange | TargetDateChange) -> str:
         if isinstance(change, TargetDateChange):
@@ -228,7 +230,7 @@ def target_dates_calendar(
         if commitment.target_amount is not None:
             amount = format_amount(commitment.target_amount, commitment.target_unit)
             details.append(_("Target: %(amount)s.") % {"amount": amount})
-        details.append(_("Owner: %(country)s.") % {"country": commitment.owner_country.name})
+        details.append(_("Owner: %(country)s.") % {"country": commitment.owner_country.local_name})
         details.append(_("Details: %(url)s") % {"url": url})
         revised = commitment.updated_at or now
         lines += [
@@ -255,7 +257,7 @@ def target_dates(request: HttpRequest, code: str | None = None) -> HttpResponse:
     country = country_or_404(code) if code else None
     commitments = selectors.commitments_with_target_dates(country=country.code if country else "")
     name = (
-        _("Commitment target dates – %(country)s") % {"country": country.name}
+        _("Commitment target dates – %(country)s") % {"country": country.local_name}
         if country
         else _("Commitment target dates")
     )
