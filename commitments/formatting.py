@@ -83,18 +83,38 @@ def format_number(value: Decimal | float | int, places: int = 2) -> str:
     return number_format(_plain(Decimal(str(value)), places), force_grouping=True)
 
 
+# A scaled amount keeps three significant figures: "200 млн", "1,34 млрд", never "199,863 млн".
+SIGNIFICANT_FIGURES = 3
+
+
+def _significant(number: Decimal, figures: int = SIGNIFICANT_FIGURES) -> Decimal:
+    """`number` to `figures` significant figures, its whole part kept (1234.5 -> 1235)."""
+    if not number:
+        return Decimal(0)
+    places = max(figures - (number.adjusted() + 1), 0)
+    return _plain(number, places)
+
+
 def format_amount(value: Decimal | float | int, unit: str = "", *, short: bool = False) -> str:
-    """1340000000 -> "1.34 billion" ("1.34 bn" when short); the unit follows when given."""
+    """1340000000 -> "1.34 billion" ("1.34 bn" when short); the unit follows when given.
+    Scaled amounts keep three significant figures (199863000 -> "200 million")."""
     number = Decimal(str(value))
     for size, long_name, short_name in _SCALES:
         if abs(number) >= size:
-            text = f"{format_number(number / size, 3)} {short_name if short else long_name}"
+            scaled = _significant(number / size)
+            text = f"{format_number(scaled, 3)} {short_name if short else long_name}"
             name = unit_name(unit, scaled=True) if unit else ""
             break
     else:
         text = format_number(number, 2)
         name = unit_name(unit, _plain(number, 2)) if unit else ""
     return f"{text} {name}".strip()
+
+
+def format_size(megabytes: float) -> str:
+    """A size in megabytes with one decimal in the active language's notation: "5.0" (en),
+    "5,0" (ru)."""
+    return number_format(Decimal(str(round(megabytes, 1))), decimal_pos=1)
 
 
 def format_exact(value: Decimal, unit: str = "") -> str:

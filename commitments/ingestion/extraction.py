@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .. import messages
+from ..formatting import format_size
 from ..models import normalized_text
 
 EXTENSIONS = (".txt", ".html", ".htm", ".pdf")
@@ -104,7 +105,7 @@ def text_from_file(name: str, data: bytes) -> str:
     limit = settings.INGESTION_MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise ValidationError(
-            messages.TOO_LARGE, code="too_large", params={"limit": round(limit / 1024 / 1024, 1)}
+            messages.TOO_LARGE, code="too_large", params={"limit": format_size(limit / 1024 / 1024)}
         )
     lower = (name or "").lower()
     if not lower.endswith(EXTENSIONS):

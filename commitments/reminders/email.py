@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from ..clock import local_date
-from ..formatting import long_date
+from ..formatting import date_range, long_date
 from ..languages import recipient_language
 from ..models import Commitment
 from ..rules import Status
@@ -143,6 +143,20 @@ def _lines(commitments: Sequence[Commitment], now: datetime, *, due: bool) -> li
     return lines
 
 
+def period_words(period: str) -> str:
+    """A period key as the digest's reader reads it: "2026-12-04" -> "4 December 2026"
+    ("4 декабря 2026 г."); "2026-11-16/P7D" -> its first and last days."""
+    first, _slash, length = period.partition("/")
+    try:
+        start = date.fromisoformat(first)
+        days = int(length[1:-1]) if length else 1
+    except ValueError:
+        return period
+    if days <= 1:
+        return long_date(start)
+    return date_range(start, start + timedelta(days=days - 1))
+
+
 def _subject(count: int, due_count: int) -> str:
     # One sentence with no markup: in code, it spares a template render per digest.
     if count and due_count:
@@ -199,7 +213,7 @@ def _digest_email(
         "due_count": len(due_items),
         "due": due_items,
         "due_within_days": settings.REMINDER_DUE_WITHIN_DAYS,
-        "period": period,
+        "period": period_words(period),
         "unsubscribe_url": unsubscribe,
         "site_url": settings.SITE_URL,
     }
