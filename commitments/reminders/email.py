@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -28,6 +29,16 @@ from ..rules import Status
 from .links import absolute_url
 from .planning import reminder_today
 from .preferences import unsubscribe_url
+
+
+@functools.lru_cache(maxsize=16)
+def _profile_url(site_url: str) -> str:
+    return site_url + reverse("admin:commitments_staffprofile_changelist")
+
+
+def profile_url() -> str:
+    """Where a staff member chooses the language of the admin and of these emails."""
+    return _profile_url(settings.SITE_URL)
 
 
 def edit_url(commitment_id: int) -> str:
@@ -215,6 +226,7 @@ def _digest_email(
         "due_within_days": settings.REMINDER_DUE_WITHIN_DAYS,
         "period": period_words(period),
         "unsubscribe_url": unsubscribe,
+        "profile_url": profile_url(),
         "site_url": settings.SITE_URL,
     }
     subject = _subject(len(items), len(due_items))

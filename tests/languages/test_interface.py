@@ -297,6 +297,9 @@ def test_reminder_run_sends_each_recipient_their_language(kz, settings):
     russian = UserFactory(username="ru-officer", countries=["KZ"])
     english = UserFactory(username="en-officer", countries=["KZ"])
     StaffProfile.objects.create(user=russian, language="ru")
+    # Without a choice a Kazakh officer who never opened the admin would get Kazakh (their
+    # country's); this one chose English.
+    StaffProfile.objects.create(user=english, language="en-gb")
     stale = CommitmentFactory(last_reviewed_at=NOW - dt.timedelta(days=60))
     stale.responsible_users.set([russian, english])
     deliver_digests(plan_digests(NOW).digests, now=NOW)

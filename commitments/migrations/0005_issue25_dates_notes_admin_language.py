@@ -104,5 +104,15 @@ class Migration(migrations.Migration):
             name='published_on',
             field=models.DateField(validators=[commitments.rules.validate_record_date], verbose_name='published on'),
         ),
+        migrations.AddField(
+            model_name='staffprofile',
+            name='admin_language',
+            field=models.CharField(blank=True, editable=False, help_text='Kept on each visit; reminder emails use it when no language is chosen.', max_length=10, verbose_name='language last used in the admin'),
+        ),
+        migrations.AlterField(
+            model_name='staffprofile',
+            name='language',
+            field=models.CharField(blank=True, choices=[('en-gb', 'English'), ('ru', 'Русский'), ('kk', 'Қазақша'), ('ky', 'Кыргызча')], help_text="The language of the admin and of your reminder emails. Empty: the admin follows your browser's language, and emails are in the language you last used in the admin (before your first visit, your country's).", max_length=10, verbose_name='language'),
+        ),
         migrations.RunPython(notes_to_codes, codes_to_notes),
     ]
