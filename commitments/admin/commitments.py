@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from .. import access, clock, fields, selectors
+from ..admin_kit import AgreeingMessages
 from ..models import Commitment
 from ..rules import Status
 from . import actions
@@ -100,7 +101,9 @@ class CountryScopedPermissions:
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(CountryScopedPermissions, ServiceBackedSaving, TranslationAdmin):
+class CommitmentAdmin(
+    AgreeingMessages, CountryScopedPermissions, ServiceBackedSaving, TranslationAdmin
+):
     form = CommitmentAdminForm
     list_display = (
         "title",

@@ -9,12 +9,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from ..admin_kit import ReadOnlyInlineMixin, ReadOnlyMixin, ShowsRefusalOnForm
+from ..admin_kit import AgreeingMessages, ReadOnlyInlineMixin, ReadOnlyMixin, ShowsRefusalOnForm
 from ..models import Country, Evidence, Meeting, Source, StatusChange
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(AgreeingMessages, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -23,7 +23,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TranslationAdmin):
+class MeetingAdmin(AgreeingMessages, TranslationAdmin):
     """A meeting's name in each language (English required), one field per language."""
 
     list_display = ("name", "held_on", "location", "key")

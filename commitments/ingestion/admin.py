@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, translation
 from .. import messages as app_messages
-from ..admin_kit import RefusedOnSave, ShowsRefusalOnForm, refusal_to_show
+from ..admin_kit import AgreeingMessages, RefusedOnSave, ShowsRefusalOnForm, refusal_to_show
 from ..fields import SOURCE_ALIASES
 from . import kinds, services
 from .models import MatchTerm, Suggestion
@@ -116,7 +116,7 @@ class SuggestionForm(ReviewerChangesForm, forms.ModelForm):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(ShowsRefusalOnForm, admin.ModelAdmin):
+class SuggestionAdmin(AgreeingMessages, ShowsRefusalOnForm, admin.ModelAdmin):
     list_display = ("kind", "commitment", "short_quote", "score", "status", "source")
     list_filter = ("status", "kind", "source")
     list_select_related = ("commitment", "source")
