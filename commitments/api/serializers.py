@@ -161,6 +161,9 @@ class SourceSerializer(serializers.Serializer):
     published_on = serializers.DateField(read_only=True)
     url = serializers.CharField(read_only=True, help_text="Where the article was published.")
     seed_file = serializers.CharField(read_only=True)
+    language = serializers.CharField(
+        read_only=True, help_text="The language the article is written in (en, ru, kk, ky)."
+    )
 
     def to_representation(self, source):
         links = links_from(self.context)
@@ -172,6 +175,7 @@ class SourceSerializer(serializers.Serializer):
             "published_on": iso_date(source.published_on),
             "url": source.url,
             "seed_file": source.seed_file,
+            "language": source.language,
         }
 
 
