@@ -2,8 +2,14 @@
 records nobody may add, change or delete by hand (history, logs), and forms that show what the
 services refused on save."""
 
+import re
+
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
 
 from .rules import refuse_control_characters
 
@@ -83,3 +89,142 @@ class PlainTextForms:
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             refusing_control_characters(formset.form)
             yield formset, inline
+
+
+# --- Messages that agree with the model's name --------------------------------------------------
+# Django's admin says "The {name} “{obj}” was changed successfully." with one participle for every
+# model; Russian agrees it with the name's gender ("Обязательство … было изменено", "Страна …
+# была изменена"). Each model's gender in the active language is a translator's answer below;
+# the messages of each gender are msgids with that gender as context. A language whose
+# catalogue gives neither (English, or a gender it lacks) keeps Django's message.
+
+NAME_GENDERS = {
+    "commitment": pgettext_lazy("grammatical gender of: commitment", "masculine"),
+    "country": pgettext_lazy("grammatical gender of: country", "masculine"),
+    "meeting": pgettext_lazy("grammatical gender of: meeting", "masculine"),
+    "suggestion": pgettext_lazy("grammatical gender of: suggestion", "masculine"),
+    "progressobservation": pgettext_lazy(
+        "grammatical gender of: progress observation", "masculine"
+    ),
+    "webhookendpoint": pgettext_lazy("grammatical gender of: webhook endpoint", "masculine"),
+    "reminderpreference": pgettext_lazy("grammatical gender of: reminder preference", "masculine"),
+}
+
+# Django's messages (longest first: one may begin with another), and each in the genders.
+_GENERIC = (
+    "The {name} “{obj}” was added successfully. You may add another {name} below.",
+    "The {name} “{obj}” was changed successfully. You may edit it again below.",
+    "The {name} “{obj}” was changed successfully. You may add another {name} below.",
+    "The {name} “{obj}” was added successfully.",
+    "The {name} “{obj}” was changed successfully.",
+    "The %(name)s “%(obj)s” was deleted successfully.",
+)
+
+
+def _agreeing(gender: str, msgid: str) -> str | None:
+    """The message of `msgid` for a name of `gender` in the active language, or None."""
+    by_gender = {
+        "feminine": {
+            _GENERIC[0]: pgettext(
+                "admin message, feminine",
+                "The {name} “{obj}” was added successfully. You may add another {name} below.",
+            ),
+            _GENERIC[1]: pgettext(
+                "admin message, feminine",
+                "The {name} “{obj}” was changed successfully. You may edit it again below.",
+            ),
+            _GENERIC[2]: pgettext(
+                "admin message, feminine",
+                "The {name} “{obj}” was changed successfully. You may add another {name} below.",
+            ),
+            _GENERIC[3]: pgettext(
+                "admin message, feminine", "The {name} “{obj}” was added successfully."
+            ),
+            _GENERIC[4]: pgettext(
+                "admin message, feminine", "The {name} “{obj}” was changed successfully."
+            ),
+            _GENERIC[5]: pgettext(
+                "admin message, feminine", "The %(name)s “%(obj)s” was deleted successfully."
+            ),
+        },
+        "neuter": {
+            _GENERIC[0]: pgettext(
+                "admin message, neuter",
+                "The {name} “{obj}” was added successfully. You may add another {name} below.",
+            ),
+            _GENERIC[1]: pgettext(
+                "admin message, neuter",
+                "The {name} “{obj}” was changed successfully. You may edit it again below.",
+            ),
+            _GENERIC[2]: pgettext(
+                "admin message, neuter",
+                "The {name} “{obj}” was changed successfully. You may add another {name} below.",
+            ),
+            _GENERIC[3]: pgettext(
+                "admin message, neuter", "The {name} “{obj}” was added successfully."
+            ),
+            _GENERIC[4]: pgettext(
+                "admin message, neuter", "The {name} “{obj}” was changed successfully."
+            ),
+            _GENERIC[5]: pgettext(
+                "admin message, neuter", "The %(name)s “%(obj)s” was deleted successfully."
+            ),
+        },
+    }
+    text = by_gender.get(gender, {}).get(msgid)
+    return text if text and text != msgid else None
+
+
+def _pattern(translated: str, name: str) -> re.Pattern:
+    """A regex of Django's `translated` message for `name`, the object captured."""
+    pattern = re.escape(translated)
+    for placeholder in ("{name}", "%(name)s"):
+        pattern = pattern.replace(re.escape(placeholder), re.escape(name))
+    for placeholder in ("{obj}", "%(obj)s"):
+        pattern = pattern.replace(re.escape(placeholder), "(?P<obj>.+?)", 1)
+    return re.compile(pattern)
+
+
+def agreeing_message(model_name: str, verbose_name: str, message: str) -> str:
+    """`message` as Django wrote it for the model, or the same message agreeing with the gender
+    of the model's name (NAME_GENDERS) when the active language's catalogue has one."""
+    gender = NAME_GENDERS.get(model_name)
+    if gender is None:
+        return message
+    gender = str(gender)
+    text = str(message)
+    for msgid in _GENERIC:
+        agreeing = _agreeing(gender, msgid)
+        if agreeing is None:
+            continue
+        match = _pattern(gettext(msgid), verbose_name).match(text)
+        if match is None:
+            continue
+        # The object (a link, escaped) and the rest come from Django's message: what was safe
+        # markup stays so, and a plain message stays plain (escaped when shown).
+        safe = isinstance(message, SafeString)
+        name = capfirst(verbose_name)
+        name = conditional_escape(name) if safe else name
+        values = {"name": name, "obj": match.group("obj")}
+        result = agreeing % values if "%(" in agreeing else agreeing.format(**values)
+        result += text[match.end() :]
+        return mark_safe(result) if safe else result  # noqa: S308 (pieces of a safe message)
+    return message
+
+
+class AgreeingMessages:
+    """A ModelAdmin mixin: its "added / changed / deleted" messages agree with its name."""
+
+    def message_user(self, request, message, *args, **kwargs):
+        opts = self.model._meta
+        message = agreeing_message(opts.model_name, str(opts.verbose_name), message)
+        return super().message_user(request, message, *args, **kwargs)
+
+
+# Django's history and inline words, given here once more so this project's catalogue can word
+# them without a gender (Russian: "Добавлено: подтверждение «…»"); other languages keep Django's.
+HISTORY_WORDS = (
+    gettext_noop("Added {name} “{object}”."),
+    gettext_noop("Deleted {name} “{object}”."),
+    gettext_noop("Add another %(verbose_name)s"),
+)

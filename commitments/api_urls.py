@@ -18,12 +18,12 @@ app_name = "api"
 router = SimpleRouter()
 router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register(
-    f"commitments/(?P<commitment_pk>{ID_PATTERN})/evidence",
+    f"commitments/(?P<commitment_id>{ID_PATTERN})/evidence",
     views.CommitmentEvidenceViewSet,
     basename="commitment-evidence",
 )
 router.register(
-    f"commitments/(?P<commitment_pk>{ID_PATTERN})/history",
+    f"commitments/(?P<commitment_id>{ID_PATTERN})/history",
     views.CommitmentHistoryViewSet,
     basename="commitment-history",
 )

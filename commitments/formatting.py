@@ -83,18 +83,38 @@ def format_number(value: Decimal | float | int, places: int = 2) -> str:
     return number_format(_plain(Decimal(str(value)), places), force_grouping=True)
 
 
+# A scaled amount keeps three significant figures: "200 млн", "1,34 млрд", never "199,863 млн".
+SIGNIFICANT_FIGURES = 3
+
+
+def _significant(number: Decimal, figures: int = SIGNIFICANT_FIGURES) -> Decimal:
+    """`number` to `figures` significant figures, its whole part kept (1234.5 -> 1235)."""
+    if not number:
+        return Decimal(0)
+    places = max(figures - (number.adjusted() + 1), 0)
+    return _plain(number, places)
+
+
 def format_amount(value: Decimal | float | int, unit: str = "", *, short: bool = False) -> str:
-    """1340000000 -> "1.34 billion" ("1.34 bn" when short); the unit follows when given."""
+    """1340000000 -> "1.34 billion" ("1.34 bn" when short); the unit follows when given.
+    Scaled amounts keep three significant figures (199863000 -> "200 million")."""
     number = Decimal(str(value))
     for size, long_name, short_name in _SCALES:
         if abs(number) >= size:
-            text = f"{format_number(number / size, 3)} {short_name if short else long_name}"
+            scaled = _significant(number / size)
+            text = f"{format_number(scaled, 3)} {short_name if short else long_name}"
             name = unit_name(unit, scaled=True) if unit else ""
             break
     else:
         text = format_number(number, 2)
         name = unit_name(unit, _plain(number, 2)) if unit else ""
     return f"{text} {name}".strip()
+
+
+def format_size(megabytes: float) -> str:
+    """A size in megabytes with one decimal in the active language's notation: "5.0" (en),
+    "5,0" (ru)."""
+    return number_format(Decimal(str(round(megabytes, 1))), decimal_pos=1)
 
 
 def format_exact(value: Decimal, unit: str = "") -> str:
@@ -160,6 +180,94 @@ def date_range(start: dt.date, end: dt.date) -> str:
         "start": short_date(start),
         "end": short_date(end),
     }
+
+
+# --- Names of countries and places ------------------------------------------------------------
+# The record stores them in English; pages, feeds and emails show them as the reader's language
+# officially writes them: "Кыргызстан" on a Russian page, "Бішкек, Қырғызстан" on a Kazakh one.
+
+COUNTRY_NAMES = {
+    "KZ": pgettext_lazy("country", "Kazakhstan"),
+    "KG": pgettext_lazy("country", "Kyrgyzstan"),
+    "UZ": pgettext_lazy("country", "Uzbekistan"),
+    "TJ": pgettext_lazy("country", "Tajikistan"),
+    "TM": pgettext_lazy("country", "Turkmenistan"),
+    "RU": pgettext_lazy("country", "Russia"),
+    "CN": pgettext_lazy("country", "China"),
+}
+
+PLACE_NAMES = {
+    "Astana": pgettext_lazy("place", "Astana"),
+    "Bishkek": pgettext_lazy("place", "Bishkek"),
+    "Almaty": pgettext_lazy("place", "Almaty"),
+    "Cholpon-Ata": pgettext_lazy("place", "Cholpon-Ata"),
+    "Osh": pgettext_lazy("place", "Osh"),
+    "Taraz": pgettext_lazy("place", "Taraz"),
+    "Turkestan": pgettext_lazy("place", "Turkestan"),
+    "Shymkent": pgettext_lazy("place", "Shymkent"),
+    "Karakol": pgettext_lazy("place", "Karakol"),
+    "Burabay": pgettext_lazy("place", "Burabay"),
+    "Issyk-Kul": pgettext_lazy("place", "Issyk-Kul"),
+}
+_COUNTRIES_BY_ENGLISH_NAME = {
+    "Kazakhstan": "KZ",
+    "Kyrgyzstan": "KG",
+    "Uzbekistan": "UZ",
+    "Tajikistan": "TJ",
+    "Turkmenistan": "TM",
+    "Russia": "RU",
+    "China": "CN",
+}
+
+
+def country_name(code: str, stored: str = "") -> str:
+    """A country's name in the active language; one not in COUNTRY_NAMES keeps `stored`."""
+    name = COUNTRY_NAMES.get(code)
+    return str(name) if name is not None else stored or code
+
+
+def place_name(location: str) -> str:
+    """A location such as "Bishkek, Kyrgyzstan" in the active language, part by part; a part
+    the catalogue does not know stays as staff wrote it."""
+
+    def one(part: str) -> str:
+        if part in PLACE_NAMES:
+            return str(PLACE_NAMES[part])
+        if part in _COUNTRIES_BY_ENGLISH_NAME:
+            return country_name(_COUNTRIES_BY_ENGLISH_NAME[part], part)
+        return part
+
+    return ", ".join(one(part.strip()) for part in location.split(",")) if location else ""
+
+
+def _month_name(day: dt.date) -> str:
+    """The month's name standing alone ("July"; "июль", "шілде"), lower case but in English."""
+    name = dateformat.format(day, "F")
+    return name if _is_english() else name.lower()
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    """A period named as the active language names it: "2023" for a calendar year, "January–
+    July 2023" ("январь–июль 2023 г.", "2023 жылғы қаңтар–шілде") for whole months of one year,
+    else its first and last days."""
+    ends_a_month = end == dt.date.max or (end + dt.timedelta(days=1)).day == 1
+    whole_months = start.day == 1 and ends_a_month
+    if whole_months and start.year == end.year:
+        if (start.month, end.month) == (1, 12):
+            return str(start.year)
+        if start.month == end.month:
+            return pgettext("period", "%(month)s %(year)s") % {
+                "month": _month_name(start),
+                "year": start.year,
+            }
+        return pgettext("period", "%(first)s–%(last)s %(year)s") % {
+            "first": _month_name(start),
+            "last": _month_name(end),
+            "year": start.year,
+        }
+    if start == end:
+        return short_date(start)
+    return date_range(start, end)
 
 
 def without_double_stop(text: str) -> str:

@@ -34,6 +34,11 @@ MEETING_NAME_REQUIRED = _("A meeting needs a name in English.")
 CONTROL_CHARACTER = _(
     "Contains a control character (%(code)s); remove it: only tabs and line breaks are allowed."
 )
+DATE_OUT_OF_RANGE = _("Give a date from %(earliest)s to %(latest)s.")
+TARGET_BEFORE_ANNOUNCEMENT = _(
+    "The target date cannot be earlier than the day the commitment was announced (%(date)s)."
+)
+PUBLISHED_IN_FUTURE = _("A source cannot be published in the future: today is %(today)s.")
 
 # Who may act (`access`): the refusals behind an API 403 and an admin form error.
 INACTIVE = _("Only an active staff account may change commitments.")
@@ -59,6 +64,22 @@ STATUS_NEEDS_A_CHANGE = _("Change the status through a status change, with a not
 UNKNOWN_FIELD = _("Unknown field.")
 GIVEN_TWICE = _("Give the English text once: as {name} or as {column}, not both.")
 RECORDED = _("Commitment recorded.")
+SUGGESTION_ACCEPTED = _("Accepted from an ingestion suggestion.")
+
+# Notes the system writes into the record (a commitment's first status change, evidence from an
+# accepted suggestion) are stored as these codes, never in the language of whoever caused them,
+# and shown in the reader's language by `system_note`; a note people wrote is shown as written.
+NOTE_RECORDED = "system:recorded"
+NOTE_SUGGESTION_ACCEPTED = "system:suggestion-accepted"
+SYSTEM_NOTES = {NOTE_RECORDED: RECORDED, NOTE_SUGGESTION_ACCEPTED: SUGGESTION_ACCEPTED}
+
+
+def system_note(note: str) -> str:
+    """A stored note as the reader reads it: a system note's code in the active language."""
+    text = SYSTEM_NOTES.get(note)
+    return str(text) if text is not None else note
+
+
 TARGET_DATE_REASON_REQUIRED = _(
     "Say why the target date moves (e.g. the source that reports the new date): a note is required."
 )

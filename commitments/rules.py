@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from . import messages
+from .formatting import short_date
 
 # The tracker's two parties: a proposal naming neither country is about both.
 PARTIES: tuple[str, ...] = ("KZ", "KG")
@@ -46,23 +49,41 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status
+
+
+# The statuses' names in the language active when the message is shown, never their codes:
+# "Allowed moves: Agreed, Stalled, Cancelled" reads "Допустимые переходы: Согласовано, ...".
+_lazy_label = lazy(_label, str)
+_lazy_labels = lazy(
+    lambda *statuses: ", ".join(
+        pgettext("quoted status", "“%(status)s”") % {"status": _label(s)} for s in statuses
+    ),
+    str,
+)
+
+
 def transition_refusal(old: str, new: str) -> Promise:
-    """Why `old -> new` is refused, naming the moves that are allowed (shown as is everywhere)."""
-    allowed = ", ".join(allowed_transitions(old))
-    if not allowed:
+    """Why `old -> new` is refused, naming the moves that are allowed (shown as is everywhere),
+    each status by its name in the reader's language (the API adds the codes apart)."""
+    moves = allowed_transitions(old)
+    if not moves:
         return format_lazy(
-            _("“{old}” is final: a commitment in this status cannot change status."), old=old
+            _("“{old}” is final: a commitment in this status cannot change status."),
+            old=_lazy_label(old),
         )
+    allowed = _lazy_labels(*moves)
     if new == old:
         return format_lazy(
             _("The commitment is already “{old}”. Allowed moves: {allowed}."),
-            old=old,
+            old=_lazy_label(old),
             allowed=allowed,
         )
     return format_lazy(
         _("Cannot move from “{old}” to “{new}”. Allowed moves from “{old}”: {allowed}."),
-        old=old,
-        new=new,
+        old=_lazy_label(old),
+        new=_lazy_label(new),
         allowed=allowed,
     )
 
@@ -280,3 +301,52 @@ def quote_not_in_source(quote: str, text: str) -> list:
             messages.QUOTE_DIFFERS_AT, position=position, before=before, after=after
         )
     return [messages.QUOTE_NOT_IN_SOURCE, where]
+
+
+# --- Dates ----------------------------------------------------------------------------------------
+# Every date the record holds (announced, targeted, published, observed, signed...) lies between
+# the two states' first year of independence and the end of the century: a year 1 or 9999 is a
+# typing slip, and 31.12.9999 has no next day for a calendar's event to end on.
+
+EARLIEST_DATE = date(1991, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+# A source is published "today" until it is today nowhere in the region: Bishkek's day begins
+# an hour before Astana's, so an article dated today in Kyrgyzstan is not refused at 23:30 in
+# Kazakhstan.
+EASTERNMOST_ZONE = ZoneInfo("Asia/Bishkek")
+
+
+def validate_record_date(value: date) -> None:
+    """A model field's validator: refuse a date outside EARLIEST_DATE..LATEST_DATE."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            messages.DATE_OUT_OF_RANGE,
+            code="date_out_of_range",
+            params={"earliest": short_date(EARLIEST_DATE), "latest": short_date(LATEST_DATE)},
+        )
+
+
+def target_before_announcement(
+    target: date | None, announced: date | None
+) -> ValidationError | None:
+    """The refusal of a target date earlier than the announcement, else None."""
+    if target is None or announced is None or target >= announced:
+        return None
+    return ValidationError(
+        messages.TARGET_BEFORE_ANNOUNCEMENT,
+        code="target_before_announcement",
+        params={"date": short_date(announced)},
+    )
+
+
+def published_in_future(published: date | None, now: datetime) -> ValidationError | None:
+    """The refusal of a publication date after today (today anywhere in the region), else None."""
+    today = now.astimezone(EASTERNMOST_ZONE).date()
+    if published is None or published <= today:
+        return None
+    return ValidationError(
+        messages.PUBLISHED_IN_FUTURE,
+        code="published_in_future",
+        params={"today": short_date(today)},
+    )

@@ -22,6 +22,8 @@ def test_a_database_that_applied_the_old_names_has_no_migration_to_apply():
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
 
-    assert plan == []
+    # Nothing to redo: only migrations written after the renamed ones are left to apply.
+    last_renamed = max(RENAMED)
+    assert [m.name for m, _backwards in plan if m.name <= last_renamed] == []
     applied = executor.loader.applied_migrations
     assert all(("commitments", new_name) in applied for new_name in RENAMED)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from .. import access, clock, fields, search, selectors
-from ..admin_kit import PlainTextForms
+from ..admin_kit import AgreeingMessages, PlainTextForms
 from ..models import Commitment
 from ..rules import Status
 from . import actions
@@ -102,7 +102,11 @@ class CountryScopedPermissions:
 
 @admin.register(Commitment)
 class CommitmentAdmin(
-    PlainTextForms, CountryScopedPermissions, ServiceBackedSaving, TranslationAdmin
+    PlainTextForms,
+    AgreeingMessages,
+    CountryScopedPermissions,
+    ServiceBackedSaving,
+    TranslationAdmin,
 ):
     form = CommitmentAdminForm
     list_display = (

@@ -113,7 +113,7 @@ class StatusChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = StatusChange
     verbose_name = _("status change")
     verbose_name_plural = _("status history (recorded by status changes; never edited)")
-    fields = ("changed_at", "old_status", "new_status", "actor_name", "note")
+    fields = ("changed_at", "old_status", "new_status", "actor_name", "note_text")
     readonly_fields = fields
 
     def get_queryset(self, request):

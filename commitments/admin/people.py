@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
-from ..admin_kit import PlainTextForms, ReadOnlyMixin
+from ..admin_kit import AgreeingMessages, PlainTextForms, ReadOnlyMixin
 from ..models import CountryMembership, StaffProfile
 from ..reminders.delivery import is_in_doubt
 from ..reminders.models import Reminder, ReminderPreference
@@ -55,7 +55,7 @@ class UserAdmin(PlainTextForms, DjangoUserAdmin):
 
 
 @admin.register(ReminderPreference)
-class ReminderPreferenceAdmin(PlainTextForms, admin.ModelAdmin):
+class ReminderPreferenceAdmin(PlainTextForms, AgreeingMessages, admin.ModelAdmin):
     list_display = ("user", "opted_out", "snoozed_until", "updated_at")
     list_filter = ("opted_out",)
     search_fields = ("user__username", "user__email")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from ..admin_kit import (
+    AgreeingMessages,
     PlainTextForms,
     ReadOnlyInlineMixin,
     ReadOnlyMixin,
@@ -19,7 +20,7 @@ from ..models import Country, Evidence, Meeting, Source, StatusChange
 
 
 @admin.register(Country)
-class CountryAdmin(PlainTextForms, admin.ModelAdmin):
+class CountryAdmin(PlainTextForms, AgreeingMessages, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -28,7 +29,7 @@ class CountryAdmin(PlainTextForms, admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(PlainTextForms, TranslationAdmin):
+class MeetingAdmin(PlainTextForms, AgreeingMessages, TranslationAdmin):
     """A meeting's name in each language (English required), one field per language."""
 
     list_display = ("name", "held_on", "location", "key")
@@ -150,7 +151,14 @@ class SourceAdmin(PlainTextForms, ShowsRefusalOnForm, admin.ModelAdmin):
 class StatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """History is written by the services only: nobody adds, edits or deletes it here."""
 
-    list_display = ("commitment", "old_status", "new_status", "actor_name", "changed_at", "note")
+    list_display = (
+        "commitment",
+        "old_status",
+        "new_status",
+        "actor_name",
+        "changed_at",
+        "note_text",
+    )
     list_filter = ("new_status", "changed_at")
     search_fields = ("commitment__title", "note")
     list_select_related = ("commitment", "changed_by")

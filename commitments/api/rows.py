@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from commitments import fields as commitment_fields
 from commitments import rules, selectors, translation
+from commitments.messages import system_note
 from commitments.models import (
     Commitment,
 )
@@ -123,7 +124,7 @@ def _evidence_columns(evidence) -> dict:
         "source__title": evidence.source.title if evidence.source_id else None,
         "quote": evidence.quote,
         "url": evidence.url,
-        "note": evidence.note,
+        "note": system_note(evidence.note),
         "observed_on": evidence.observed_on,
         "added_by_id": evidence.added_by_id,
     }

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from commitments import fields as commitment_fields
 from commitments import rules
+from commitments.messages import system_note
 from commitments.models import (
     Commitment,
     InstrumentType,
@@ -160,6 +161,9 @@ class SourceSerializer(serializers.Serializer):
     published_on = serializers.DateField(read_only=True)
     url = serializers.CharField(read_only=True, help_text="Where the article was published.")
     seed_file = serializers.CharField(read_only=True)
+    language = serializers.CharField(
+        read_only=True, help_text="The language the article is written in (en, ru, kk, ky)."
+    )
 
     def to_representation(self, source):
         links = links_from(self.context)
@@ -171,6 +175,7 @@ class SourceSerializer(serializers.Serializer):
             "published_on": iso_date(source.published_on),
             "url": source.url,
             "seed_file": source.seed_file,
+            "language": source.language,
         }
 
 
@@ -216,5 +221,5 @@ class StatusChangeSerializer(serializers.Serializer):
             "new_status": change.new_status,
             "changed_by": user.get_username() if user is not None else None,
             "changed_at": iso_datetime(change.changed_at),
-            "note": change.note,
+            "note": system_note(change.note),
         }

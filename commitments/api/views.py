@@ -296,13 +296,13 @@ class CommitmentViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
 
 class CommitmentChildMixin(ApiViewMixin):
-    """Lists under /commitments/{commitment_pk}/: 404 when the commitment does not exist."""
+    """Lists under /commitments/{commitment_id}/: 404 when the commitment does not exist."""
 
     def commitment(self) -> Commitment:
         if not hasattr(self, "_commitment"):
             self._commitment = get_object_or_404(
                 Commitment.objects.prefetch_related("partner_countries"),
-                pk=self.kwargs["commitment_pk"],
+                pk=self.kwargs["commitment_id"],
             )
         return self._commitment
 
@@ -338,13 +338,13 @@ class CommitmentEvidenceViewSet(
     def get_queryset(self):
         return Evidence.objects.select_related("source").defer("source__text")
 
-    def list(self, request, commitment_pk=None):
+    def list(self, request, commitment_id=None):
         commitment = self.commitment()
         queryset = self.get_queryset().filter(commitment=commitment)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def create(self, request, commitment_pk=None):
+    def create(self, request, commitment_id=None):
         commitment = self.commitment()
         access.may_add_evidence(request.user, commitment).require()
         serializer = writes.EvidenceWriteSerializer(data=request.data)
@@ -373,7 +373,7 @@ class CommitmentHistoryViewSet(
     def get_queryset(self):
         return StatusChange.objects.select_related("changed_by")
 
-    def list(self, request, commitment_pk=None):
+    def list(self, request, commitment_id=None):
         queryset = self.get_queryset().filter(commitment=self.commitment())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -15,7 +15,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from commitments.admin_kit import ReadOnlyMixin
+from commitments.admin_kit import AgreeingMessages, ReadOnlyMixin
 from commitments.messages import RANGE_BOTH, RANGE_ORDER
 from commitments.models import Country
 
@@ -115,7 +115,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(AgreeingMessages, admin.ModelAdmin):
     form = WebhookEndpointForm
     list_display = (
         "url",

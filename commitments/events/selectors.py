@@ -23,6 +23,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from .models import Event
 
@@ -58,7 +59,8 @@ def event_payload(event: Event) -> dict[str, Any]:
     return {
         "id": str(event.uuid),
         "type": event.type,
-        "occurred_at": event.occurred_at.isoformat(),
+        # In the project's time zone (+05:00), as every other time the API gives.
+        "occurred_at": timezone.localtime(event.occurred_at).isoformat(),
         "commitment": {
             "id": event.commitment_id,
             "slug": event.commitment_slug,

@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, formatting, translation
 from .. import messages as app_messages
-from ..admin_kit import PlainTextForms, RefusedOnSave, ShowsRefusalOnForm, refusal_to_show
+from ..admin_kit import (
+    AgreeingMessages,
+    PlainTextForms,
+    RefusedOnSave,
+    ShowsRefusalOnForm,
+    refusal_to_show,
+)
 from ..fields import SOURCE_ALIASES
 from ..models import Source
 from ..rules import refuse_control_characters
@@ -197,7 +203,7 @@ PROPOSAL_LABELS = {
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(PlainTextForms, ShowsRefusalOnForm, admin.ModelAdmin):
+class SuggestionAdmin(PlainTextForms, AgreeingMessages, ShowsRefusalOnForm, admin.ModelAdmin):
     list_display = ("kind", "about", "short_quote", "score", "status", "short_source")
     list_filter = (ReviewStatusFilter, "kind", ("source", SourceFilter))
     list_select_related = ("commitment", "source")

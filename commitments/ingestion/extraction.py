@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .. import messages, rules
+from ..formatting import format_size
 from ..models import normalized_text
 from . import sandbox
 
@@ -187,7 +188,7 @@ def text_from_file(name: str, data: bytes) -> str:
     limit = settings.INGESTION_MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise ValidationError(
-            messages.TOO_LARGE, code="too_large", params={"limit": round(limit / 1024 / 1024, 1)}
+            messages.TOO_LARGE, code="too_large", params={"limit": format_size(limit / 1024 / 1024)}
         )
     lower = (name or "").lower()
     if not lower.endswith(EXTENSIONS):

@@ -15,14 +15,24 @@ LANGUAGES = ["en", "ru", "kk", "ky"]
 
 
 class SuggestionSerializer(serializers.ModelSerializer):
-    # Null for a proposed new commitment, until it is accepted.
-    commitment = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    # Null for a proposed new commitment, until it is accepted. Its id, as evidence names it,
+    # and its slug, as the public pages do.
+    commitment = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The commitment's id, as in evidence."
+    )
+    commitment_slug = serializers.SlugRelatedField(
+        source="commitment",
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The commitment's slug.",
+    )
 
     class Meta:
         model = Suggestion
         fields = (
-            "id", "source", "kind", "commitment", "quote", "start", "end", "score", "method",
-            "method_version", "payload", "status", "reason", "reviewed_at",
+            "id", "source", "kind", "commitment", "commitment_slug", "quote", "start", "end",
+            "score", "method", "method_version", "payload", "status", "reason", "reviewed_at",
         )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from ..actors import Actor
 from ..models import Commitment, Evidence, Meeting, ProgressObservation, Source, source_content_hash
 from . import kinds, profiles
 from .extraction import extract, typed_language
+from .meeting_names import meeting_names
 from .models import Suggestion
 
 # A proposed meeting's name when the analysis gave none.
@@ -118,7 +119,7 @@ def _evidence_for(actor, commitment: Commitment, suggestion: Suggestion, quote: 
         source=suggestion.source,
         quote=quote,
         observed_on=suggestion.source.published_on,
-        note=str(_("Accepted from an ingestion suggestion.")),
+        note=messages.NOTE_SUGGESTION_ACCEPTED,
     )
 
 
@@ -198,9 +199,13 @@ def accept_commitment(actor: Actor, suggestion: Suggestion, payload: dict[str, A
 
 
 def accept_meeting(actor: Actor, suggestion: Suggestion, payload: dict[str, Any]) -> None:
-    """A new meeting's key goes into `payload`, which the accepted suggestion keeps."""
+    """A new meeting's key goes into `payload`, which the accepted suggestion keeps. The name
+    the system wrote is stored in every language (meeting_names), the session's number read
+    from the quote when the analysis missed it."""
     if not payload.get("meeting"):
-        payload["meeting"] = (_same_meeting_recorded(payload) or _create_meeting(payload)).key
+        names = meeting_names(payload.get("name") or MEETING_NAME, suggestion.quote)
+        meeting = _same_meeting_recorded(payload, names) or _create_meeting(payload, names)
+        payload["meeting"] = meeting.key
 
 
 def _add_observation(
@@ -268,22 +273,22 @@ def _title_in_its_language(suggestion: Suggestion, title: str) -> dict[str, str]
     return {translation.column("title", language): title}
 
 
-def _same_meeting_recorded(payload: dict[str, Any]) -> Meeting | None:
+def _same_meeting_recorded(payload: dict[str, Any], names: dict[str, str]) -> Meeting | None:
     """The meeting this proposal would record, if it was recorded after the analysis: two
     articles on one session are both proposed before either is accepted."""
     return Meeting.objects.filter(
-        name_en=payload.get("name") or MEETING_NAME,
+        name_en=names[translation.column("name", translation.SOURCE_LANGUAGE)],
         held_on=_date(payload.get("held_on"), "held_on"),
         location=payload.get("location") or "",
     ).first()
 
 
-def _create_meeting(payload: dict[str, Any]) -> Meeting:
+def _create_meeting(payload: dict[str, Any], names: dict[str, str]) -> Meeting:
     meeting = Meeting(
         key=_unique_meeting_key(payload),
-        name_en=payload.get("name") or MEETING_NAME,
         held_on=_date(payload.get("held_on"), "held_on"),
         location=payload.get("location") or "",
+        **names,
     )
     meeting.full_clean()
     meeting.save()

@@ -4,7 +4,8 @@ the unsubscribe page alike.
 - public pages: the URL's prefix (`/ru/...`), English unprefixed (Django's LocaleMiddleware);
 - admin: the staff member's profile language, else their browser's (Accept-Language);
 - API: Accept-Language, answered with Content-Language;
-- emails: the recipient's profile language, else settings.LANGUAGE_CODE.
+- emails: the recipient's profile language, else the language they last used in the admin, else
+  their country's (settings.COUNTRY_LANGUAGES), else settings.LANGUAGE_CODE.
 """
 
 from __future__ import annotations
@@ -38,9 +39,44 @@ def profile_language(user) -> str | None:
     return supported(profile.language)
 
 
+def _profile(user):
+    if user is None or not getattr(user, "pk", None):
+        return None
+    try:
+        return user.staff_profile
+    except user.__class__.staff_profile.RelatedObjectDoesNotExist:
+        return None
+
+
+def last_admin_language(user) -> str | None:
+    """The language the user's admin last spoke to them in (kept by the admin), or None."""
+    profile = _profile(user)
+    return supported(profile.admin_language) if profile is not None else None
+
+
+def country_language(user) -> str | None:
+    """The language of the user's first country (settings.COUNTRY_LANGUAGES), or None.
+
+    Reads `user.country_memberships`; callers that handle many users prefetch them."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    codes = sorted(m.country_id for m in user.country_memberships.all())
+    for code in codes:
+        language = supported(settings.COUNTRY_LANGUAGES.get(code))
+        if language:
+            return language
+    return None
+
+
 def recipient_language(user) -> str:
-    """The language an email to `user` is written in."""
-    return profile_language(user) or settings.LANGUAGE_CODE
+    """The language an email to `user` is written in: the one they chose, else the one they
+    last worked in (the admin's), else their country's, else the default."""
+    return (
+        profile_language(user)
+        or last_admin_language(user)
+        or country_language(user)
+        or settings.LANGUAGE_CODE
+    )
 
 
 def browser_language(request: HttpRequest) -> str:

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ..actors import SYSTEM_ACTOR_MAX_LENGTH, SystemActor
+from ..messages import system_note
 
 http_url_validator = URLValidator(schemes=["http", "https"])
 iso_alpha2_validator = RegexValidator(
@@ -94,6 +95,12 @@ class RecordedActorMixin:
         return str(SystemActor(system).label) if system else ""
 
     actor_name.short_description = _("by")  # type: ignore[attr-defined]
+
+    def note_text(self) -> str:
+        """The note in the reader's language when the system wrote it (messages.system_note)."""
+        return system_note(getattr(self, "note", ""))
+
+    note_text.short_description = _("note")  # type: ignore[attr-defined]
 
 
 class SourceLanguageColumns:

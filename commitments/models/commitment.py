@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import clock, messages, rules
 from ..progress import Progress
-from ..rules import Status
+from ..rules import Status, validate_record_date
 from .builders import (
     RecordedActorMixin,
     SourceLanguageColumns,
@@ -87,7 +87,9 @@ class Commitment(SourceLanguageColumns, models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ANNOUNCED
     )
-    target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_date = models.DateField(
+        _("target date"), null=True, blank=True, validators=[validate_record_date]
+    )
     target_amount = models.DecimalField(
         _("target amount"),
         max_digits=20,
@@ -132,7 +134,9 @@ class Commitment(SourceLanguageColumns, models.Model):
         blank=True,
         help_text=_("For a legal instrument: agreement, treaty, protocol or memorandum."),
     )
-    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    announced_on = models.DateField(
+        _("announced on"), null=True, blank=True, validators=[validate_record_date]
+    )
     meeting = models.ForeignKey(
         Meeting,
         verbose_name=_("meeting"),
@@ -223,6 +227,9 @@ class Commitment(SourceLanguageColumns, models.Model):
             errors["target_unit"] = messages.TARGET_UNIT_REQUIRED
         if self.target_unit and self.target_amount is None:
             errors["target_amount"] = messages.TARGET_AMOUNT_REQUIRED
+        too_early = rules.target_before_announcement(self.target_date, self.announced_on)
+        if too_early:
+            errors["target_date"] = too_early
         if errors:
             raise ValidationError(errors)
 
@@ -253,7 +260,9 @@ class Evidence(RecordedActorMixin, models.Model):
     )
     url = models.URLField(_("URL"), max_length=500, blank=True, validators=[http_url_validator])
     note = models.TextField(_("note"), blank=True)
-    observed_on = models.DateField(_("observed on"), default=timezone.localdate)
+    observed_on = models.DateField(
+        _("observed on"), default=timezone.localdate, validators=[validate_record_date]
+    )
     added_by = actor_user_field(_("added by"))
     added_by_system = system_actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -314,8 +323,8 @@ class ProgressObservation(models.Model):
     )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=20)
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
+    period_start = models.DateField(_("period start"), validators=[validate_record_date])
+    period_end = models.DateField(_("period end"), validators=[validate_record_date])
     period_label = models.CharField(_("period label"), max_length=100, blank=True)
     reported_by = models.ForeignKey(
         Country,

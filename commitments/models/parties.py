@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..rules import Status
+from ..rules import Status, validate_record_date
 from .builders import (
     RecordedActorMixin,
     actor_user_field,
@@ -30,7 +30,7 @@ class PartyPosition(RecordedActorMixin, models.Model):
     country = party_country_field()
     status = models.CharField(_("status as reported"), max_length=20, choices=Status.choices)
     source = optional_source_field(related_name="+")
-    reported_on = models.DateField(_("reported on"))
+    reported_on = models.DateField(_("reported on"), validators=[validate_record_date])
     note = models.TextField(_("note"), blank=True)
     recorded_by = actor_user_field(_("recorded by"))
     recorded_by_system = system_actor_field()
@@ -62,9 +62,15 @@ class InstrumentParty(RecordedActorMixin, models.Model):
 
     commitment = commitment_field(related_name="instrument_parties")
     country = party_country_field()
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    ratified_on = models.DateField(_("ratified or approved on"), null=True, blank=True)
-    in_force_on = models.DateField(_("in force on"), null=True, blank=True)
+    signed_on = models.DateField(
+        _("signed on"), null=True, blank=True, validators=[validate_record_date]
+    )
+    ratified_on = models.DateField(
+        _("ratified or approved on"), null=True, blank=True, validators=[validate_record_date]
+    )
+    in_force_on = models.DateField(
+        _("in force on"), null=True, blank=True, validators=[validate_record_date]
+    )
     evidence = models.ForeignKey(
         Evidence,
         verbose_name=_("evidence"),

@@ -59,8 +59,16 @@ class StaffProfile(models.Model):
         blank=True,
         help_text=_(
             "The language of the admin and of your reminder emails. Empty: the admin follows "
-            "your browser's language, emails are in English."
+            "your browser's language, and emails are in the language you last used in the "
+            "admin (before your first visit, your country's)."
         ),
+    )
+    admin_language = models.CharField(
+        _("language last used in the admin"),
+        max_length=10,
+        blank=True,
+        editable=False,
+        help_text=_("Kept on each visit; reminder emails use it when no language is chosen."),
     )
 
     class Meta:

@@ -8,8 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .. import messages, rules
-from ..formatting import short_date
+from .. import clock, messages, rules
+from ..formatting import country_name, short_date
+from ..rules import validate_record_date
 from .builders import (
     SourceLanguageColumns,
     _source_column,
@@ -59,7 +60,12 @@ class Country(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{self.local_name} ({self.code})"
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language (COUNTRY_NAMES), else the stored one."""
+        return country_name(self.code, self.name)
 
 
 class Meeting(SourceLanguageColumns, models.Model):
@@ -67,7 +73,7 @@ class Meeting(SourceLanguageColumns, models.Model):
 
     key = models.SlugField(_("key"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=300)
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(_("held on"), validators=[validate_record_date])
     location = models.CharField(_("location"), max_length=200, blank=True)
 
     class Meta:
@@ -90,7 +96,7 @@ class Source(models.Model):
 
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
-    published_on = models.DateField(_("published on"))
+    published_on = models.DateField(_("published on"), validators=[validate_record_date])
     url = models.URLField(_("URL"), max_length=500, blank=True, validators=[http_url_validator])
     text = models.TextField(_("text"))
     language = models.CharField(
@@ -135,6 +141,11 @@ class Source(models.Model):
     def __str__(self) -> str:
         publisher = f"{self.publisher}, " if self.publisher else ""
         return f"{self.title} ({publisher}{short_date(self.published_on)})"
+
+    def clean(self) -> None:
+        in_future = rules.published_in_future(self.published_on, clock.now())
+        if in_future:
+            raise ValidationError({"published_on": in_future})
 
     def contains_quote(self, quote: str) -> bool:
         """Whether `quote` occurs verbatim in the text, in any script (`rules.find_quote`:

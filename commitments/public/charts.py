@@ -15,10 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import clock
-from ..formatting import date_range, format_amount, format_exact, short_date
+from ..formatting import format_amount, format_exact, period_text, short_date
+from ..messages import system_note
 from ..models import Commitment, ProgressObservation
 from ..progress import Assessment, Progress
 
@@ -33,11 +35,15 @@ PALETTE = ("#1f5f8b", "#a64b00", "#2a6e3f", "#6f2c91", "#8a1c3f", "#4a5a0a")
 
 
 def _period_label(obs: ProgressObservation) -> str:
-    if obs.period_label:
+    """The stored label (an article's or staff's words, such as "Taraz forum, 23–24 September
+    2023") where the reader reads its language: English, the record's, or the source's own.
+    Elsewhere the period is named from its dates in the reader's language, so a Russian page
+    never says "January–July 2023"."""
+    language = (get_language() or "en").split("-")[0]
+    source = obs.evidence.source
+    if obs.period_label and (language == "en" or (source and source.language == language)):
         return obs.period_label
-    if obs.period_start == obs.period_end:
-        return short_date(obs.period_start)
-    return date_range(obs.period_start, obs.period_end)
+    return period_text(obs.period_start, obs.period_end)
 
 
 @dataclass
@@ -71,7 +77,7 @@ class ObservationRow:
     def reporter(self) -> str:
         """The party country whose figure this is ("" when the source does not say)."""
         country = self.observation.reported_by
-        return country.name if country is not None else ""
+        return country.local_name if country is not None else ""
 
 
 @dataclass
@@ -181,7 +187,7 @@ def observation_table(observations: Iterable[ProgressObservation]) -> Observatio
                 number=number,
                 colour=PALETTE[(number - 1) % len(PALETTE)],
                 publisher=source.publisher if source else "",
-                title=source.title if source else (evidence.note or evidence.url),
+                title=source.title if source else (system_note(evidence.note) or evidence.url),
                 published_on=source.published_on if source else evidence.observed_on,
                 url=(source.url if source else "") or evidence.url,
                 language=source.language if source else "",
@@ -296,6 +302,14 @@ def _nice_ceiling(value: float) -> float:
     return 10 * magnitude
 
 
+def _new_year(year: int) -> int:
+    """The day number of 1 January of `year`; past the last year a date can hold, the day after
+    31.12.9999 (which no date can name, but a day count can)."""
+    if year > dt.MAXYEAR:
+        return dt.date.max.toordinal() + 1
+    return dt.date(year, 1, 1).toordinal()
+
+
 @dataclass(frozen=True)
 class Axes:
     """Whole calendar years across, zero to a round ceiling above the target and every figure up."""
@@ -323,9 +337,12 @@ class Axes:
     def start(self) -> dt.date:
         return dt.date(self.first_year, 1, 1)
 
-    def x_of(self, day: dt.date) -> float:
-        span_days = (dt.date(self.last_year + 1, 1, 1) - self.start).days
-        return LEFT + PLOT_W * (day - self.start).days / span_days
+    def x_of(self, day: dt.date, *, day_after: bool = False) -> float:
+        """Where `day` begins across the plot (where it ends with `day_after`). Counted in day
+        numbers, never by building the next day or year: a date stored as 31.12.9999 has none."""
+        start = self.start.toordinal()
+        span_days = _new_year(self.last_year + 1) - start
+        return LEFT + PLOT_W * (day.toordinal() + day_after - start) / span_days
 
     def y_of(self, value: float) -> float:
         return TOP + PLOT_H * (1 - value / self.y_max)
@@ -334,7 +351,7 @@ class Axes:
         step = max(1, math.ceil((self.last_year - self.first_year + 1) / 10))
         return [
             Tick(round(self.x_of(dt.date(year, 1, 1)), 1), str(year))
-            for year in range(self.first_year, self.last_year + 2, step)
+            for year in range(self.first_year, min(self.last_year + 1, dt.MAXYEAR) + 1, step)
         ]
 
     def y_ticks(self) -> list[Tick]:
@@ -361,7 +378,7 @@ def _bars(groups: Sequence[PeriodGroup], axes: Axes) -> list[Bar]:
     """One bar per figure, the figures of one period side by side across (at least) its span."""
     bars: list[Bar] = []
     for group in groups:
-        x0, x1 = axes.x_of(group.start), axes.x_of(group.end + dt.timedelta(days=1))
+        x0, x1 = axes.x_of(group.start), axes.x_of(group.end, day_after=True)
         n = len(group.rows)
         width = max(x1 - x0, n * MIN_BAR_W)
         left = max(LEFT, min((x0 + x1 - width) / 2, LEFT + PLOT_W - width))

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from .. import clock, selectors
 from ..formatting import format_amount, long_date, without_double_stop
+from ..messages import system_note
 from ..models import Commitment, Country, StatusChange, TargetDateChange
 from ..rules import printable
 from .access import public_feed
@@ -87,7 +88,7 @@ class StatusChangeFeed(Feed):
     def title(self, country: Country | None) -> str:
         if country:
             return _("Status changes of commitments involving %(country)s – %(site)s") % {
-                "country": country.name,
+                "country": country.local_name,
                 "site": site_name(),
             }
         return _("Status changes of commitments – %(site)s") % {"site": site_name()}
@@ -97,7 +98,7 @@ class StatusChangeFeed(Feed):
             return _(
                 "Every recorded change of status of the commitments Kazakhstan and Kyrgyzstan "
                 "have made to each other, where %(country)s is owner or partner."
-            ) % {"country": country.name}
+            ) % {"country": country.local_name}
         return _(
             "Every recorded change of status of the commitments Kazakhstan and Kyrgyzstan "
             "have made to each other."
@@ -153,7 +154,8 @@ class StatusChangeFeed(Feed):
             )
             return escape(f"{text} {change.reason}{source}")
         text = _("Status: %(status)s.") % {"status": change.get_new_status_display()}
-        return escape(f"{text} {change.note}" if change.note else text)
+        note = system_note(change.note)
+        return escape(f"{text} {note}" if note else text)
 
     def item_link(self, change: StatusChange | TargetDateChange) -> str:
         if isinstance(change, TargetDateChange):
@@ -218,6 +220,22 @@ def _utc_stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _ical_date(day: dt.date) -> str:
+    """A DATE value (RFC 5545 3.3.4), four digits of year whatever the year (strftime writes
+    year 1 as "1" on glibc)."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _all_day(day: dt.date) -> list[str]:
+    """DTSTART and DTEND of an all-day event on `day`. On the last day a date can hold there is
+    no next day to end on; an all-day event without DTEND lasts that one day (RFC 5545 3.6.1),
+    so a stored 31.12.9999 is still a valid event and never stops the whole calendar."""
+    lines = [f"DTSTART;VALUE=DATE:{_ical_date(day)}"]
+    if day < dt.date.max:
+        lines.append(f"DTEND;VALUE=DATE:{_ical_date(day + dt.timedelta(days=1))}")
+    return lines
+
+
 def target_dates_calendar(
     commitments: Iterable[Commitment], *, base_url: str, now: dt.datetime, name: str
 ) -> str:
@@ -237,7 +255,7 @@ def target_dates_calendar(
         if commitment.target_amount is not None:
             amount = format_amount(commitment.target_amount, commitment.target_unit)
             details.append(_("Target: %(amount)s.") % {"amount": amount})
-        details.append(_("Owner: %(country)s.") % {"country": commitment.owner_country.name})
+        details.append(_("Owner: %(country)s.") % {"country": commitment.owner_country.local_name})
         details.append(_("Details: %(url)s") % {"url": url})
         revised = commitment.updated_at or now
         lines += [
@@ -246,8 +264,7 @@ def target_dates_calendar(
             f"DTSTAMP:{_utc_stamp(revised)}",
             f"LAST-MODIFIED:{_utc_stamp(revised)}",
             f"SEQUENCE:{commitment.version}",
-            f"DTSTART;VALUE=DATE:{commitment.target_date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{commitment.target_date + dt.timedelta(days=1):%Y%m%d}",
+            *_all_day(commitment.target_date),
             f"SUMMARY:{ical_escape(summary % {'title': commitment.title})}",
             f"DESCRIPTION:{ical_escape(' '.join(details))}",
             f"CATEGORIES:{ical_escape(commitment.get_category_display())}",
@@ -265,7 +282,7 @@ def target_dates(request: HttpRequest, code: str | None = None) -> HttpResponse:
     country = country_or_404(code) if code else None
     commitments = selectors.commitments_with_target_dates(country=country.code if country else "")
     name = (
-        _("Commitment target dates – %(country)s") % {"country": country.name}
+        _("Commitment target dates – %(country)s") % {"country": country.local_name}
         if country
         else _("Commitment target dates")
     )

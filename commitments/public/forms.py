@@ -38,7 +38,7 @@ class CommitmentFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [
             ("", _("Any country")),
-            *((c.code, c.name) for c in countries),
+            *((c.code, c.local_name) for c in countries),
         ]
 
     def selector_kwargs(self) -> dict:

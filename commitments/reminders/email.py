@@ -9,25 +9,36 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from ..clock import local_date
-from ..formatting import long_date
+from ..formatting import date_range, long_date
 from ..languages import recipient_language
 from ..models import Commitment
 from ..rules import Status
 from .links import absolute_url
 from .planning import reminder_today
 from .preferences import unsubscribe_url
+
+
+@functools.lru_cache(maxsize=16)
+def _profile_url(site_url: str) -> str:
+    return site_url + reverse("admin:commitments_staffprofile_changelist")
+
+
+def profile_url() -> str:
+    """Where a staff member chooses the language of the admin and of these emails."""
+    return _profile_url(settings.SITE_URL)
 
 
 def edit_url(commitment_id: int) -> str:
@@ -143,6 +154,20 @@ def _lines(commitments: Sequence[Commitment], now: datetime, *, due: bool) -> li
     return lines
 
 
+def period_words(period: str) -> str:
+    """A period key as the digest's reader reads it: "2026-12-04" -> "4 December 2026"
+    ("4 декабря 2026 г."); "2026-11-16/P7D" -> its first and last days."""
+    first, _slash, length = period.partition("/")
+    try:
+        start = date.fromisoformat(first)
+        days = int(length[1:-1]) if length else 1
+    except ValueError:
+        return period
+    if days <= 1:
+        return long_date(start)
+    return date_range(start, start + timedelta(days=days - 1))
+
+
 def _subject(count: int, due_count: int) -> str:
     # One sentence with no markup: in code, it spares a template render per digest.
     if count and due_count:
@@ -199,8 +224,9 @@ def _digest_email(
         "due_count": len(due_items),
         "due": due_items,
         "due_within_days": settings.REMINDER_DUE_WITHIN_DAYS,
-        "period": period,
+        "period": period_words(period),
         "unsubscribe_url": unsubscribe,
+        "profile_url": profile_url(),
         "site_url": settings.SITE_URL,
     }
     subject = _subject(len(items), len(due_items))

@@ -99,8 +99,10 @@ def eligible_recipients(user_ids: Iterable[int], now: datetime):
         .exclude(email="")
         .exclude(reminder_preference__opted_out=True)
         .exclude(snooze_running(today))
-        # The digest is written in the profile's language: read it with the user, not per user.
+        # The digest is written in the profile's language, else the admin's last, else the
+        # country's: read them with the users, not per user.
         .select_related("staff_profile")
+        .prefetch_related("country_memberships")
     )
 
 

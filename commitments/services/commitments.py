@@ -95,7 +95,7 @@ def commitment_create(
         old_status="",
         new_status=commitment.status,
         changed_at=now,
-        note=note or str(messages.RECORDED),
+        note=note or messages.NOTE_RECORDED,
         **actor.history("changed_by"),
     )
     announce(

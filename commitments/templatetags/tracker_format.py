@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import formatting
+from .. import formatting, messages
 
 register = template.Library()
 
@@ -32,3 +32,15 @@ def amount(value, unit=""):
 @register.filter
 def number(value):
     return "" if value is None else formatting.format_number(value)
+
+
+@register.filter
+def place(value):
+    """A meeting's location in the reader's language: "Bishkek, Kyrgyzstan" -> "Бишкек, ..."."""
+    return formatting.place_name(value or "")
+
+
+@register.filter
+def note(value):
+    """A stored note in the reader's language when the system wrote it (messages.system_note)."""
+    return messages.system_note(value or "")

@@ -30,8 +30,8 @@ def test_schema_is_public_and_lists_every_resource(schema):
         "/api/v1/commitments/",
         "/api/v1/commitments/{id}/",
         "/api/v1/commitments/{id}/transitions/",
-        "/api/v1/commitments/{commitment_pk}/evidence/",
-        "/api/v1/commitments/{commitment_pk}/history/",
+        "/api/v1/commitments/{commitment_id}/evidence/",
+        "/api/v1/commitments/{commitment_id}/history/",
         "/api/v1/evidence/",
         "/api/v1/evidence/{id}/",
         "/api/v1/sources/",
@@ -155,8 +155,8 @@ def test_stale_is_a_boolean_and_ids_are_integers(schema):
     assert parameters(schema, "/api/v1/commitments/")["stale"] == {"type": "boolean"}
     for path, name in [
         ("/api/v1/commitments/{id}/", "id"),
-        ("/api/v1/commitments/{commitment_pk}/evidence/", "commitment_pk"),
-        ("/api/v1/commitments/{commitment_pk}/history/", "commitment_pk"),
+        ("/api/v1/commitments/{commitment_id}/evidence/", "commitment_id"),
+        ("/api/v1/commitments/{commitment_id}/history/", "commitment_id"),
         ("/api/v1/evidence/{id}/", "id"),
         ("/api/v1/sources/{id}/", "id"),
         ("/api/v1/status-changes/{id}/", "id"),

@@ -346,7 +346,7 @@ def test_a_new_commitment_accepted_through_the_api_takes_the_reviewers_title(pla
         format="json",
     )
     assert response.status_code == 200, response.json()
-    created = Commitment.objects.get(slug=response.json()["commitment"])
+    created = Commitment.objects.get(pk=response.json()["commitment"])
     assert (created.title_en, created.category) == (
         "Build the Balykchy railway line to the Kazakh border", "infrastructure",
     )  # fmt: skip
@@ -380,7 +380,7 @@ def test_kg_staff_accept_a_new_commitment_of_both_countries_as_its_owner(plant, 
     kg = client_for(UserFactory(username="kg-staff", countries=["KG"]))
     response = kg.post(f"/api/v1/suggestions/{suggestion.pk}/accept/", {}, format="json")
     assert response.status_code == 200, response.json()
-    created = Commitment.objects.get(slug=response.json()["commitment"])
+    created = Commitment.objects.get(pk=response.json()["commitment"])
     assert created.owner_country_id == "KG"
     assert [c.code for c in created.partner_countries.all()] == ["KZ"]
 

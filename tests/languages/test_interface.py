@@ -37,7 +37,7 @@ EXPECTED = {
         "admin_logout": "Log out",
         "admin_keep_status": "— keep current status —",
         "api_title": "Bad Request",
-        "api_detail": "Cannot move from “announced” to “completed”",
+        "api_detail": "Cannot move from “Announced” to “Completed”",
         "digest_subject": "1 stale commitment needs your review",
         "digest_hello": "Hello Aigerim,",
         "digest_edit": "Edit",
@@ -53,7 +53,7 @@ EXPECTED = {
         "admin_logout": "Выйти",
         "admin_keep_status": "— оставить текущий статус —",
         "api_title": "Некорректный запрос",
-        "api_detail": "Переход из статуса «announced» в статус «completed» недопустим",
+        "api_detail": "Переход из статуса «Объявлено» в статус «Выполнено» недопустим",
         "digest_subject": "1 обязательство требует вашей проверки",
         "digest_hello": "Здравствуйте, Aigerim!",
         "digest_edit": "Изменить",
@@ -69,7 +69,7 @@ EXPECTED = {
         "admin_logout": "Шығу",
         "admin_keep_status": "— ағымдағы мәртебесін қалдыру —",
         "api_title": "Жарамсыз сұрау",
-        "api_detail": "«announced» мәртебесінен «completed» мәртебесіне ауысуға болмайды",
+        "api_detail": "«Жарияланды» мәртебесінен «Орындалды» мәртебесіне ауысуға болмайды",
         "digest_subject": "1 міндеттеме сіздің тексеруіңізді қажет етеді",
         "digest_hello": "Құрметті Aigerim!",
         "digest_edit": "Өзгерту",
@@ -85,7 +85,7 @@ EXPECTED = {
         "admin_logout": "Чыгуу",
         "admin_keep_status": "— учурдагы статусун калтыруу —",
         "api_title": "Жараксыз суроо",
-        "api_detail": "«announced» статусунан «completed» статусуна өтүүгө болбойт",
+        "api_detail": "«Жарыяланды» статусунан «Аткарылды» статусуна өтүүгө болбойт",
         "digest_subject": "1 милдеттенме сиздин текшерүүңүздү талап кылат",
         "digest_hello": "Урматтуу Aigerim!",
         "digest_edit": "Өзгөртүү",
@@ -297,6 +297,9 @@ def test_reminder_run_sends_each_recipient_their_language(kz, settings):
     russian = UserFactory(username="ru-officer", countries=["KZ"])
     english = UserFactory(username="en-officer", countries=["KZ"])
     StaffProfile.objects.create(user=russian, language="ru")
+    # Without a choice a Kazakh officer who never opened the admin would get Kazakh (their
+    # country's); this one chose English.
+    StaffProfile.objects.create(user=english, language="en-gb")
     stale = CommitmentFactory(last_reviewed_at=NOW - dt.timedelta(days=60))
     stale.responsible_users.set([russian, english])
     deliver_digests(plan_digests(NOW).digests, now=NOW)

@@ -17,7 +17,7 @@ from tests.support.factories import CommitmentFactory, ObservationFactory, Sourc
     ("value", "short", "expected"),
     [
         (Decimal("1340000000"), False, "1.34 billion USD"),
-        (Decimal("755400000"), False, "755.4 million USD"),
+        (Decimal("755400000"), False, "755 million USD"),
         (Decimal("2000000000"), True, "2 bn USD"),
         (Decimal("1250.50"), False, "1,250.5 USD"),
     ],

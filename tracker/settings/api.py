@@ -36,7 +36,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kazakhstan–Kyrgyzstan commitment tracker API",
-    "DESCRIPTION": "Commitments, evidence, sources, countries and status history.",
+    "DESCRIPTION": (
+        "Commitments, evidence, sources, countries and status history; suggestions that new "
+        "articles make, for review (`/suggestions/`); and every change as an event, read from "
+        "the change feed (`/events/`) or pushed to webhooks (`/webhooks/`). Times are given in "
+        "the project's time zone (+05:00)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

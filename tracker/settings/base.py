@@ -195,6 +195,9 @@ PUBLIC_PAGES_REQUIRE_LOGIN = boolean("PUBLIC_PAGES_REQUIRE_LOGIN", default=False
 REMINDER_HOUR = integer("REMINDER_HOUR", 8, minimum=0, maximum=23)
 REMINDER_MINUTE = integer("REMINDER_MINUTE", 0, minimum=0, maximum=59)
 REMINDER_TIMEZONE = time_zone("REMINDER_TIMEZONE", TIME_ZONE)
+# The language of a reminder email to staff who chose none and never opened the admin: their
+# country's state language (commitments.languages.recipient_language).
+COUNTRY_LANGUAGES = {"KZ": "kk", "KG": "ky"}
 REMINDER_BATCH_SIZE = positive_int("REMINDER_BATCH_SIZE", 500)
 # One digest per recipient per period: 1 = daily (key "2026-11-22"), 7 = weekly from Mondays.
 REMINDER_PERIOD_DAYS = positive_int("REMINDER_PERIOD_DAYS", 1)
