@@ -111,6 +111,13 @@ _COUNTRIES = [
     (r"kazakh|казах|қазақ|astana|астан", "KZ"),
     (r"kyrgyz|кыргыз|киргиз|кырг|bishkek|бишкек", "KG"),
 ]
+# Other states an announcement may be about. One that names them and neither party is another
+# pair's commitment, outside the record: it is not proposed as the two parties'.
+_THIRD_COUNTRIES = re.compile(
+    r"uzbek|узбек|ташкент|tashkent|tajik|таджик|душанбе|dushanbe|turkmen|туркмен|ашхабад|"
+    r"ashgabat|russia|росси|moscow|москв|china|chinese|китай|китае|пекин|beijing|afghan|афган|"
+    r"azerbaijan|азербайджан|mongolia|монгол"
+)
 # An item is known when one commitment covers this much of it (lexically, with its meaning).
 KNOWN_SCORE = 0.75
 MIN_ITEM_WORDS = 3
@@ -237,7 +244,10 @@ def new_commitments(
             continue
         sentence_text = analysis.sentences[i].text
         lower = sentence_text.lower()
-        countries = [code for p, code in _COUNTRIES if re.search(p, lower)] or ["KZ", "KG"]
+        countries = [code for p, code in _COUNTRIES if re.search(p, lower)]
+        if not countries and _THIRD_COUNTRIES.search(lower):
+            continue
+        countries = countries or ["KZ", "KG"]
         targets = [f for f in figures(item.text, analysis.source.published_on) if f.is_target]
         year = _TARGET_DATE.search(item.text) or _TARGET_DATE.search(sentence_text)
         payload = {

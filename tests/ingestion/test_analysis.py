@@ -264,3 +264,27 @@ def test_the_evaluation_command_prints_a_row_per_article_and_totals_per_language
     text = out.getvalue()
     assert "r03-en-agenda-nothing" in text
     assert "[en] evidence recall" in text and "[ru] evidence recall" in text
+
+
+THIRD_COUNTRIES = (
+    "Uzbekistan and Tajikistan agreed to build a joint hydropower plant on the Zeravshan river "
+    "by 2030, the ministers said in Dushanbe."
+)
+
+
+def test_an_announcement_about_two_other_states_is_not_proposed_as_the_parties(record):
+    _source, suggestions = analysed(THIRD_COUNTRIES)
+
+    proposed = [s for s in suggestions if s.kind == "commitment"]
+    assert proposed == []
+
+
+def test_an_announcement_naming_one_party_is_proposed_for_it(record):
+    text = (
+        "Kyrgyzstan and Uzbekistan agreed to build a joint hydropower plant on the Zeravshan "
+        "river by 2030, the ministers said in Bishkek."
+    )
+    _source, suggestions = analysed(text)
+
+    (proposed,) = [s for s in suggestions if s.kind == "commitment"]
+    assert proposed.payload["countries"] == ["KG"]
