@@ -82,8 +82,8 @@ class PlainTextForms:
             field.validators.append(refuse_control_characters)
         return field
 
-    def get_form(self, request, obj=None, **kwargs):
-        return refusing_control_characters(super().get_form(request, obj, **kwargs))
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return refusing_control_characters(super().get_form(request, obj, change=change, **kwargs))
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):

@@ -10,18 +10,10 @@ from playwright.sync_api import expect
 from commitments.ingestion.models import Suggestion
 from commitments.models import Evidence, ProgressObservation, Source
 from tests.support.admin import staff_user
-from tracker.celery import app as celery_app
 
 ARTICLE = Path(__file__).resolve().parents[1] / "ingestion" / "articles" / "en_trade_figures.txt"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def eager_celery():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def change_page(live_server, suggestion: Suggestion) -> str:

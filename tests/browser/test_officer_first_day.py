@@ -11,19 +11,11 @@ from playwright.sync_api import expect
 from commitments.ingestion.models import Suggestion
 from commitments.models import Commitment, Source
 from tests.support.admin import staff_user
-from tracker.celery import app as celery_app
 
 ARTICLES = Path(__file__).resolve().parents[1] / "ingestion" / "articles"
 WIDTH = 1280
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def eager_celery():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture

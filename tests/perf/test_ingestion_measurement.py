@@ -24,7 +24,9 @@ def test_query_count_does_not_grow_with_the_record(language):
     large = measure_analysis(words=1500, language=language)
     assert (small.commitments, large.commitments) == (221, 2021)
     assert small.suggestions > 0 and large.suggestions > 0
-    assert large.queries == small.queries <= 10
+    # 11: the ten reads and writes of the analysis, and the source's stored proposal keys that
+    # the suggestions' store reads once to keep one suggestion per distinct proposal.
+    assert large.queries == small.queries <= 11
 
 
 @pytest.mark.django_db

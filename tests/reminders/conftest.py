@@ -19,15 +19,6 @@ def _locmem_email(settings):
 
 
 @pytest.fixture
-def eager_celery():
-    from tracker.celery import app as celery_app
-
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
-@pytest.fixture
 def flaky(settings):
     """Email through FlakyBackend: set `flaky.failures_left` to make the next sends fail."""
     settings.EMAIL_BACKEND = "tests.support.mail_backends.FlakyBackend"
