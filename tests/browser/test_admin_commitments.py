@@ -71,7 +71,7 @@ def test_forbidden_transition_shows_its_message(
 
     error = page.locator(".messagelist .error")
     expect(error).to_contain_text("Refused 1 (not moved to Agreed)")
-    expect(error).to_contain_text("“completed” is final")
+    expect(error).to_contain_text("“Completed” is final")
     screenshot("admin-forbidden-transition")
     assert Commitment.objects.get(pk=done.pk).status == Status.COMPLETED
     assert not StatusChange.objects.exists()
