@@ -23,6 +23,7 @@ from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 FieldType = Literal["text", "decimal", "date", "choice", "countries", "list"]
 
@@ -157,7 +158,8 @@ _ACCEPT = "commitments.ingestion.services."
 
 EVIDENCE = SuggestionKind(
     name="evidence",
-    label=_("Evidence"),
+    # One suggestion is one piece of evidence: singular, unlike the column heads "Evidence".
+    label=pgettext_lazy("kind of suggestion", "Evidence"),
     fields=(),
     accept=_ACCEPT + "accept_evidence",
     needs_commitment=True,

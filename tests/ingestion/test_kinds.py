@@ -248,3 +248,16 @@ def test_a_title_the_reviewer_types_is_stored_in_the_language_it_is_typed_in(
     assert all(not getattr(made, other) for other in other_columns)
     assert [c.code for c in made.partner_countries.all()] == []
     assert (str(made.target_date), made.target_amount) == ("2028-12-31", 1500000000)
+
+
+def test_the_evidence_kind_is_named_in_the_singular_in_each_language():
+    # One suggestion is one piece of evidence; the column heads' "Evidence" is a plural there.
+    from django.utils import translation
+
+    from commitments.ingestion import kinds
+
+    named = {}
+    for code in ("ru", "kk", "ky"):
+        with translation.override(code):
+            named[code] = str(kinds.EVIDENCE.label)
+    assert named == {"ru": "Подтверждение", "kk": "Растама", "ky": "Далил"}
