@@ -35,8 +35,8 @@ def log_in(page, live_server, user) -> None:
     page.wait_for_url(f"{live_server.url}/admin/")
 
 
-def save(page) -> None:
-    page.get_by_role("button", name="Сохранить", exact=True).click()
+def save(page, timeout: float | None = None) -> None:
+    page.get_by_role("button", name="Сохранить", exact=True).click(timeout=timeout)
 
 
 def overflow(page, selector: str = "") -> dict:
@@ -101,7 +101,9 @@ def test_the_review_queue_fits_1280_px_opens_on_pending_and_a_saved_source_leads
     page.locator("input[name=title]").fill("Товарооборот растёт")
     page.locator("input[name=published_on]").fill("20.11.2025")
     page.locator("textarea[name=text]").fill((ARTICLES / "ru_trade_figures.txt").read_text())
-    save(page)
+    # Saving runs the whole analysis in the request (eager Celery), the embedding model's first
+    # load included: on a loaded two-core machine that takes longer than a click's usual wait.
+    save(page, timeout=120_000)
     source = Source.objects.get(title="Товарооборот растёт")
     suggestions = Suggestion.objects.filter(source=source)
     assert suggestions.count() >= 3
@@ -154,7 +156,7 @@ def test_a_reviewer_edits_a_new_commitment_in_russian_and_it_is_stored_in_russia
     page.locator("input[name=title]").fill("Энергетики обсудили Камбаратинскую ГЭС-1")
     page.locator("input[name=published_on]").fill("20.11.2025")
     page.locator("textarea[name=text]").fill((ARTICLES / "ru_energy_new.txt").read_text())
-    save(page)
+    save(page, timeout=120_000)  # the analysis runs in the request (see above)
     proposal = Suggestion.objects.get(kind="commitment", source__title__startswith="Энергетики")
 
     page.goto(f"{live_server.url}/admin/commitments/suggestion/{proposal.pk}/change/")
@@ -175,7 +177,7 @@ def test_a_reviewer_edits_a_new_commitment_in_russian_and_it_is_stored_in_russia
     page.locator("[name=target_date]").fill("14.11.2027")
     screenshot("officer-ru-review-new-commitment")
     page.get_by_label("Принять").check()
-    save(page)
+    save(page, timeout=60_000)  # accepting re-embeds the commitment's profile
     expect(page.locator(".messagelist .success")).to_be_visible()
 
     made = Commitment.objects.get(suggestions=proposal)
