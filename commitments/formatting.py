@@ -3,11 +3,19 @@
     format_amount(Decimal("1340000000"), "USD")  # en: "1.34 billion USD"
                                                  # ru: "1,34 млрд долларов США"
     long_date(date(2024, 12, 5))                 # en: "5 December 2024"; ru: "5 декабря 2024 г."
-                                                 # kk: "5 желтоқсан 2024 ж."
+                                                 # kk: "2024 жылғы 5 желтоқсан"
+                                                 # ky: "2024-жылдын 5-декабры"
+    long_date(date(2024, 12, 5), DATIVE)         # kk: "2024 жылғы 5 желтоқсанға" (… дейін)
     without_double_stop("до 5 декабря 2024 г..")  # "до 5 декабря 2024 г."
 
 Separators and date patterns come from Django's locale formats (tracker/formats/ adds Kazakh);
 the scale words and unit names are msgids of the catalogues, so translators can fix them.
+
+Kazakh and Kyrgyz official texts put the year first and decline the month's name with the
+sentence: "2024 жылғы 5 желтоқсанға дейін", "2024-жылдын 5-декабрына чейин". A date inside a
+sentence is therefore asked for in the case its place needs (one of CASES); Kazakh and Kyrgyz
+postpositions govern the same cases (дейін/чейин the dative...), so one case per place serves
+both, and English and Russian, whose dates fit every such place as they are, ignore it.
 """
 
 from __future__ import annotations
@@ -130,8 +138,12 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
     return value
 
 
+def _language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
 def _is_english() -> bool:
-    return (get_language() or "en").startswith("en")
+    return _language() == "en"
 
 
 class _LowerCaseMonths(dateformat.DateFormat):
@@ -145,9 +157,8 @@ class _LowerCaseMonths(dateformat.DateFormat):
 
 
 def _format(value: dt.date | dt.datetime, pattern: str) -> str:
-    language = (get_language() or "en").split("-")[0]
     formatter = (
-        _LowerCaseMonths if language in _LOWER_CASE_MONTH_LANGUAGES else dateformat.DateFormat
+        _LowerCaseMonths if _language() in _LOWER_CASE_MONTH_LANGUAGES else dateformat.DateFormat
     )
     return formatter(_as_date(value)).format(pattern)
 
@@ -158,13 +169,102 @@ def localized_date(value: dt.date | dt.datetime, format_name: str = "DATE_FORMAT
     return _format(value, get_format(format_name))
 
 
-def long_date(value: dt.date | dt.datetime | None) -> str:
-    """ "5 December 2024"; "5 декабря 2024 г." in Russian, "5 желтоқсан 2024 ж." in Kazakh."""
+# --- Kazakh and Kyrgyz dates in the official order ----------------------------------------------
+
+NOMINATIVE = "nominative"  # "2024 жылғы 5 желтоқсан": a date standing alone, or after a colon
+DATIVE = "dative"  # "… 5 желтоқсанға (дейін)", "… 5-декабрына (чейин)": until, to
+LOCATIVE = "locative"  # "… 5 желтоқсанда", "… 5-декабрында": on
+ABLATIVE = "ablative"  # "… 5 желтоқсаннан", "… 5-декабрынан": from
+ATTRIBUTIVE = "attributive"  # "… 5 желтоқсандағы (жағдай)", "… 5-декабрындагы (абал)": as of
+CASES = (NOMINATIVE, DATIVE, LOCATIVE, ABLATIVE, ATTRIBUTIVE)
+
+# Each month as it stands after the day: nominative, dative, locative, ablative. Kazakh keeps the
+# name itself ("5 желтоқсан"); Kyrgyz gives it the possessive ("5-декабры", the 5th of December),
+# and the case endings follow the possessive. Written out rather than derived: the endings turn on
+# the last sound and vowel of each name (сәуірге, қыркүйекке, ақпаннан; апрелине, июнуна), and a
+# table a reader can check beats a rule a reader must trust.
+_KAZAKH_MONTHS = {
+    1: ("қаңтар", "қаңтарға", "қаңтарда", "қаңтардан"),
+    2: ("ақпан", "ақпанға", "ақпанда", "ақпаннан"),
+    3: ("наурыз", "наурызға", "наурызда", "наурыздан"),
+    4: ("сәуір", "сәуірге", "сәуірде", "сәуірден"),
+    5: ("мамыр", "мамырға", "мамырда", "мамырдан"),
+    6: ("маусым", "маусымға", "маусымда", "маусымнан"),
+    7: ("шілде", "шілдеге", "шілдеде", "шілдеден"),
+    8: ("тамыз", "тамызға", "тамызда", "тамыздан"),
+    9: ("қыркүйек", "қыркүйекке", "қыркүйекте", "қыркүйектен"),
+    10: ("қазан", "қазанға", "қазанда", "қазаннан"),
+    11: ("қараша", "қарашаға", "қарашада", "қарашадан"),
+    12: ("желтоқсан", "желтоқсанға", "желтоқсанда", "желтоқсаннан"),
+}
+_KYRGYZ_MONTHS = {
+    1: ("январы", "январына", "январында", "январынан"),
+    2: ("февралы", "февралына", "февралында", "февралынан"),
+    3: ("марты", "мартына", "мартында", "мартынан"),
+    4: ("апрели", "апрелине", "апрелинде", "апрелинен"),
+    5: ("майы", "майына", "майында", "майынан"),
+    6: ("июну", "июнуна", "июнунда", "июнунан"),
+    7: ("июлу", "июлуна", "июлунда", "июлунан"),
+    8: ("августу", "августуна", "августунда", "августунан"),
+    9: ("сентябры", "сентябрына", "сентябрында", "сентябрынан"),
+    10: ("октябры", "октябрына", "октябрында", "октябрынан"),
+    11: ("ноябры", "ноябрына", "ноябрында", "ноябрынан"),
+    12: ("декабры", "декабрына", "декабрында", "декабрынан"),
+}
+
+# Django's E ("alt. month") is the month's name as it stands inside a date. Declared here so the
+# catalogues carry them: Kazakh gives the name in lower case, Kyrgyz its possessive, so Django's
+# own DATE_FORMAT (tracker/formats/), which the admin uses, writes the dates long_date writes.
+MONTHS_IN_A_DATE = (
+    pgettext_lazy("alt. month", "January"),
+    pgettext_lazy("alt. month", "February"),
+    pgettext_lazy("alt. month", "March"),
+    pgettext_lazy("alt. month", "April"),
+    pgettext_lazy("alt. month", "May"),
+    pgettext_lazy("alt. month", "June"),
+    pgettext_lazy("alt. month", "July"),
+    pgettext_lazy("alt. month", "August"),
+    pgettext_lazy("alt. month", "September"),
+    pgettext_lazy("alt. month", "October"),
+    pgettext_lazy("alt. month", "November"),
+    pgettext_lazy("alt. month", "December"),
+)
+
+
+def _month_in_case(
+    forms: tuple[str, str, str, str], case: str, attributive: tuple[str, str]
+) -> str:
+    if case == ATTRIBUTIVE:
+        # The locative with the attributive ending, by the vowel it follows (`attributive`:
+        # after a back vowel, after a front one): қарашадағы, сәуірдегі; ноябрындагы, апрелиндеги.
+        locative = forms[2]
+        return locative + attributive[0 if locative.endswith("а") else 1]
+    return forms[CASES.index(case)]
+
+
+def _official_date(language: str, value: dt.date, case: str) -> str | None:
+    """`value` in the official order of Kazakh or Kyrgyz texts, else None."""
+    if language == "kk":
+        month = _month_in_case(_KAZAKH_MONTHS[value.month], case, ("ғы", "гі"))
+        return f"{value.year} жылғы {value.day} {month}"
+    if language == "ky":
+        month = _month_in_case(_KYRGYZ_MONTHS[value.month], case, ("гы", "ги"))
+        return f"{value.year}-жылдын {value.day}-{month}"
+    return None
+
+
+def long_date(value: dt.date | dt.datetime | None, case: str = NOMINATIVE) -> str:
+    """ "5 December 2024"; "5 декабря 2024 г." in Russian, "2024 жылғы 5 желтоқсан" in Kazakh,
+    "2024-жылдын 5-декабры" in Kyrgyz; with `case`, the Kazakh or Kyrgyz month in that case
+    ("2024 жылғы 5 желтоқсанға", DATIVE), for the place in a sentence the date stands in."""
+    if case not in CASES:
+        raise ValueError(f"unknown case {case!r}; use one of {', '.join(CASES)}")
     if value is None:
         return ""
     if _is_english():
         return _format(value, _ENGLISH_LONG)
-    return localized_date(value, "DATE_FORMAT")
+    official = _official_date(_language(), _as_date(value), case)
+    return official if official is not None else localized_date(value, "DATE_FORMAT")
 
 
 def short_date(value: dt.date | dt.datetime | None) -> str:

@@ -14,6 +14,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from .. import access, clock, fields, search, selectors
 from ..admin_kit import AgreeingMessages, PlainTextForms
+from ..formatting import long_date
 from ..models import Commitment
 from ..rules import Status
 from . import actions
@@ -178,7 +179,7 @@ class CommitmentAdmin(
             return ""
         return format_html(
             '<span class="postponed" title="{}">{}×</span>',
-            _("originally %(date)s") % {"date": obj.original_target_date},
+            _("originally %(date)s") % {"date": long_date(obj.original_target_date)},
             obj.postponements,
         )
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .. import access
 from ..admin_kit import ReadOnlyInlineMixin
+from ..messages import system_note
 from ..models import (
     Country,
     Evidence,
@@ -36,6 +38,18 @@ class ScopedInlineMixin:
         return bool(self.may(request.user, obj))
 
 
+class SystemNotesInReadersLanguage(BaseInlineFormSet):
+    """Existing evidence is shown read-only, its note as stored; a note the system wrote is
+    stored as a code ("system:suggestion-accepted"), so the rows get it in the reader's language.
+    Only the rows' display changes: a row this inline may not change is never saved."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        for evidence in queryset:  # the formset's cached rows, the ones its forms show
+            evidence.note = system_note(evidence.note)
+        return queryset
+
+
 class EvidenceInline(ScopedInlineMixin, admin.StackedInline):
     """New evidence is added through services.evidence_add; existing evidence is shown as is.
 
@@ -43,6 +57,7 @@ class EvidenceInline(ScopedInlineMixin, admin.StackedInline):
     """
 
     model = Evidence
+    formset = SystemNotesInReadersLanguage
     extra = 0
     may = staticmethod(access.may_add_evidence)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -16,27 +16,66 @@ from ..admin_kit import (
     ReadOnlyMixin,
     ShowsRefusalOnForm,
 )
+from ..formatting import place_name
 from ..models import Country, Evidence, Meeting, Source, StatusChange
 
 
 @admin.register(Country)
 class CountryAdmin(PlainTextForms, AgreeingMessages, admin.ModelAdmin):
-    list_display = ("code", "name")
+    """The record keeps a country's name in English; staff read it in their language."""
+
+    list_display = ("code", "local_name")
     search_fields = ("code", "name")
 
+    @admin.display(description=_("name"), ordering="code")
+    def local_name(self, obj):
+        return obj.local_name
+
+    def get_fields(self, request, obj=None):
+        return ("code", "local_name", "name") if obj is not None else ("code", "name")
+
     def get_readonly_fields(self, request, obj=None):
-        return ("code",) if obj is not None else ()  # the code is the key commitments point at
+        # The code is the key commitments point at.
+        return ("code", "local_name") if obj is not None else ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "name":
+            formfield.label = _("name in English")
+            formfield.help_text = _(
+                "As the record keeps it; pages in Russian, Kazakh and Kyrgyz show the name "
+                "their language gives the country."
+            )
+        return formfield
 
 
 @admin.register(Meeting)
 class MeetingAdmin(PlainTextForms, AgreeingMessages, TranslationAdmin):
     """A meeting's name in each language (English required), one field per language."""
 
-    list_display = ("name", "held_on", "location", "key")
+    list_display = ("name", "held_on", "place", "key")
     list_filter = ("held_on",)
     search_fields = ("name_en", "name_ru", "name_kk", "name_ky", "location", "key")
     date_hierarchy = "held_on"
     prepopulated_fields = {"key": ("name_en",)}
+
+    @admin.display(description=_("location"), ordering="location")
+    def place(self, obj):
+        """The location in the reader's language ("Бишкек, Кыргызстан"), as pages show it."""
+        return place_name(obj.location)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("place",) if obj is not None and obj.location else ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "location":
+            formfield.label = _("location in English")
+            formfield.help_text = _(
+                "As the record keeps it; pages in Russian, Kazakh and Kyrgyz show the names "
+                "their language gives the places it knows."
+            )
+        return formfield
 
 
 class CitingEvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):

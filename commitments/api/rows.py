@@ -124,7 +124,7 @@ def _evidence_columns(evidence) -> dict:
         "source__title": evidence.source.title if evidence.source_id else None,
         "quote": evidence.quote,
         "url": evidence.url,
-        "note": system_note(evidence.note),
+        "note": evidence.note,
         "observed_on": evidence.observed_on,
         "added_by_id": evidence.added_by_id,
     }
@@ -143,7 +143,8 @@ def evidence_row_data(e: dict, links: Links) -> dict:
         "source_title": e["source__title"] if source_id else None,
         "quote": e["quote"],
         "url": e["url"],
-        "note": e["note"],
+        # A note the system wrote is stored as a code: the reader gets its text.
+        "note": system_note(e["note"]),
         "observed_on": iso_date(e["observed_on"]),
         "added_by": e["added_by_id"],
     }

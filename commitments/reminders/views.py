@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from .. import clock
-from ..formatting import long_date, without_double_stop
+from ..formatting import DATIVE, long_date, without_double_stop
 from ..languages import profile_language
 from . import preferences
 from .models import ReminderPreference
@@ -76,7 +76,7 @@ def _preference_page(request, user):
                     _("days: choose one of %(choices)s days to snooze.") % {"choices": choices},
                 )
             done = without_double_stop(
-                _("Done: you are snoozed until %(date)s.") % {"date": long_date(until)}
+                _("Done: you are snoozed until %(date)s.") % {"date": long_date(until, DATIVE)}
             )
         else:
             return _bad_link(

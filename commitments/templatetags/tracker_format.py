@@ -8,8 +8,10 @@ register = template.Library()
 
 
 @register.filter(expects_localtime=True)
-def long_date(value):
-    return formatting.long_date(value)
+def long_date(value, case=formatting.NOMINATIVE):
+    """`{{ day|long_date }}`; inside a sentence, `{{ day|long_date:"dative" }}` gives the Kazakh
+    or Kyrgyz month the case its place needs (formatting.CASES)."""
+    return formatting.long_date(value, case)
 
 
 @register.filter(expects_localtime=True)

@@ -34,8 +34,8 @@ PREFIX = {"en-gb": "", "ru": "/ru", "kk": "/kk", "ky": "/ky"}
     [
         ("en-gb", "5 December 2024"),
         ("ru", "5 декабря 2024 г."),
-        ("kk", "5 желтоқсан 2024 ж."),
-        ("ky", "5 декабрь 2024 ж."),
+        ("kk", "2024 жылғы 5 желтоқсан"),
+        ("ky", "2024-жылдын 5-декабры"),
     ],
 )
 def test_long_date_writes_the_month_as_the_language_does_inside_a_date(code, expected):
@@ -55,7 +55,7 @@ def test_no_kazakh_or_kyrgyz_month_is_capitalised_inside_a_date(code):
 
 @pytest.mark.parametrize(
     ("code", "year_month"),
-    [("kk", "желтоқсан 2024 ж."), ("ky", "декабрь 2024 ж.")],
+    [("kk", "2024 жылғы желтоқсан"), ("ky", "2024-жылдын декабры")],
 )
 def test_year_month_format_in_lower_case_for_kazakh_and_kyrgyz(code, year_month):
     with translation.override(code):
@@ -75,8 +75,12 @@ def test_other_languages_keep_djangos_named_formats(code, format_name):
     ("code", "expired_on"),
     [
         ("en-gb", "This token expired on 21 Nov 2026, 11 a.m.; ask for a new one."),
-        ("kk", "21 қараша 2026 ж. 11:00"),
-        ("ky", "21 ноябрь 2026 ж. 11:00"),
+        (
+            "kk",
+            "Бұл токеннің жарамдылық мерзімі өтті (2026 жылғы 21 қараша, 11:00); "
+            "жаңа токен сұраңыз.",
+        ),
+        ("ky", "Бул токендин мөөнөтү бүттү (2026-жылдын 21-ноябры, 11:00); жаңы токен сураңыз."),
     ],
 )
 def test_an_expired_tokens_date_writes_the_month_in_lower_case(db, code, expired_on, settings):
@@ -138,8 +142,13 @@ def snooze_page(db):
         ),
         (
             "kk",
-            "<strong>Дайын: таратылым 29 қараша 2026 ж. дейін тоқтатылды.</strong>",
-            "<p>Еске салулар 29 қараша 2026 ж. дейін тоқтатылған.</p>",
+            "<strong>Дайын: таратылым 2026 жылғы 29 қарашаға дейін тоқтатылды.</strong>",
+            "<p>Еске салулар 2026 жылғы 29 қарашаға дейін тоқтатылған.</p>",
+        ),
+        (
+            "ky",
+            "<strong>Даяр: таратуу 2026-жылдын 29-ноябрына чейин токтотулду.</strong>",
+            "<p>Эскертүүлөр 2026-жылдын 29-ноябрына чейин токтотулган.</p>",
         ),
     ],
 )
@@ -168,9 +177,9 @@ def slipped(kz, kz_officer):
     ("code", "moved"),
     [
         ("en-gb", "from 30 November 2025 to 30 November 2026. <span"),
-        ("ru", "с 30 ноября 2025 г. на 30 ноября 2026 г. <span"),
-        ("kk", "30 қараша 2026 ж. <span"),
-        ("ky", "30 ноябрь 2026 ж. <span"),
+        ("ru", "срок перенесён с 30 ноября 2025 г. на 30 ноября 2026 г. <span"),
+        ("kk", "мерзімі 2025 жылғы 30 қарашадан 2026 жылғы 30 қарашаға кейінге шегерілді. <"),
+        ("ky", "мөөнөтү 2025-жылдын 30-ноябрынан 2026-жылдын 30-ноябрына кийинкиге жылдырылды. <"),
     ],
 )
 def test_target_date_changes_end_with_one_stop(client, slipped, code, moved):
@@ -186,8 +195,8 @@ def test_target_date_changes_end_with_one_stop(client, slipped, code, moved):
     [
         ("en-gb", "Postponed 1 time(s); originally 30 November 2025. The tender slipped."),
         ("ru", "первоначальный срок — 30 ноября 2025 г. The tender slipped."),
-        ("kk", "бастапқы мерзімі: 30 қараша 2025 ж. The tender slipped."),
-        ("ky", "баштапкы мөөнөтү: 30 ноябрь 2025 ж. The tender slipped."),
+        ("kk", "бастапқы мерзімі: 2025 жылғы 30 қараша. The tender slipped."),
+        ("ky", "баштапкы мөөнөтү: 2025-жылдын 30-ноябры. The tender slipped."),
     ],
 )
 def test_feed_summary_of_a_postponement_ends_with_one_stop(client, slipped, code, summary):
@@ -202,7 +211,8 @@ def test_feed_summary_of_a_postponement_ends_with_one_stop(client, slipped, code
     [
         ("en-gb", 'as of <time datetime="2026-11-30">30 November 2026</time>.</p>'),
         ("ru", 'на <time datetime="2026-11-30">30 ноября 2026 г.</time></p>'),
-        ("kk", '<time datetime="2026-11-30">30 қараша 2026 ж.</time> жағдайы.</p>'),
+        ("kk", '<time datetime="2026-11-30">2026 жылғы 30 қарашадағы</time> жағдайы.</p>'),
+        ("ky", '<time datetime="2026-11-30">2026-жылдын 30-ноябрындагы</time> абалы.</p>'),
     ],
 )
 def test_dashboard_lede_ends_with_one_stop(client, db, code, lede):

@@ -1,10 +1,11 @@
-# Kazakh formats (Django ships none): day, genitive month and year as in official texts,
-# "5 желтоқсан 2024 ж.", a comma for decimals and a non-breaking space between thousands.
-# Django's kk catalogue capitalises the month's name; commitments.formatting lowers it.
-DATE_FORMAT = "j E Y ж."
+# Kazakh formats (Django ships none): the year first, as official texts write a date,
+# "2024 жылғы 5 желтоқсан", a comma for decimals and a non-breaking space between thousands.
+# E is the month inside a date: our catalogue gives it in lower case (Django's capitalises it),
+# the form commitments.formatting.long_date writes too.
+DATE_FORMAT = "Y жылғы j E"
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "j E Y ж. H:i"
-YEAR_MONTH_FORMAT = "F Y ж."
+DATETIME_FORMAT = "Y жылғы j E, H:i"
+YEAR_MONTH_FORMAT = "Y жылғы E"
 MONTH_DAY_FORMAT = "j E"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
