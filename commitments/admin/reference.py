@@ -16,6 +16,7 @@ from ..admin_kit import (
     ReadOnlyMixin,
     ShowsRefusalOnForm,
 )
+from ..briefing import admin as briefing_admin
 from ..models import Country, Evidence, Meeting, Source, StatusChange
 
 
@@ -37,6 +38,7 @@ class MeetingAdmin(PlainTextForms, AgreeingMessages, TranslationAdmin):
     search_fields = ("name_en", "name_ru", "name_kk", "name_ky", "location", "key")
     date_hierarchy = "held_on"
     prepopulated_fields = {"key": ("name_en",)}
+    actions = [briefing_admin.brief_meeting]
 
 
 class CitingEvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
