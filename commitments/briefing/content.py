@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from .. import access, progress, rules
 from ..formatting import (
@@ -167,6 +167,7 @@ class Entry:
     status: str
     status_code: str
     status_since: str
+    status_line: str
     progress: str
     progress_code: str
     target: str
@@ -245,7 +246,6 @@ LABELS = {
     "partners": gettext_lazy("Partner countries"),
     "category": gettext_lazy("Category"),
     "meeting": gettext_lazy("Meeting"),
-    "status_since": gettext_lazy("since"),
     "target": gettext_lazy("Quantitative target"),
     "rates": gettext_lazy("Rates (per year)"),
     "reporter": gettext_lazy("Figures of"),
@@ -268,12 +268,11 @@ LABELS = {
     "last_reviewed": gettext_lazy("Last reviewed"),
     "flag_overdue": gettext_lazy("past the target date"),
     "flag_stale": gettext_lazy("not reviewed for long"),
-    "none": gettext_lazy("none"),
     "empty": gettext_lazy("No commitments in this scope."),
-    "kind_status": gettext_lazy("Status"),
-    "kind_evidence": gettext_lazy("Evidence"),
-    "kind_figure": gettext_lazy("Figure"),
-    "kind_target_date": gettext_lazy("Target date"),
+    "kind_status": pgettext_lazy("briefing change", "Status"),
+    "kind_evidence": pgettext_lazy("briefing change", "Evidence"),
+    "kind_figure": pgettext_lazy("briefing change", "Figure"),
+    "kind_target_date": pgettext_lazy("briefing change", "Target date"),
 }
 
 
@@ -474,8 +473,13 @@ def _entry(commitment: Commitment, since: date, as_of: datetime | None, labels) 
         if a.reporter:
             reporter = country_name(a.reporter)
         else:
+            # Two articles of one publisher are two series: the date tells them apart.
             source = sources.get(a.source_id)
-            reporter = (source.publisher or source.title) if source else "—"
+            reporter = (
+                f"{source.publisher or source.title} ({short_date(source.published_on)})"
+                if source
+                else "—"
+            )
         rates.append(
             Rate(
                 reporter=reporter,
@@ -531,6 +535,11 @@ def _entry(commitment: Commitment, since: date, as_of: datetime | None, labels) 
         status=str(status_labels[commitment.status]),
         status_code=commitment.status,
         status_since=short_date(_status_since(commitment)),
+        status_line=pgettext("briefing", "%(status)s since %(date)s")
+        % {
+            "status": status_labels[commitment.status],
+            "date": short_date(_status_since(commitment)),
+        },
         progress=str(progress_labels.get(commitment.progress, commitment.progress)),
         progress_code=commitment.progress,
         target=format_amount(commitment.target_amount, unit)

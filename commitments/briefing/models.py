@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BriefingRequest(models.Model):
     class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Being built")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
+        QUEUED = "queued", pgettext_lazy("briefing state", "Queued")
+        RUNNING = "running", pgettext_lazy("briefing state", "Being built")
+        DONE = "done", pgettext_lazy("briefing state", "Ready")
+        FAILED = "failed", pgettext_lazy("briefing state", "Failed")
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -170,7 +170,7 @@ def docx(briefing: Briefing) -> bytes:
 
     for number, e in enumerate(b.entries, start=1):
         document.add_heading(f"{number}. {e.title}", level=2)
-        status = f"{e.status}, {labels['status_since']} {e.status_since}"
+        status = e.status_line
         if e.overdue:
             status += f"; {labels['flag_overdue']}"
         if e.stale:
@@ -186,6 +186,7 @@ def docx(briefing: Briefing) -> bytes:
         progress = e.progress + (f". {labels['target']}: {e.target}" if e.target else "")
         _labelled(document, labels["progress"], progress)
         if e.rates:
+            document.add_paragraph(f"{labels['rates']}:")
             _table(
                 document,
                 [
