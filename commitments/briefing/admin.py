@@ -165,9 +165,6 @@ class BriefingRequestAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
     @admin.display(description=_("Progress"))
     def progress(self, obj):
         return f"{obj.done} / {obj.total} ({obj.percent}%)"

@@ -174,6 +174,7 @@ class Entry:
     rates: list[Rate]
     target_date: str
     original_target_date: str
+    has_deadline: bool
     postponements: int
     postponement_lines: list[str]
     overdue: bool
@@ -548,6 +549,7 @@ def _entry(commitment: Commitment, since: date, as_of: datetime | None, labels) 
         rates=rates,
         target_date=short_date(commitment.target_date) or "—",
         original_target_date=short_date(commitment.original_target_date) or "—",
+        has_deadline=bool(commitment.target_date or commitment.original_target_date),
         postponements=commitment.postponements,
         postponement_lines=postponements,
         overdue=overdue,

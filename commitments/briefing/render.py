@@ -29,25 +29,21 @@ CONTENT_TYPES = {
 # A zip entry's date when the record has none to give (the DOS epoch zip can hold).
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _STATUS_COLOR, _PROGRESS_COLOR = "#3b6ea5", "#5a9a5a"
-_BAR_WIDTH, _BAR_STEP = 200, 16
+_BAR_WIDTH = 80
 
 
 def _chart(title: str, bars, color: str) -> dict:
-    drawn = []
-    for index, bar in enumerate(bars):
-        width = round(bar.share * _BAR_WIDTH, 1)
-        # Strings, not numbers: the template would print "200,0" in Russian, which SVG refuses.
-        drawn.append(
-            {
-                "y": str(index * _BAR_STEP),
-                "width": f"{width:.1f}",
-                "color": color,
-                "count": str(bar.count),
-                "text_x": f"{width + 4:.1f}",
-                "text_y": str(index * _BAR_STEP + 10),
-            }
-        )
-    return {"title": title, "bars": bars, "drawn": drawn, "height": str(len(bars) * _BAR_STEP)}
+    # Strings, not numbers: the template would print "80,0" in Russian, which SVG refuses.
+    drawn = [
+        {
+            "label": bar.label,
+            "count": bar.count,
+            "width": f"{bar.share * _BAR_WIDTH:.1f}",
+            "full": str(_BAR_WIDTH),
+        }
+        for bar in bars
+    ]
+    return {"title": title, "bars": drawn, "color": color}
 
 
 def summary_figures(briefing: Briefing) -> list[tuple[str, int]]:
@@ -198,13 +194,14 @@ def docx(briefing: Briefing) -> bytes:
                 ],
                 [[r.reporter, r.verdict, r.latest, r.observed, r.needed] for r in e.rates],
             )
-        _labelled(
-            document,
-            labels["deadline"],
-            f"{labels['original_target_date']}: {e.original_target_date}; "
-            f"{labels['current_target_date']}: {e.target_date}; "
-            f"{labels['postponements']}: {e.postponements}.",
-        )
+        if e.has_deadline:
+            _labelled(
+                document,
+                labels["deadline"],
+                f"{labels['original_target_date']}: {e.original_target_date}; "
+                f"{labels['current_target_date']}: {e.target_date}; "
+                f"{labels['postponements']}: {e.postponements}.",
+            )
         for line in e.postponement_lines:
             document.add_paragraph(line, style="List Bullet")
         if e.positions:
