@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from commitments.briefing import content, services
 
@@ -41,11 +42,13 @@ class Command(BaseCommand):
         if not path.parent.is_dir():
             raise CommandError(f"--output: the folder {path.parent} does not exist.")
         scope = content.Scope(meeting=meeting or "", country=(country or "").upper())
-        try:
-            ready = services.build_file(
-                scope, language=language, fmt=fmt, since=content.parse_since(since)
-            )
-        except ValidationError as exc:
-            raise CommandError(_messages(exc)) from exc
+        # Refusals in the language asked for, as the document would be.
+        with translation.override(language):
+            try:
+                ready = services.build_file(
+                    scope, language=language, fmt=fmt, since=content.parse_since(since)
+                )
+            except ValidationError as exc:
+                raise CommandError(_messages(exc)) from exc
         path.write_bytes(ready.data)
         self.stdout.write(f"Wrote {path} ({len(ready.data)} bytes).")
