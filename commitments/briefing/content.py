@@ -532,7 +532,7 @@ def _entry(commitment: Commitment, since: date, as_of: datetime | None, labels) 
         owner=country_name(commitment.owner_country_id, commitment.owner_country.name),
         partners=", ".join(country_name(c.code, c.name) for c in partners) or "—",
         category=commitment.get_category_display(),
-        meeting=f"{meeting.name} ({short_date(meeting.held_on)})" if meeting else "—",
+        meeting=f"{meeting.name} ({short_date(meeting.held_on)})" if meeting else "",
         status=str(status_labels[commitment.status]),
         status_code=commitment.status,
         status_since=short_date(_status_since(commitment)),

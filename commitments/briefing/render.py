@@ -177,7 +177,8 @@ def docx(briefing: Briefing) -> bytes:
         _labelled(document, labels["owner"], e.owner)
         _labelled(document, labels["partners"], e.partners)
         _labelled(document, labels["category"], e.category)
-        _labelled(document, labels["meeting"], e.meeting)
+        if e.meeting:
+            _labelled(document, labels["meeting"], e.meeting)
         _labelled(document, labels["responsible"], e.responsible)
         progress = e.progress + (f". {labels['target']}: {e.target}" if e.target else "")
         _labelled(document, labels["progress"], progress)
@@ -219,7 +220,10 @@ def docx(briefing: Briefing) -> bytes:
                     [labels["country"], labels["signed"], labels["ratified"], labels["in_force"]],
                     [[p.country, p.signed, p.ratified, p.in_force] for p in e.instrument_parties],
                 )
-        _labelled(document, labels["changes"], "" if e.changes else labels["no_changes"])
+        if e.changes:
+            document.add_paragraph(f"{labels['changes']}:")
+        else:
+            document.add_paragraph(labels["no_changes"])
         for change in e.changes:
             item = document.add_paragraph(
                 f"{change.on}, {change.kind}: {change.text}", style="List Bullet"
