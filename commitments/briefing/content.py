@@ -458,10 +458,9 @@ def _changes(commitment: Commitment, since: date, labels: dict[str, str]) -> lis
     return [change for _day, _order, change in found]
 
 
-def _entry(commitment: Commitment, since: date, as_of: datetime | None, labels) -> Entry:
-    status_labels = dict(Status.choices)
+def _rates(commitment: Commitment) -> list[Rate]:
+    """Each series' verdict, latest figure and rates per year (`progress.assess`)."""
     progress_labels = dict(Progress.choices)
-    today = timezone.localdate(as_of) if as_of else None
     assessments = progress.assess(
         progress.points_of(commitment.observations.all()),
         target=commitment.target_amount,
@@ -490,7 +489,11 @@ def _entry(commitment: Commitment, since: date, as_of: datetime | None, labels) 
                 needed=_rate(a.needed_rate, unit),
             )
         )
-    postponements = [
+    return rates
+
+
+def _postponements(commitment: Commitment) -> list[str]:
+    return [
         pgettext("briefing change", "%(old)s → %(new)s")
         % {
             "old": short_date(m.old_date) or "—",
@@ -500,6 +503,11 @@ def _entry(commitment: Commitment, since: date, as_of: datetime | None, labels) 
         for m in commitment.target_date_changes.all()
         if m.is_postponement
     ]
+
+
+def _parties(commitment: Commitment) -> tuple[list[PartyLine], list[PartyLine]]:
+    """The parties' own accounts (when they diverge) and the instrument's dates per party."""
+    status_labels = dict(Status.choices)
     positions = [
         PartyLine(
             country=country_name(p.country_id),
@@ -517,6 +525,18 @@ def _entry(commitment: Commitment, since: date, as_of: datetime | None, labels) 
         )
         for p in sorted(commitment.instrument_parties.all(), key=lambda p: p.country_id)
     ]
+    return (
+        positions if commitment.positions_diverge else [],
+        instrument_parties if commitment.instrument_type else [],
+    )
+
+
+def _entry(commitment: Commitment, since: date, as_of: datetime | None, labels) -> Entry:
+    status_labels = dict(Status.choices)
+    progress_labels = dict(Progress.choices)
+    today = timezone.localdate(as_of) if as_of else None
+    unit = commitment.target_unit
+    positions, instrument_parties = _parties(commitment)
     partners = sorted(commitment.partner_countries.all(), key=lambda c: c.code)
     people = sorted(commitment.responsible_users.all(), key=lambda u: u.get_username())
     meeting = commitment.meeting
@@ -546,21 +566,21 @@ def _entry(commitment: Commitment, since: date, as_of: datetime | None, labels) 
         target=format_amount(commitment.target_amount, unit)
         if commitment.target_amount is not None
         else "",
-        rates=rates,
+        rates=_rates(commitment),
         target_date=short_date(commitment.target_date) or "—",
         original_target_date=short_date(commitment.original_target_date) or "—",
         has_deadline=bool(commitment.target_date or commitment.original_target_date),
         postponements=commitment.postponements,
-        postponement_lines=postponements,
+        postponement_lines=_postponements(commitment),
         overdue=overdue,
         stale=bool(as_of and commitment.is_stale(as_of)),
         last_reviewed=short_date(commitment.last_reviewed_at),
         diverge=commitment.positions_diverge,
-        positions=positions if commitment.positions_diverge else [],
+        positions=positions,
         instrument=str(InstrumentType(commitment.instrument_type).label)
         if commitment.instrument_type
         else "",
-        instrument_parties=instrument_parties if commitment.instrument_type else [],
+        instrument_parties=instrument_parties,
         responsible=", ".join(_person(u) for u in people) or "—",
         changes=_changes(commitment, since, labels),
     )

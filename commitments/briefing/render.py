@@ -117,16 +117,9 @@ def _moment(briefing: Briefing) -> datetime:
     return briefing.as_of.astimezone(UTC).replace(microsecond=0)
 
 
-def docx(briefing: Briefing) -> bytes:
-    import docx as python_docx
-    from docx.shared import Pt
-
-    b, labels = briefing, briefing.labels
-    document = python_docx.Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "DejaVu Sans"
-    normal.font.size = Pt(10)
-
+def _docx_head(document, b: Briefing) -> None:
+    """The title, the summary with its counts and the overview table: one row per commitment."""
+    labels = b.labels
     document.add_heading(b.title, level=0)
     document.add_paragraph(b.scope_line)
     document.add_paragraph(b.dates_line)
@@ -164,72 +157,93 @@ def docx(briefing: Briefing) -> bytes:
     else:
         document.add_paragraph(labels["empty"])
 
-    for number, e in enumerate(b.entries, start=1):
-        document.add_heading(f"{number}. {e.title}", level=2)
-        status = e.status_line
-        if e.overdue:
-            status += f"; {labels['flag_overdue']}"
-        if e.stale:
-            status += f"; {labels['flag_stale']}"
-        _labelled(
-            document, labels["status"], f"{status}. {labels['last_reviewed']}: {e.last_reviewed}."
+
+def _docx_parties(document, e, labels: dict[str, str]) -> None:
+    """The parties' diverging accounts and the instrument's dates per party."""
+    if e.positions:
+        document.add_paragraph().add_run(f"{labels['positions']}:").bold = True
+        _table(
+            document,
+            [labels["country"], labels["status"], labels["reported_on"]],
+            [[p.country, p.status, p.reported_on] for p in e.positions],
         )
-        _labelled(document, labels["owner"], e.owner)
-        _labelled(document, labels["partners"], e.partners)
-        _labelled(document, labels["category"], e.category)
-        if e.meeting:
-            _labelled(document, labels["meeting"], e.meeting)
-        _labelled(document, labels["responsible"], e.responsible)
-        progress = e.progress + (f". {labels['target']}: {e.target}" if e.target else "")
-        _labelled(document, labels["progress"], progress)
-        if e.rates:
-            document.add_paragraph(f"{labels['rates']}:")
+    if e.instrument:
+        _labelled(document, labels["instrument"], e.instrument)
+        if e.instrument_parties:
             _table(
                 document,
-                [
-                    labels["reporter"],
-                    labels["progress"],
-                    labels["latest"],
-                    labels["observed"],
-                    labels["needed"],
-                ],
-                [[r.reporter, r.verdict, r.latest, r.observed, r.needed] for r in e.rates],
+                [labels["country"], labels["signed"], labels["ratified"], labels["in_force"]],
+                [[p.country, p.signed, p.ratified, p.in_force] for p in e.instrument_parties],
             )
-        if e.has_deadline:
-            _labelled(
-                document,
-                labels["deadline"],
-                f"{labels['original_target_date']}: {e.original_target_date}; "
-                f"{labels['current_target_date']}: {e.target_date}; "
-                f"{labels['postponements']}: {e.postponements}.",
-            )
-        for line in e.postponement_lines:
-            document.add_paragraph(line, style="List Bullet")
-        if e.positions:
-            document.add_paragraph().add_run(f"{labels['positions']}:").bold = True
-            _table(
-                document,
-                [labels["country"], labels["status"], labels["reported_on"]],
-                [[p.country, p.status, p.reported_on] for p in e.positions],
-            )
-        if e.instrument:
-            _labelled(document, labels["instrument"], e.instrument)
-            if e.instrument_parties:
-                _table(
-                    document,
-                    [labels["country"], labels["signed"], labels["ratified"], labels["in_force"]],
-                    [[p.country, p.signed, p.ratified, p.in_force] for p in e.instrument_parties],
-                )
-        if e.changes:
-            document.add_paragraph(f"{labels['changes']}:")
-        else:
-            document.add_paragraph(labels["no_changes"])
-        for change in e.changes:
-            item = document.add_paragraph(
-                f"{change.on}, {change.kind}: {change.text}", style="List Bullet"
-            )
-            if change.quote:
-                item.add_run("\n" + change.quote).italic = True
+
+
+def _docx_entry(document, number: int, e, labels: dict[str, str]) -> None:
+    """One commitment's section, in the order the HTML template prints it."""
+    document.add_heading(f"{number}. {e.title}", level=2)
+    status = e.status_line
+    if e.overdue:
+        status += f"; {labels['flag_overdue']}"
+    if e.stale:
+        status += f"; {labels['flag_stale']}"
+    _labelled(
+        document, labels["status"], f"{status}. {labels['last_reviewed']}: {e.last_reviewed}."
+    )
+    _labelled(document, labels["owner"], e.owner)
+    _labelled(document, labels["partners"], e.partners)
+    _labelled(document, labels["category"], e.category)
+    if e.meeting:
+        _labelled(document, labels["meeting"], e.meeting)
+    _labelled(document, labels["responsible"], e.responsible)
+    progress = e.progress + (f". {labels['target']}: {e.target}" if e.target else "")
+    _labelled(document, labels["progress"], progress)
+    if e.rates:
+        document.add_paragraph(f"{labels['rates']}:")
+        _table(
+            document,
+            [
+                labels["reporter"],
+                labels["progress"],
+                labels["latest"],
+                labels["observed"],
+                labels["needed"],
+            ],
+            [[r.reporter, r.verdict, r.latest, r.observed, r.needed] for r in e.rates],
+        )
+    if e.has_deadline:
+        _labelled(
+            document,
+            labels["deadline"],
+            f"{labels['original_target_date']}: {e.original_target_date}; "
+            f"{labels['current_target_date']}: {e.target_date}; "
+            f"{labels['postponements']}: {e.postponements}.",
+        )
+    for line in e.postponement_lines:
+        document.add_paragraph(line, style="List Bullet")
+    _docx_parties(document, e, labels)
+    if e.changes:
+        document.add_paragraph(f"{labels['changes']}:")
+    else:
+        document.add_paragraph(labels["no_changes"])
+    for change in e.changes:
+        item = document.add_paragraph(
+            f"{change.on}, {change.kind}: {change.text}", style="List Bullet"
+        )
+        if change.quote:
+            item.add_run("\n" + change.quote).italic = True
+
+
+def docx(briefing: Briefing) -> bytes:
+    import docx as python_docx
+    from docx.shared import Pt
+
+    b = briefing
+    document = python_docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "DejaVu Sans"
+    normal.font.size = Pt(10)
+    _docx_head(document, b)
+    for number, e in enumerate(b.entries, start=1):
+        _docx_entry(document, number, e, b.labels)
 
     moment = _moment(b).replace(tzinfo=None)
     properties = document.core_properties
