@@ -314,3 +314,19 @@ def test_a_large_admin_briefing_shows_its_progress_and_download(
     # Another officer does not see this officer's briefing.
     client.force_login(UserFactory(username="other", countries=["KG"]))
     assert client.get(download).status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_a_build_that_fails_is_recorded_failed_and_a_new_request_may_follow(record):
+    request = BriefingRequest.objects.create(
+        meeting_key="council-12", language="ru", format="pdf", fingerprint="x", total=2
+    )
+    record["trade"].meeting.__class__.objects.filter(key="council-12").update(key="renamed")
+
+    with pytest.raises(Exception, match="council-12"):
+        services.run_request(request.pk)
+
+    request.refresh_from_db()
+    assert request.state == BriefingRequest.State.FAILED
+    assert "council-12" in request.error
+    assert not request.file
