@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Prefetch
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
@@ -30,6 +31,7 @@ from ..formatting import (
     format_amount,
     format_number,
     long_date,
+    period_text,
     short_date,
     without_double_stop,
 )
@@ -360,6 +362,7 @@ def scoped_rows(queryset) -> list[Commitment]:
         "created_at",
         "evidence__id",
         "evidence__source_id",
+        "evidence__observed_on",
     )
     return list(
         queryset.select_related("owner_country", "meeting")
@@ -434,15 +437,15 @@ def _changes(commitment: Commitment, since: date, labels: dict[str, str]) -> lis
         )
         found.append((item.observed_on, 1, change))
     for figure in commitment.observations.all():
-        if not _moment_on_or_after(figure.created_at, since):
+        # A figure is dated as its evidence reports it; one recorded in the period counts too.
+        reported = figure.evidence.observed_on
+        if reported < since and not _moment_on_or_after(figure.created_at, since):
             continue
         text = format_amount(figure.value, figure.unit)
-        period = figure.period_label or short_date(figure.period_end)
-        text = f"{text} ({period})"
+        text = f"{text} ({period_text(figure.period_start, figure.period_end)})"
         if figure.reported_by_id:
             text += f", {country_name(figure.reported_by_id)}"
-        day = timezone.localdate(figure.created_at)
-        found.append((day, 2, Change(short_date(day), labels["kind_figure"], text)))
+        found.append((reported, 2, Change(short_date(reported), labels["kind_figure"], text)))
     for move in commitment.target_date_changes.all():
         if not _moment_on_or_after(move.changed_at, since):
             continue
@@ -468,18 +471,23 @@ def _rates(commitment: Commitment) -> list[Rate]:
     )
     unit = commitment.target_unit
     sources = {e.source_id: e.source for e in commitment.evidence.all() if e.source_id}
+    publishers = [s.publisher for s in sources.values() if s.publisher]
     rates = []
     for a in assessments:
+        if a.latest is None and a.observed_rate is None and a.needed_rate is None:
+            continue  # nothing measured: the verdict alone says it
+        source = sources.get(a.source_id)
         if a.reporter:
             reporter = country_name(a.reporter)
+        elif source is None:
+            reporter = "—"
+        elif source.publisher and publishers.count(source.publisher) == 1:
+            reporter = f"{source.publisher} ({short_date(source.published_on)})"
         else:
-            # Two articles of one publisher are two series: the date tells them apart.
-            source = sources.get(a.source_id)
-            reporter = (
-                f"{source.publisher or source.title} ({short_date(source.published_on)})"
-                if source
-                else "—"
-            )
+            # Two articles of one publisher are two series: the title tells them apart.
+            title = Truncator(source.title).chars(50)
+            name = f"{source.publisher}: {title}" if source.publisher else title
+            reporter = f"{name} ({short_date(source.published_on)})"
         rates.append(
             Rate(
                 reporter=reporter,
