@@ -1,5 +1,7 @@
 """How long a large briefing takes: gather, render, write, for N commitments of the record."""
 
+import io
+import json as json_module
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,8 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="ru", choices=content.LANGUAGES)
         parser.add_argument("--format", dest="fmt", default="pdf", choices=content.FORMATS)
         parser.add_argument("--output", help="Also write the document here.")
+        parser.add_argument("--json", action="store_true", help="One JSON line (the benchmark's).")
 
-    def handle(self, *args, items, language, fmt, output, **options):
+    def handle(self, *args, items, language, fmt, output, json, **options):
         ids = tuple(Commitment.objects.order_by("id").values_list("id", flat=True)[:items])
         if len(ids) < items:
             raise CommandError(f"Only {len(ids)} commitments: run generate_data first.")
@@ -36,17 +39,29 @@ class Command(BaseCommand):
         if output:
             with open(output, "wb") as file:
                 file.write(data)
-        pages = ""
+        pages = None
         if fmt == "pdf":
-            import io
-
             from pypdf import PdfReader
 
-            pages = f", {len(PdfReader(io.BytesIO(data)).pages)} pages"
+            pages = len(PdfReader(io.BytesIO(data)).pages)
+        if json:
+            figures = {
+                "items": len(briefing.entries),
+                "language": language,
+                "format": fmt,
+                "seconds": round(rendered - started, 2),
+                "cpu_seconds": round(cpu, 2),
+                "gather_seconds": round(gathered - started, 2),
+                "queries": len(queries),
+                "pages": pages,
+                "bytes": len(data),
+            }
+            self.stdout.write(json_module.dumps(figures))
+            return
         self.stdout.write(
             f"{len(briefing.entries)} commitments, {language}, {fmt}: "
             f"{rendered - started:.1f} s in all ({cpu:.1f} s of CPU; "
             f"gather {gathered - started:.1f} s in {len(queries)} queries, "
             f"render {rendered - gathered:.1f} s), "
-            f"{len(data) / 1e6:.1f} MB{pages}"
+            f"{len(data) / 1e6:.1f} MB" + (f", {pages} pages" if pages else "")
         )
