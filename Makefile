@@ -6,7 +6,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1:8000
 
 .PHONY: install install-dev run serve-production superuser test test-services lint format ci \
-	browser-deps node-deps gettext-deps messages compilemessages clean
+	browser-deps node-deps gettext-deps pdf-deps messages compilemessages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed pdf-deps
+install-dev: $(VENV)/.installed-dev pdf-deps
+
+# Pango for WeasyPrint, which renders the briefings' PDF (commitments/briefing); the fonts are the
+# app's own, so no font package is needed. Installed only when missing, as browser-deps does.
+pdf-deps:
+	@/sbin/ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' && \
+		/sbin/ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || { \
+		echo "Installing Debian's pango for the briefings' PDF"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # axe-core for the browser tests' accessibility checks, pinned in package-lock.json (npm registry).
 node_modules/.package-lock.json: package.json package-lock.json

@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from commitments.api import views
+from commitments.briefing import api as briefing_api
 from commitments.events import api as events_api
 from commitments.ingestion import api as ingestion_api
 from commitments.rest.schema import ID_PATTERN
@@ -40,6 +41,17 @@ public = {"permission_classes": [AllowAny]}
 urlpatterns = [
     *router.urls,
     path("events/", events_api.EventFeedView.as_view(), name="events"),
+    path("briefing/", briefing_api.BriefingView.as_view(), name="briefing"),
+    path(
+        "briefing-requests/<int:pk>/",
+        briefing_api.BriefingRequestView.as_view(),
+        name="briefing-request",
+    ),
+    path(
+        "briefing-requests/<int:pk>/file/",
+        briefing_api.BriefingFileView.as_view(),
+        name="briefing-request-file",
+    ),
     path("schema/", SpectacularAPIView.as_view(**public), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", **public), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", **public), name="redoc"),

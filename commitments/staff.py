@@ -31,6 +31,7 @@ SECRETARIAT_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "matchterm": ("view", "add", "change", "delete"),
     "country": ("view",),
     "meeting": ("view", "add", "change"),
+    "briefingrequest": ("view",),
 }
 
 

@@ -58,6 +58,7 @@ class Options:
     workers: int = 4
     threads: int = 2
     reminder_sizes: tuple[tuple[int, int], ...] = ((10_000, 1_000), (100_000, 10_000))
+    briefing_items: int = 500  # 0: no briefing measured
     output: Path = field(default_factory=lambda: Path(settings.VAR_DIR) / "benchmark.json")
     seed: int = 42
     log: Callable[[str], None] = print
@@ -85,6 +86,7 @@ class Report:
     load: list[LoadResult] = field(default_factory=list)
     queries: dict[str, dict[str, int]] = field(default_factory=dict)
     reminders: list[dict] = field(default_factory=list)
+    briefing: dict = field(default_factory=dict)
     generation: dict[str, dict] = field(default_factory=dict)
     ratios: dict[str, float] = field(default_factory=dict)
     targets: dict[str, dict] = field(default_factory=dict)
@@ -540,6 +542,37 @@ def measure_reminders(options: Options, report: Report) -> None:
         options.log(f"[reminders {stale}/{recipients}] {result}")
 
 
+# The issue's bound for a briefing of 500 commitments as PDF.
+BRIEFING_SECONDS = 30
+
+
+def measure_briefing(options: Options, report: Report) -> None:
+    """A briefing on `briefing_items` generated commitments as PDF, built in a fresh process by
+    the lab's `measure_briefing --json` (gathering and WeasyPrint's rendering, wall and CPU)."""
+    items = options.briefing_items
+    if items <= 0:
+        return
+    options.log(f"[briefing {items}] generating data")
+    generate(commitments=max(items, 1_000), flush=True, seed=options.seed)
+    options.log(f"[briefing {items}] building the PDF")
+    proc = subprocess.run(  # noqa: S603 (our own command, a number)
+        [sys.executable, "manage.py", "measure_briefing", "--items", str(items), "--json"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "LOG_LEVEL": "WARNING"},
+    )
+    report.briefing = json.loads(proc.stdout.strip().splitlines()[-1])
+    options.log(f"[briefing {items}] {report.briefing}")
+
+
+def briefing_target(briefing: dict) -> dict[str, dict]:
+    seconds = briefing["seconds"]
+    name = f"briefing of {briefing['items']} commitments as PDF <= {BRIEFING_SECONDS} s"
+    return {name: {"value": seconds, "met": seconds <= BRIEFING_SECONDS}}
+
+
 def throughput_ratio(ours: LoadResult, other: LoadResult) -> float | None:
     """Median over the rounds of ours/other, each round's pair measured back to back.
 
@@ -561,6 +594,8 @@ def compute_ratios(report: Report, sizes: tuple[int, ...]) -> None:
     report.targets = list_targets(report.ratios, low, high)
     if len(report.reminders) >= 2:
         report.targets |= reminder_targets(report.reminders[0], report.reminders[-1])
+    if report.briefing:
+        report.targets |= briefing_target(report.briefing)
 
 
 def add_reference_ratios(report: Report, n: int) -> None:
@@ -675,6 +710,13 @@ def render_table(report: Report) -> str:
                 f"{r.get('seconds', 0):>8.2f} {r.get('queries', 0):>8} "
                 f"{r.get('queries_per_digest', 0):>8} {r.get('peak_mb', 0):>8.1f}"
             )
+    if report.briefing:
+        b = report.briefing
+        lines += [
+            "",
+            f"briefing: {b['items']} commitments as {b['format']}, {b['seconds']} s "
+            f"({b['cpu_seconds']} s of CPU), {b['queries']} queries, {b.get('pages', '-')} pages",
+        ]
     if report.ratios:
         lines += ["", "ratios:"] + [f"  {k}: {v}" for k, v in report.ratios.items()]
     if report.targets:
@@ -695,6 +737,7 @@ def run(options: Options) -> Report:
     for n in options.sizes:
         measure_api(n, options, report, wrk)
     measure_reminders(options, report)
+    measure_briefing(options, report)
     compute_ratios(report, options.sizes)
     report.seconds = round(time.perf_counter() - started, 1)
     options.output.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from .. import access, clock, fields, search, selectors
 from ..admin_kit import AgreeingMessages, PlainTextForms
+from ..briefing import admin as briefing_admin
 from ..formatting import long_date
 from ..models import Commitment
 from ..rules import Status
@@ -141,7 +142,12 @@ class CommitmentAdmin(
     ordering = ("-updated_at", "-id")
     list_per_page = 50
     filter_horizontal = ("partner_countries", "responsible_users")
-    actions = [actions.mark_reviewed, actions.change_status, actions.export_csv]
+    actions = [
+        actions.mark_reviewed,
+        actions.change_status,
+        actions.export_csv,
+        briefing_admin.brief_commitments,
+    ]
     change_status_template = "admin/commitments/commitment/change_status.html"
 
     class Media:

@@ -16,6 +16,7 @@ from ..admin_kit import (
     ReadOnlyMixin,
     ShowsRefusalOnForm,
 )
+from ..briefing import admin as briefing_admin
 from ..formatting import place_name
 from ..models import Country, Evidence, Meeting, Source, StatusChange
 
@@ -58,6 +59,7 @@ class MeetingAdmin(PlainTextForms, AgreeingMessages, TranslationAdmin):
     search_fields = ("name_en", "name_ru", "name_kk", "name_ky", "location", "key")
     date_hierarchy = "held_on"
     prepopulated_fields = {"key": ("name_en",)}
+    actions = [briefing_admin.brief_meeting]
 
     @admin.display(description=_("location"), ordering="location")
     def place(self, obj):

@@ -173,3 +173,25 @@ def test_list_targets_are_missed_when_no_size_measured_the_references():
         "list >= 60% of bare .values() throughput": {"value": None, "met": False},
         "list >= 2x plain DRF throughput": {"value": None, "met": False},
     }
+
+
+def test_the_briefing_target_is_the_issues_thirty_seconds_for_500():
+    report = Report(options={})
+    report.briefing = {
+        "items": 500,
+        "format": "pdf",
+        "seconds": 19.3,
+        "cpu_seconds": 11.6,
+        "queries": 10,
+        "pages": 146,
+    }
+    compute_ratios(report, (1000,))
+    assert report.targets["briefing of 500 commitments as PDF <= 30 s"] == {
+        "value": 19.3,
+        "met": True,
+    }
+    assert "briefing: 500 commitments as pdf, 19.3 s (11.6 s of CPU)" in render_table(report)
+
+    report.briefing["seconds"] = 31.0
+    compute_ratios(report, (1000,))
+    assert report.targets["briefing of 500 commitments as PDF <= 30 s"]["met"] is False

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "commitments.events",
     "commitments.ingestion",
     "commitments.reminders",
+    "commitments.briefing",
 ]
 
 MIDDLEWARE = [
@@ -246,3 +247,10 @@ LOGGING = {
         "level": choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")),
     },
 }
+
+# Briefings (commitments/briefing): up to this many commitments one is built while the caller
+# waits; a larger one is queued for the Celery task and its file kept under MEDIA_ROOT/briefings/.
+BRIEFING_DIRECT_MAX_ITEMS = env.int("BRIEFING_DIRECT_MAX_ITEMS", default=50)
+# Bumped when the documents' template changes, so kept files of the old layout are not reused.
+BRIEFING_TEMPLATE_VERSION = 1
+MEDIA_ROOT = Path(env.str("TRACKER_MEDIA_ROOT", default=str(VAR_DIR / "media")))
