@@ -130,3 +130,43 @@ NOT_PUBLIC = _(
 # Redelivering a time range in the webhook admin.
 RANGE_ORDER = _("The range must end after it starts.")
 RANGE_BOTH = _("Give both ends of the range.")
+
+# Open data import (`opendata.reading`, `opendata.importing`): where a package is refused, and why.
+# Where: the file, and its row (as a spreadsheet numbers it, the header being row 1) and column.
+IMPORT_AT_CELL = _("{file}, row {row}, column {column}: {reason}")
+IMPORT_AT_ROW = _("{file}, row {row}: {reason}")
+IMPORT_AT_COLUMN = _("{file}, column {column}: {reason}")
+IMPORT_AT_FILE = _("{file}: {reason}")
+IMPORT_TOO_LARGE = _("the file is too large (at most {limit} MB); nothing was read past the limit.")
+IMPORT_BOMB = _(
+    "the file inflates far more than a table can (is it a compressed bomb?); it was not read."
+)
+IMPORT_BAD_ZIP = _("not a readable zip archive.")
+IMPORT_ENCRYPTED = _("the file is encrypted; export the package again without a password.")
+IMPORT_TOO_MANY_FILES = _("the archive holds too many files for a data package.")
+IMPORT_UNSAFE_NAME = _("a file name that points outside the package; the archive was not read.")
+IMPORT_UNEXPECTED_FILE = _(
+    "not a file of this data package (expected datapackage.json and the tables it lists)."
+)
+IMPORT_NOT_FOUND = _("no such file or folder.")
+IMPORT_WRONG_KIND = _(
+    "give a data package: a .zip, a folder with datapackage.json, or one of its CSV tables "
+    "under its own name."
+)
+IMPORT_NO_TABLES = _("the package holds none of the tables of this record.")
+IMPORT_NOT_UTF8 = _("the file is not UTF-8 (line {line}): save it as UTF-8.")
+IMPORT_WINDOWS_1251 = _(
+    "the file is not UTF-8 (it looks like Windows-1251; line {line}): save it as UTF-8."
+)
+IMPORT_UTF16 = _(
+    "the file is not UTF-8 (it looks like UTF-16, “Unicode text”; line {line}): save it as UTF-8."
+)
+IMPORT_BAD_CSV = _("the CSV is malformed ({error}).")
+IMPORT_BAD_JSON = _("not valid JSON (line {line}: {error}).")
+IMPORT_NO_RESOURCES = _("the descriptor lists no resources.")
+IMPORT_UNKNOWN_RESOURCE = _("a resource this record does not have.")
+IMPORT_EMPTY_FILE = _("the file is empty: it needs at least its header row.")
+IMPORT_UNKNOWN_COLUMN = _("a column this table does not have.")
+IMPORT_MISSING_COLUMN = _("the column is missing.")
+IMPORT_REPEATED_COLUMN = _("the column appears more than once.")
+IMPORT_CELL_COUNT = _("the row has {cells} cells where the header has {columns}.")
