@@ -30,10 +30,15 @@ GROUND = {
 }
 SHARED = {"models", "translation", "fields", "access", "search", "staff", "rest"}
 SHARED |= {"services", "selectors"}
-PARTS = {"admin", "api", "events", "ingestion", "public", "reminders", "seeding"}
+PARTS = {"admin", "api", "events", "ingestion", "opendata", "public", "reminders", "seeding"}
 # The only imports between parts (ARCHITECTURE.md): sources are added through ingestion, and the
-# admin shows the reminders' in-doubt digests.
-PART_ARROWS = {("api", "ingestion"), ("admin", "ingestion"), ("admin", "reminders")}
+# admin shows the reminders' in-doubt digests, and exports commitments in the open data's columns.
+PART_ARROWS = {
+    ("api", "ingestion"),
+    ("admin", "ingestion"),
+    ("admin", "reminders"),
+    ("admin", "opendata"),
+}
 
 
 def room_of(module: str) -> str | None:

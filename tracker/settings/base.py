@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "commitments.events",
     "commitments.ingestion",
     "commitments.reminders",
+    "commitments.opendata",
 ]
 
 MIDDLEWARE = [
