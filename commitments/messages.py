@@ -65,13 +65,24 @@ UNKNOWN_FIELD = _("Unknown field.")
 GIVEN_TWICE = _("Give the English text once: as {name} or as {column}, not both.")
 RECORDED = _("Commitment recorded.")
 SUGGESTION_ACCEPTED = _("Accepted from an ingestion suggestion.")
+IMPORTED = _("Imported from a data package.")
+HISTORY_BROKEN = _(
+    "The status history is broken: each change must start from the status the previous one "
+    "reached, the first from none."
+)
+HISTORY_ENDS_ELSEWHERE = _("The status history does not end at the commitment's status.")
 
 # Notes the system writes into the record (a commitment's first status change, evidence from an
 # accepted suggestion) are stored as these codes, never in the language of whoever caused them,
 # and shown in the reader's language by `system_note`; a note people wrote is shown as written.
 NOTE_RECORDED = "system:recorded"
 NOTE_SUGGESTION_ACCEPTED = "system:suggestion-accepted"
-SYSTEM_NOTES = {NOTE_RECORDED: RECORDED, NOTE_SUGGESTION_ACCEPTED: SUGGESTION_ACCEPTED}
+NOTE_IMPORTED = "system:imported"
+SYSTEM_NOTES = {
+    NOTE_RECORDED: RECORDED,
+    NOTE_SUGGESTION_ACCEPTED: SUGGESTION_ACCEPTED,
+    NOTE_IMPORTED: IMPORTED,
+}
 
 
 def system_note(note: str) -> str:
