@@ -32,12 +32,14 @@ SHARED = {"models", "translation", "fields", "access", "search", "staff", "rest"
 SHARED |= {"services", "selectors"}
 PARTS = {"admin", "api", "events", "ingestion", "opendata", "public", "reminders", "seeding"}
 # The only imports between parts (ARCHITECTURE.md): sources are added through ingestion, and the
-# admin shows the reminders' in-doubt digests, and exports commitments in the open data's columns.
+# admin shows the reminders' in-doubt digests and exports commitments in the open data's columns,
+# and the open data dates the record by the outbox's last event.
 PART_ARROWS = {
     ("api", "ingestion"),
     ("admin", "ingestion"),
     ("admin", "reminders"),
     ("admin", "opendata"),
+    ("opendata", "events"),
 }
 
 
