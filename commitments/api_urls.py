@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from commitments.api import views
 from commitments.events import api as events_api
 from commitments.ingestion import api as ingestion_api
+from commitments.opendata import api as opendata_api
 from commitments.rest.schema import ID_PATTERN
 from commitments.rest.views import NotFoundView
 
@@ -40,6 +41,7 @@ public = {"permission_classes": [AllowAny]}
 urlpatterns = [
     *router.urls,
     path("events/", events_api.EventFeedView.as_view(), name="events"),
+    path("datapackage.zip", opendata_api.DataPackageView.as_view(), name="datapackage"),
     path("schema/", SpectacularAPIView.as_view(**public), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", **public), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", **public), name="redoc"),

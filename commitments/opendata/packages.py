@@ -24,6 +24,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.db import transaction
@@ -168,12 +169,21 @@ def rebuild(*, force: bool = False) -> str:
     return "unchanged" if existing is not None and existing.etag == built.etag else "built"
 
 
-def for_download() -> Built:
-    """The package to serve now: the current one (a rebuild asked for when the record has
-    changed since), or one built on the spot when none exists yet."""
-    existing = current()
-    if existing is None:
-        return build()
-    if existing.record != record_state():
-        request_rebuild()
-    return existing
+def for_download() -> tuple[Built, IO[bytes]]:
+    """The package to serve now and its file, open: the current one (a rebuild asked for when
+    the record has changed since), or one built on the spot when none exists yet. The file is
+    opened before anything may replace it; a build that replaced it between reading the pointer
+    and opening the file sends us to the new one."""
+    for _attempt in range(3):
+        existing = current()
+        if existing is None:
+            break
+        try:
+            handle = existing.path.open("rb")
+        except FileNotFoundError:
+            continue
+        if existing.record != record_state():
+            request_rebuild()
+        return existing, handle
+    built = build()
+    return built, built.path.open("rb")
