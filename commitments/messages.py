@@ -181,3 +181,30 @@ IMPORT_UNKNOWN_COLUMN = _("a column this table does not have.")
 IMPORT_MISSING_COLUMN = _("the column is missing.")
 IMPORT_REPEATED_COLUMN = _("the column appears more than once.")
 IMPORT_CELL_COUNT = _("the row has {cells} cells where the header has {columns}.")
+IMPORT_REQUIRED = _("the cell is empty; this column needs a value.")
+IMPORT_WRONG_TYPE = _("“{value}” is not {type}.")
+IMPORT_TYPE_TEXT = _("text")
+IMPORT_TYPE_INTEGER = _("a whole number")
+IMPORT_TYPE_NUMBER = _("a number such as 1500000.00")
+IMPORT_TYPE_BOOLEAN = _("true or false")
+IMPORT_TYPE_DATE = _("a date such as 2025-12-31")
+IMPORT_TYPE_DATETIME = _("a time such as 2025-12-31T09:30:00.000000Z")
+IMPORT_NOT_ALLOWED_VALUE = _("“{value}” is not one of the allowed values: {allowed}.")
+IMPORT_WRONG_FORM = _("“{value}” is not written as this column's values are.")
+IMPORT_REPEATED_KEY = _("a second row with the same key.")
+IMPORT_UNKNOWN_KEY = _("no such row, in the package or in the record.")
+IMPORT_PARENT_REFUSED = _("its commitment is refused (see its row).")
+IMPORT_SOURCE_MISSING = _(
+    "this source is not in the record, and the package does not carry sources' texts: add the "
+    "article as a source first."
+)
+IMPORT_SOURCE_OTHER_TEXT = _("the record holds this source with another text.")
+IMPORT_REFERENCE_NOT_ALLOWED = _("your account may not add or change this in admin.")
+IMPORT_EVIDENCE_FIXED = _(
+    "evidence once added is never edited; add the corrected evidence as a row with a new uid."
+)
+IMPORT_HISTORY_FIXED = _("history is never edited; this row differs from the one recorded.")
+IMPORT_MOVE_WITHOUT_DATE = _(
+    "a target date move needs its commitment's new target date in commitments.csv."
+)
+IMPORT_DATABASE_REFUSED = _("the database refused the row (is its uid used by another row?).")

@@ -30,7 +30,7 @@ def refusal(source, name="package.zip", limits=LIMITS) -> str:
 
 
 def test_it_reads_a_zip_its_tables_by_name_and_rows_numbered_as_a_spreadsheet():
-    data = zipped({"countries.csv": "code,name\r\nKZ,Kazakhstan\r\n\r\nKG,Kyrgyzstan\r\n".encode()})
+    data = zipped({"countries.csv": b"code,name\r\nKZ,Kazakhstan\r\n\r\nKG,Kyrgyzstan\r\n"})
     package = read_package(io.BytesIO(data), "package.zip", EXPECTED, LIMITS)
     table = package.tables["countries.csv"]
     assert [(row.number, row.values["code"]) for row in table.rows] == [(2, "KZ"), (4, "KG")]
@@ -65,25 +65,17 @@ def test_a_row_with_too_many_cells_is_named_by_its_row():
     assert message == "countries.csv, row 3: the row has 3 cells where the header has 2."
 
 
-def test_a_zip_bomb_is_refused_after_reading_a_bounded_part_of_it(monkeypatch):
+def test_a_zip_bomb_is_refused_after_reading_a_bounded_part_of_it():
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("countries.csv", "w") as entry:
-            entry.write(b"code,name\n")
-            for _ in range(64):  # 64 MB of one repeated row, some 64 kB compressed
-                entry.write(b"KZ,Kazakhstan\n" * (1024 * 1024 // 14))
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("countries.csv", "w") as entry,
+    ):
+        entry.write(b"code,name\n")
+        for _ in range(64):  # 64 MB of one repeated row, some 64 kB compressed
+            entry.write(b"KZ,Kazakhstan\n" * (1024 * 1024 // 14))
     bomb = out.getvalue()
     assert len(bomb) < 1024 * 1024
-    inflated = []
-    real = reading._entry_bytes
-
-    def counting(archive, info, name, budget, limits):
-        try:
-            return real(archive, info, name, budget, limits)
-        finally:
-            inflated.append(info.file_size)
-
-    monkeypatch.setattr(reading, "_entry_bytes", counting)
     message = refusal(io.BytesIO(bomb))
     assert message.startswith("countries.csv: the file inflates far more than a table can")
 
