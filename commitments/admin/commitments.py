@@ -140,7 +140,12 @@ class CommitmentAdmin(
     ordering = ("-updated_at", "-id")
     list_per_page = 50
     filter_horizontal = ("partner_countries", "responsible_users")
-    actions = [actions.mark_reviewed, actions.change_status, actions.export_csv]
+    actions = [
+        actions.mark_reviewed,
+        actions.change_status,
+        actions.export_csv,
+        actions.export_xlsx,
+    ]
     change_status_template = "admin/commitments/commitment/change_status.html"
 
     class Media:
