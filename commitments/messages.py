@@ -208,3 +208,12 @@ IMPORT_MOVE_WITHOUT_DATE = _(
     "a target date move needs its commitment's new target date in commitments.csv."
 )
 IMPORT_DATABASE_REFUSED = _("the database refused the row (is its uid used by another row?).")
+IMPORT_PLAN_COUNTS = _(
+    "{file}: {created} to create, {changed} to change, {unchanged} unchanged, {refused} refused."
+)
+IMPORT_ROW_CREATE = _("{file}, row {row} ({key}): to create.")
+IMPORT_ROW_CHANGE = _("{file}, row {row} ({key}): to change {changes}.")
+IMPORT_DRY_RUN = _("Dry run: nothing was saved.")
+IMPORT_APPLIED = _("Imported: every change above is saved.")
+IMPORT_NOTHING_SAVED = _("Nothing was saved: the package has refused rows (above).")
+IMPORT_PACKAGE_REFUSED = _("Nothing was saved: the package cannot be read.")

@@ -141,6 +141,38 @@ class Plan:
         return digest.hexdigest()
 
 
+def describe_counts(file: str, counts: dict[str, int]) -> str:
+    return str(
+        format_lazy(
+            messages.IMPORT_PLAN_COUNTS,
+            file=file,
+            created=counts[CREATE],
+            changed=counts[CHANGE],
+            unchanged=counts[UNCHANGED],
+            refused=counts[REFUSED],
+        )
+    )
+
+
+def describe_row(row: RowPlan) -> list[str]:
+    """A row's lines in the plan: what it creates or changes, or each reason it is refused."""
+    where = {"file": row.file, "row": row.number, "key": row.key}
+    if row.action == CREATE:
+        return [str(format_lazy(messages.IMPORT_ROW_CREATE, **where))]
+    if row.action == CHANGE:
+        changes = "; ".join(str(change) for change in row.changes)
+        return [str(format_lazy(messages.IMPORT_ROW_CHANGE, changes=changes, **where))]
+    if row.action == REFUSED:
+        return [str(problem) for problem in row.problems]
+    return []
+
+
+def describe(plan: Plan) -> list[str]:
+    """The plan as lines: the counts per file, then each row created, changed or refused."""
+    lines = [describe_counts(file, counts) for file, counts in plan.counts()]
+    return lines + [line for row in plan.rows for line in describe_row(row)]
+
+
 class _Rollback(Exception):
     pass
 

@@ -1,0 +1,157 @@
+"""The dry run on a changed copy of the record lists exactly its changes and refusals, and saves
+nothing; applying it saves them through the services, with the importer in history and events."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+
+from commitments import rules
+from commitments.events.models import Event
+from commitments.models import Commitment, Evidence, StatusChange
+from commitments.opendata import importing
+from tests.opendata.packages import edited, export, read_rows
+from tests.support.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_TITLE = "Trade turnover of three billion dollars (edited by the ministry)"
+BROKEN = "This sentence appears in no article at all."
+
+
+@pytest.fixture
+def importer(db):
+    return UserFactory(username="importer", is_superuser=True)
+
+
+@pytest.fixture
+def package(seeded):
+    return export()
+
+
+def movable(package: bytes) -> dict[str, str]:
+    """A commitment whose status may move on, and where to."""
+    for row in read_rows(package, "commitments"):
+        allowed = rules.allowed_transitions(row["status"])
+        if allowed:
+            return {"slug": row["slug"], "old": row["status"], "new": allowed[0]}
+    raise AssertionError("no open commitment")
+
+
+def changed_copy(package: bytes) -> tuple[bytes, dict]:
+    target = movable(package)
+    evidence = read_rows(package, "evidence")
+    borrowed = next(e for e in evidence if e["commitment"] != target["slug"] and e["quote"])
+    broken = next(e for e in evidence if e["quote"] and e["uid"] != borrowed["uid"])
+    added = {**borrowed, "uid": str(uuid.uuid4()), "commitment": target["slug"], "note": "Added"}
+    facts = {"target": target, "added": added, "broken": broken}
+
+    def commitments(rows):
+        for row in rows:
+            if row["slug"] == target["slug"]:
+                facts["old_title"] = row["title_en"]
+                row["title_en"] = NEW_TITLE
+                row["status"] = target["new"]
+
+    def evidence_rows(rows):
+        for number, row in enumerate(rows, start=2):
+            if row["uid"] == broken["uid"]:
+                row["quote"] = BROKEN
+                facts["broken_row"] = number
+        rows.append(added)
+        facts["added_row"] = len(rows) + 1
+
+    return edited(package, commitments=commitments, evidence=evidence_rows), facts
+
+
+def test_the_dry_run_of_a_changed_copy_lists_exactly_its_changes_and_saves_nothing(
+    package, importer
+):
+    copy, facts = changed_copy(package)
+    target = facts["target"]
+    events = Event.objects.count()
+
+    plan = importing.import_package(io.BytesIO(copy), "copy.zip", importer, apply=False)
+
+    touched = [row for row in plan.rows if row.action != "unchanged"]
+    assert [(row.file, row.action, row.key) for row in touched] == [
+        ("data/commitments.csv", "change", target["slug"]),
+        ("data/evidence.csv", "refused", facts["broken"]["uid"]),
+        ("data/evidence.csv", "create", facts["added"]["uid"]),
+    ]
+    change = touched[0]
+    assert [(c.column, c.old, c.new) for c in change.changes] == [
+        ("title_en", facts["old_title"], NEW_TITLE),
+        ("status", target["old"], target["new"]),
+    ]
+    [problem] = touched[1].problems
+    assert (problem.file, problem.row, problem.column) == (
+        "data/evidence.csv",
+        facts["broken_row"],
+        "quote",
+    )
+    assert str(problem).startswith(
+        f"data/evidence.csv, row {facts['broken_row']}, column quote: This quote does not occur "
+        "verbatim in the source's text."
+    )
+    assert not plan.applied
+    commitment = Commitment.objects.get(slug=target["slug"])
+    assert (commitment.title_en, commitment.status) == (facts["old_title"], target["old"])
+    assert not Evidence.objects.filter(uid=facts["added"]["uid"]).exists()
+    assert Event.objects.count() == events
+
+
+def test_a_package_with_a_refused_row_is_not_applied_at_all(package, importer):
+    copy, facts = changed_copy(package)
+
+    plan = importing.import_package(io.BytesIO(copy), "copy.zip", importer, apply=True)
+
+    assert plan.refused and not plan.applied
+    commitment = Commitment.objects.get(slug=facts["target"]["slug"])
+    assert commitment.title_en == facts["old_title"]
+    assert not Evidence.objects.filter(uid=facts["added"]["uid"]).exists()
+
+
+def test_applying_the_changes_goes_through_the_services_with_the_importer_as_actor(
+    package, importer
+):
+    copy, facts = changed_copy(package)
+    broken = facts["broken"]
+
+    def unbroken(rows):
+        for row in rows:
+            if row["uid"] == broken["uid"]:
+                row["quote"] = broken["quote"]
+
+    copy = edited(copy, evidence=unbroken)
+    target = facts["target"]
+    version = Commitment.objects.get(slug=target["slug"]).version
+
+    plan = importing.import_package(io.BytesIO(copy), "copy.zip", importer, apply=True)
+
+    assert plan.applied and not plan.refused
+    commitment = Commitment.objects.get(slug=target["slug"])
+    assert (commitment.title_en, commitment.status) == (NEW_TITLE, target["new"])
+    assert commitment.version == version + 3  # the update, the status change, the evidence
+    change = StatusChange.objects.filter(commitment=commitment).latest()
+    assert (change.old_status, change.new_status, change.changed_by) == (
+        target["old"],
+        target["new"],
+        importer,
+    )
+    evidence = Evidence.objects.get(uid=facts["added"]["uid"])
+    assert (evidence.commitment, evidence.added_by) == (commitment, importer)
+    types = list(
+        Event.objects.filter(commitment_slug=target["slug"], actor_user_id=importer.pk)
+        .order_by("id")
+        .values_list("type", flat=True)
+    )
+    assert types == [
+        "commitment.updated",
+        "commitment.status_changed",
+        "commitment.evidence_added",
+    ]
+    again = importing.import_package(io.BytesIO(copy), "copy.zip", importer, apply=True)
+    assert not again.changes_anything and not again.refused
