@@ -188,7 +188,11 @@ def _zip_files(data: bytes, label: str, wanted: set[str], limits: Limits) -> dic
             continue
         if inner not in wanted:
             raise _refuse(inner or info.filename, messages.IMPORT_UNEXPECTED_FILE)
-        if info.file_size > budget:  # the header's word is enough to refuse, never to accept
+        # The headers' word is enough to refuse, never to accept (`_entry_bytes` counts).
+        claimed = info.file_size
+        if claimed > RATIO_FLOOR and claimed / max(info.compress_size, 1) > limits.ratio:
+            raise _refuse(inner, messages.IMPORT_BOMB)
+        if claimed > budget:
             raise _too_large(inner, limits.unpacked_bytes)
         out[inner] = _entry_bytes(archive, info, inner, budget, limits)
         budget -= len(out[inner])
@@ -241,8 +245,9 @@ def package_files(
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _zip_files(data, name, wanted, limits)
     base = PurePosixPath(name.replace("\\", "/")).name
-    if base in wanted:
-        return {base: data}
+    for path in wanted:
+        if PurePosixPath(path).name == base and base != DESCRIPTOR:
+            return {path: data}
     raise _refuse(name, messages.IMPORT_WRONG_KIND)
 
 
