@@ -217,3 +217,8 @@ IMPORT_DRY_RUN = _("Dry run: nothing was saved.")
 IMPORT_APPLIED = _("Imported: every change above is saved.")
 IMPORT_NOTHING_SAVED = _("Nothing was saved: the package has refused rows (above).")
 IMPORT_PACKAGE_REFUSED = _("Nothing was saved: the package cannot be read.")
+IMPORT_UPLOAD_AGAIN = _("This dry run is no longer available: upload the package again.")
+IMPORT_PLAN_CHANGED = _(
+    "Nothing was saved: the record changed since the dry run, so the plan is no longer the one "
+    "you read. Here is the plan as it stands now."
+)

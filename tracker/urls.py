@@ -8,6 +8,8 @@ from commitments.opendata import views as opendata
 from commitments.public.access import public_feed, public_page
 
 urlpatterns = [
+    # The data package import: an admin page of its own, for no one model.
+    path("admin/opendata/import/", include("commitments.opendata.admin_import")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("commitments.api_urls")),
     path("reminders/", include("commitments.reminders.urls")),
