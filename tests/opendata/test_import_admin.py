@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from commitments.events.models import Event
-from commitments.models import Commitment
+from commitments.models import Commitment, StaffProfile
 from tests.opendata.packages import edited, export, read_rows
 from tests.support.admin import changelist_url, logged_in_staff
 
@@ -64,6 +64,24 @@ def test_upload_shows_the_plan_and_apply_saves_it(client, retitled):
     assert (event.type, event.actor_user_id) == ("commitment.updated", officer.pk)
     again = client.post(reverse("opendata_import"), {"token": token, "apply": "1"})
     assert again.status_code == 302 and again["Location"] == reverse("opendata_import")
+
+
+@pytest.mark.parametrize(
+    ("language", "counts"),
+    [
+        ("ru", "data/commitments.csv: будет создано — 0, будет изменено — 1, без изменений — 20"),
+        ("kk", "data/commitments.csv: құрылады — 0, өзгертіледі — 1, өзгеріссіз — 20"),
+        ("ky", "data/commitments.csv: түзүлөт — 0, өзгөртүлөт — 1, өзгөрүүсүз — 20"),
+    ],
+)
+def test_the_plan_is_shown_in_the_officers_language(client, retitled, language, counts):
+    officer = logged_in_staff(client, "KZ")
+    StaffProfile.objects.update_or_create(user=officer, defaults={"language": language})
+
+    page = upload(client, retitled).content.decode()
+
+    assert counts in page
+    assert "to change" not in page
 
 
 def test_an_officer_of_another_country_gets_every_change_refused(client, retitled, kz):
