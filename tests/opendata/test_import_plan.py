@@ -155,3 +155,68 @@ def test_applying_the_changes_goes_through_the_services_with_the_importer_as_act
     ]
     again = importing.import_package(io.BytesIO(copy), "copy.zip", importer, apply=True)
     assert not again.changes_anything and not again.refused
+
+
+def test_a_status_move_the_rules_forbid_is_refused_on_its_row(package, importer):
+    target = movable(package)
+    forbidden = next(
+        s
+        for s in rules.Status.values
+        if s != target["old"] and s not in rules.allowed_transitions(target["old"])
+    )
+
+    def move(rows):
+        for row in rows:
+            if row["slug"] == target["slug"]:
+                row["status"] = forbidden
+
+    plan = importing.import_package(
+        io.BytesIO(edited(package, commitments=move)), "copy.zip", importer, apply=False
+    )
+
+    [refused] = plan.of("refused")
+    [problem] = refused.problems
+    assert (refused.file, refused.key, problem.column) == (
+        "data/commitments.csv",
+        target["slug"],
+        "status",
+    )
+    assert str(problem).startswith(f"data/commitments.csv, row {refused.number}, column status: ")
+
+
+def test_a_new_commitment_whose_history_does_not_reach_its_status_is_refused_with_its_rows(
+    package, importer
+):
+    history = read_rows(package, "status_changes")
+    counts = {}
+    for row in history:
+        counts[row["commitment"]] = counts.get(row["commitment"], 0) + 1
+    step = next(row for row in history if counts[row["commitment"]] == 1)
+    slug = step["commitment"]
+    other = next(s for s in rules.Status.values if s != step["new_status"])
+
+    def elsewhere(rows):
+        for row in rows:
+            if row["uid"] == step["uid"]:
+                row["new_status"] = other
+
+    copy = edited(package, status_changes=elsewhere)
+    Commitment.objects.filter(slug=slug).delete()
+
+    plan = importing.import_package(io.BytesIO(copy), "copy.zip", importer, apply=False)
+
+    refused = {(row.file, row.key): row for row in plan.of("refused")}
+    commitment = refused[("data/commitments.csv", slug)]
+    assert [str(p) for p in commitment.problems] == [
+        f"data/commitments.csv, row {commitment.number}, column status: The status history "
+        "does not end at the commitment's status."
+    ]
+    assert refused[("data/status_changes.csv", step["uid"])].problems[0].reason == (
+        "its commitment is refused (see its row)."
+    )
+    evidence = [row for (file, _), row in refused.items() if file == "data/evidence.csv"]
+    assert evidence and all(
+        str(row.problems[0].reason) == "its commitment is refused (see its row)."
+        for row in evidence
+    )
+    assert not plan.of("create")
