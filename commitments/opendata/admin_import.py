@@ -40,7 +40,7 @@ KEEP_SECONDS = 24 * 3600
 
 class ImportForm(forms.Form):
     package = forms.FileField(
-        label=_("data package"),
+        label=_("Data package"),
         help_text=_(
             "The .zip the record's “Download data” gives (or another record's), or one of its "
             "CSV tables under its own name (commitments.csv). Nothing is saved before you apply."

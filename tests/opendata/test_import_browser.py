@@ -1,0 +1,66 @@
+"""The admin's import in a browser: from the commitments list to the dry run's plan, then Apply;
+the plan page passes axe-core."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from commitments.models import Commitment
+from tests.browser.conftest import admin_login, axe, browser, page, screenshot  # noqa: F401
+from tests.opendata.packages import edited, export, read_rows
+from tests.support.admin import staff_user
+
+pytestmark = pytest.mark.browser
+
+NEW_TITLE = "Trade turnover of three billion dollars, as the ministry words it"
+
+
+def test_an_officer_imports_a_package_dry_run_first(
+    transactional_db,
+    seeded,
+    page,  # noqa: F811 (the browser tests' fixtures, imported above)
+    live_server,
+    admin_login,  # noqa: F811
+    screenshot,  # noqa: F811
+    axe,  # noqa: F811
+    tmp_path,
+):
+    package = export()
+    slug = read_rows(package, "commitments")[0]["slug"]
+
+    def retitle(rows):
+        rows[0]["title_en"] = NEW_TITLE
+
+    path = tmp_path / "ministry.zip"
+    path.write_bytes(edited(package, commitments=retitle))
+    officer = staff_user("KZ", username="importing-officer")
+    admin_login(officer)
+
+    page.goto(f"{live_server.url}/admin/commitments/commitment/")
+    page.get_by_role("link", name="Import a data package").click()
+    page.get_by_label("Data package").set_input_files(str(path))
+    page.get_by_role("button", name="Dry run").click()
+
+    plan = page.locator(".import-plan")
+    expect(plan).to_contain_text("data/commitments.csv: 0 to create, 1 to change, 20 unchanged")
+    expect(page.locator(".import-changed li")).to_have_count(1)
+    expect(page.locator(".import-changed li")).to_contain_text(f"({slug}): to change title_en:")
+    assert Commitment.objects.get(slug=slug).title_en != NEW_TITLE
+    screenshot("admin-import-plan")
+    violations = axe("admin-import-plan")
+    # Django's own breadcrumbs (on every admin page) are left to the lead, as elsewhere.
+    assert not [
+        node["target"]
+        for impact in ("serious", "critical")
+        for v in violations.get(impact, [])
+        for node in v["nodes"]
+        if not (v["id"] == "link-in-text-block" and node["target"][0].startswith(".breadcrumbs"))
+    ]
+
+    page.get_by_role("button", name="Apply this plan").click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text(
+        "Imported: every change above is saved."
+    )
+    assert Commitment.objects.get(slug=slug).title_en == NEW_TITLE
