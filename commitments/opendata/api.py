@@ -45,4 +45,4 @@ class DataPackageView(APIView):
         tags=["open data"],
     )
     def get(self, request):
-        return views.package_response(request)
+        return views.package_response(request, private=True)

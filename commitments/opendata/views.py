@@ -19,7 +19,8 @@ from . import packages, schema
 FILENAME = f"{schema.PACKAGE_NAME}.zip"
 
 
-def package_response(request: HttpRequest) -> HttpResponse:
+def package_response(request: HttpRequest, *, private: bool = False) -> HttpResponse:
+    """The package's file, or 304. `private`: for one caller's credentials (the API)."""
     built, handle = packages.for_download()
     etag = f'"{built.etag}"'
     last_modified = built.last_modified
@@ -38,9 +39,9 @@ def package_response(request: HttpRequest) -> HttpResponse:
     if timestamp is not None:
         response["Last-Modified"] = http_date(timestamp)
     # Any cache may keep it, asking each time whether it changed (a 304 costs nothing); a
-    # closed site's copy is for the signed-in reader only.
-    private = "private, " if settings.PUBLIC_PAGES_REQUIRE_LOGIN else ""
-    response["Cache-Control"] = f"{private}no-cache"
+    # closed site's copy, or the API's, is for the reader who signed in only.
+    private = private or settings.PUBLIC_PAGES_REQUIRE_LOGIN
+    response["Cache-Control"] = "private, no-cache" if private else "no-cache"
     return response
 
 

@@ -154,6 +154,8 @@ def test_the_api_serves_the_same_package_to_token_holders_only(seeded, client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["ETag"] == public["ETag"]
+    assert response["Cache-Control"] == "private, no-cache"
+    assert public["Cache-Control"] == "no-cache"
     assert client_for(reader).get(API_URL, HTTP_IF_NONE_MATCH=public["ETag"]).status_code == 304
 
 
