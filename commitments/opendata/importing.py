@@ -131,12 +131,13 @@ class Plan:
         return [problem for row in self.rows for problem in row.problems]
 
     def fingerprint(self) -> str:
-        """The same for the same plan: what the admin's apply checks its dry run against."""
+        """The same for the same plan, in any language: what the admin's apply checks its dry
+        run against."""
         digest = hashlib.sha256()
         for row in self.rows:
             line = [row.file, str(row.number), row.key, row.action]
             line += [f"{c.column}={c.old}>{c.new}" for c in row.changes]
-            line += [str(p.reason) for p in row.problems]
+            line += [str(p.column) for p in row.problems]
             digest.update("\x1f".join(line).encode() + b"\x1e")
         return digest.hexdigest()
 

@@ -135,3 +135,18 @@ def test_another_users_token_applies_nothing(client, retitled):
 
     assert response["Location"] == reverse("opendata_import")
     assert not Commitment.objects.filter(title_en=NEW_TITLE).exists()
+
+
+def test_an_unreadable_upload_is_named_and_nothing_is_kept(client, package):
+    logged_in_staff(client, "KZ")
+    text = "slug,title_en\r\nmemorandum,Меморандум о сотрудничестве\r\n"
+
+    response = upload(client, text.encode("cp1251"), name="commitments.csv")
+
+    assert response.status_code == 400
+    assert (
+        "data/commitments.csv: the file is not UTF-8 (it looks like Windows-1251; line 2): "
+        "save it as UTF-8." in response.content.decode()
+    )
+    assert response.context["token"] == ""
+    assert "opendata_import" not in client.session
