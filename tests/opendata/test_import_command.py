@@ -232,3 +232,9 @@ def test_a_country_the_importer_may_not_edit_is_refused(tmp_path, package, db):
         "is a partner in." in out.splitlines()
     )
     assert unchanged.holds()
+
+
+def test_a_package_that_changes_nothing_says_so(tmp_path, package, importer):
+    code, out, _ = run(saved(tmp_path, package), "--as", "importer")
+    assert code == 0
+    assert out.splitlines()[-1] == "The package changes nothing in the record."

@@ -43,7 +43,9 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if plan.refused:
             raise CommandError(str(messages.IMPORT_NOTHING_SAVED))
-        if plan.applied:
+        if not plan.changes_anything:
+            self.stdout.write(str(messages.IMPORT_NOTHING_TO_DO))
+        elif plan.applied:
             self.stdout.write(self.style.SUCCESS(str(messages.IMPORT_APPLIED)))
         else:
             self.stdout.write(str(messages.IMPORT_DRY_RUN))
