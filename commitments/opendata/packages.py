@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -29,6 +28,7 @@ from typing import IO
 from django.conf import settings
 from django.db import transaction
 
+from .. import clock
 from . import exporting, schema
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def _fresh_marker(path: Path, max_age: float) -> bool:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
     except FileExistsError:
         try:
-            age = time.time() - path.stat().st_mtime
+            age = clock.now().timestamp() - path.stat().st_mtime
         except FileNotFoundError:
             return _fresh_marker(path, max_age)
         if age < max_age:
