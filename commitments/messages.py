@@ -65,7 +65,6 @@ UNKNOWN_FIELD = _("Unknown field.")
 GIVEN_TWICE = _("Give the English text once: as {name} or as {column}, not both.")
 RECORDED = _("Commitment recorded.")
 SUGGESTION_ACCEPTED = _("Accepted from an ingestion suggestion.")
-IMPORTED = _("Imported from a data package.")
 HISTORY_BROKEN = _(
     "The status history is broken: each change must start from the status the previous one "
     "reached, the first from none."
@@ -81,7 +80,7 @@ NOTE_IMPORTED = "system:imported"
 SYSTEM_NOTES = {
     NOTE_RECORDED: RECORDED,
     NOTE_SUGGESTION_ACCEPTED: SUGGESTION_ACCEPTED,
-    NOTE_IMPORTED: IMPORTED,
+    NOTE_IMPORTED: _("Imported from a data package."),
 }
 
 
@@ -183,10 +182,9 @@ IMPORT_REPEATED_COLUMN = _("the column appears more than once.")
 IMPORT_CELL_COUNT = _("the row has {cells} cells where the header has {columns}.")
 IMPORT_REQUIRED = _("the cell is empty; this column needs a value.")
 IMPORT_WRONG_TYPE = _("“{value}” is not {type}.")
-IMPORT_TYPE_TEXT = _("text")
-IMPORT_TYPE_INTEGER = _("a whole number")
+IMPORT_TYPE_INTEGER = _("a whole number such as 12")
 IMPORT_TYPE_NUMBER = _("a number such as 1500000.00")
-IMPORT_TYPE_BOOLEAN = _("true or false")
+IMPORT_TYPE_BOOLEAN = _("the word true or false")
 IMPORT_TYPE_DATE = _("a date such as 2025-12-31")
 IMPORT_TYPE_DATETIME = _("a time such as 2025-12-31T09:30:00.000000Z")
 IMPORT_NOT_ALLOWED_VALUE = _("“{value}” is not one of the allowed values: {allowed}.")

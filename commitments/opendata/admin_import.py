@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import secrets
-import time
 from pathlib import Path
 
 from django import forms
@@ -28,7 +27,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from .. import messages
+from .. import clock, messages
 from ..formatting import format_size
 from . import importing
 from .reading import Limits, PackageRefused, Problem
@@ -75,7 +74,7 @@ def _folder() -> Path:
 
 
 def _forget_old_uploads() -> None:
-    limit = time.time() - KEEP_SECONDS
+    limit = clock.now().timestamp() - KEEP_SECONDS
     for stale in _folder().glob("*.zip"):
         if stale.stat().st_mtime < limit:
             stale.unlink(missing_ok=True)
@@ -97,6 +96,8 @@ def _page(request, *, form, plan=None, problems=(), token="", status=200):
         "problems": [str(p) for p in problems],
         "token": token,
         "changelist": reverse("admin:commitments_commitment_changelist"),
+        "cannot_read": messages.IMPORT_PACKAGE_REFUSED,
+        "nothing_to_do": messages.IMPORT_NOTHING_TO_DO,
     }
     return TemplateResponse(request, "admin/opendata/import.html", context, status=status)
 

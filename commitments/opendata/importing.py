@@ -561,31 +561,9 @@ class _Importer:
         move = None
         if "target_date" in data and dates:
             move = self.recorded_move(dates[-1])
-        status = entry.values["status"]
 
         def change() -> None:
-            if data:
-                services.commitment_update(
-                    commitment=commitment,
-                    actor=self.actor,
-                    data=data,
-                    target_date_reason=move.reason if move else "",
-                    target_date_source=move.source if move else None,
-                    target_date_uid=move.uid if move else None,
-                    now=move.changed_at if move else None,
-                )
-            self.carry_out_history(commitment, history)
-            if commitment.status != status:
-                services.commitment_change_status(
-                    commitment=commitment,
-                    new_status=status,
-                    actor=self.actor,
-                    note=messages.NOTE_IMPORTED,
-                )
-            if later_review and commitment.last_reviewed_at < entry.values["last_reviewed_at"]:
-                services.commitment_mark_reviewed(
-                    commitment=commitment, actor=self.actor, now=entry.values["last_reviewed_at"]
-                )
+            self.carry_out_change(commitment, entry, data, move, history, later_review)
 
         carried = history + ([dates[-1]] if move else [])
         if not self.attempt(entry, CHANGE, change):
@@ -595,6 +573,40 @@ class _Importer:
             done.plan.action = CREATE
             self.consumed.add(id(done))
         return True
+
+    def carry_out_change(
+        self,
+        commitment: Commitment,
+        entry: _Entry,
+        data: dict[str, Any],
+        move: RecordedDateChange | None,
+        history: list[_Entry],
+        later_review: bool,
+    ) -> None:
+        """A commitment's row through the services: its columns (a target date moved with the
+        package's record of the move), its new status changes, its status, its later review."""
+        if data:
+            services.commitment_update(
+                commitment=commitment,
+                actor=self.actor,
+                data=data,
+                target_date_reason=move.reason if move else "",
+                target_date_source=move.source if move else None,
+                target_date_uid=move.uid if move else None,
+                now=move.changed_at if move else None,
+            )
+        self.carry_out_history(commitment, history)
+        status = entry.values["status"]
+        if commitment.status != status:
+            services.commitment_change_status(
+                commitment=commitment,
+                new_status=status,
+                actor=self.actor,
+                note=messages.NOTE_IMPORTED,
+            )
+        reviewed = entry.values["last_reviewed_at"]
+        if later_review and commitment.last_reviewed_at < reviewed:
+            services.commitment_mark_reviewed(commitment=commitment, actor=self.actor, now=reviewed)
 
     def carry_out_history(self, commitment: Commitment, history: list[_Entry]) -> None:
         """New status changes of a commitment the record has, each from the status it is in."""
@@ -831,7 +843,6 @@ def _cell_problem(column: Column, text: str):
 
 
 _TYPE_NAMES = {
-    "string": messages.IMPORT_TYPE_TEXT,
     "integer": messages.IMPORT_TYPE_INTEGER,
     "number": messages.IMPORT_TYPE_NUMBER,
     "boolean": messages.IMPORT_TYPE_BOOLEAN,

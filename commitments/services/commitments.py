@@ -183,8 +183,17 @@ def _record_history(
             for step in history
         ]
     )
-    if not date_history:
-        return
+    if date_history:
+        _record_date_history(commitment, actor, date_history)
+
+
+def _postponed(step: RecordedDateChange) -> bool:
+    return bool(step.old_date and step.new_date and step.new_date > step.old_date)
+
+
+def _record_date_history(
+    commitment: Commitment, actor: Actor, date_history: Sequence[RecordedDateChange]
+) -> None:
     TargetDateChange.objects.bulk_create(
         [
             TargetDateChange(
@@ -192,9 +201,7 @@ def _record_history(
                 commitment=commitment,
                 old_date=step.old_date,
                 new_date=step.new_date,
-                is_postponement=bool(
-                    step.old_date and step.new_date and step.new_date > step.old_date
-                ),
+                is_postponement=_postponed(step),
                 reason=step.reason,
                 source=step.source,
                 changed_at=step.changed_at,
@@ -204,11 +211,7 @@ def _record_history(
         ]
     )
     first = date_history[0].old_date or date_history[0].new_date
-    postponements = sum(
-        1
-        for step in date_history
-        if step.old_date and step.new_date and step.new_date > step.old_date
-    )
+    postponements = sum(1 for step in date_history if _postponed(step))
     Commitment.objects.filter(pk=commitment.pk).update(
         original_target_date=first, postponements=postponements
     )
