@@ -238,3 +238,21 @@ def test_a_package_that_changes_nothing_says_so(tmp_path, package, importer):
     code, out, _ = run(saved(tmp_path, package), "--as", "importer")
     assert code == 0
     assert out.splitlines()[-1] == "The package changes nothing in the record."
+
+
+def test_a_lone_commitments_table_as_a_ministry_saves_it_is_imported(tmp_path, package, importer):
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        text = archive.read("data/commitments.csv").decode()
+    slug = read_rows(package, "commitments")[1]["slug"]
+    old = Commitment.objects.get(slug=slug).title_en
+    path = saved(
+        tmp_path,
+        ("\ufeff" + text.replace(old, "Retitled in a spreadsheet")).encode(),
+        "commitments.csv",
+    )
+
+    code, out, _ = run(path, "--as", "importer")
+
+    assert code == 0
+    assert "data/commitments.csv: 0 to create, 1 to change, 20 unchanged, 0 refused." in out
+    assert Commitment.objects.get(slug=slug).title_en == "Retitled in a spreadsheet"
