@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 
+from commitments import rules, services
+from commitments.actors import SystemActor
 from commitments.events.models import Event
 from commitments.models import (
     Commitment,
     Country,
     Evidence,
     Meeting,
+    PartyPosition,
+    Source,
     StatusChange,
+    TargetDateChange,
 )
 from commitments.opendata import exporting, importing
 from tests.support.factories import UserFactory
@@ -107,3 +113,47 @@ def test_a_package_of_the_record_itself_is_all_unchanged(seeded):
         "refused": 0,
     }
     assert not plan.changes_anything and not plan.refused
+
+
+def test_the_round_trip_keeps_moved_target_dates_status_changes_and_parties_accounts(seeded):
+    """What the seeds lack: a target date postponed with its reason and source, a status moved
+    with a note, and a party's own account of the status."""
+    dated = Commitment.objects.filter(target_date__isnull=False).order_by("slug").first()
+    source = Source.objects.order_by("published_on").first()
+    services.commitment_update(
+        commitment=dated,
+        actor=SystemActor.SEED_LOADER,
+        data={"target_date": dated.target_date + timedelta(days=365)},
+        target_date_reason="The council moved it a year later.",
+        target_date_source=source,
+    )
+    movable = next(
+        c for c in Commitment.objects.order_by("slug") if rules.allowed_transitions(c.status)
+    )
+    services.commitment_change_status(
+        commitment=movable,
+        new_status=rules.allowed_transitions(movable.status)[0],
+        actor=SystemActor.SEED_LOADER,
+        note="Reported by both secretariats.",
+    )
+    services.party_position_record(
+        commitment=movable,
+        actor=SystemActor.SEED_LOADER,
+        country=movable.owner_country_id,
+        status=movable.status,
+        reported_on=source.published_on,
+        source=source,
+        note="As the ministry reports it.",
+    )
+    first = export()
+    empty_the_record()
+
+    plan = importing.import_package(io.BytesIO(first), "record.zip", importer(), apply=True)
+
+    assert plan.applied and not plan.refused
+    assert TargetDateChange.objects.count() == 1 and PartyPosition.objects.count() == 1
+    again, before = csv_files(export()), csv_files(first)
+    for name, data in before.items():
+        assert again[name] == data, name
+    moved = Commitment.objects.get(slug=dated.slug)
+    assert (moved.postponements, moved.original_target_date) == (1, dated.target_date)
