@@ -63,6 +63,8 @@ ACTIONS = (CREATE, CHANGE, UNCHANGED, REFUSED)
 # review have services of their own; derived columns are the record's).
 _SPECIAL = {"slug", "status", "last_reviewed_at"}
 SHOWN_CHARS = 80
+# A service's error about a value the package gives in another column.
+_COLUMN_OF_FIELD = {"target_date_reason": "target_date", "target_date_source": "target_date"}
 
 
 def expected_files() -> dict[str, list[str]]:
@@ -197,7 +199,7 @@ def _service_problems(plan: RowPlan, resource: Resource, exc: Exception) -> None
     """A service's refusal on the row, each message on the column it is about when there is one."""
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
-            column = SOURCE_ALIASES.get(name, name)
+            column = _COLUMN_OF_FIELD.get(name) or SOURCE_ALIASES.get(name, name)
             column = column.removesuffix("_id") if column not in resource.by_name else column
             shown = column if column in resource.by_name else None
             for error in errors:

@@ -10,7 +10,7 @@ import pytest
 
 from commitments import rules
 from commitments.events.models import Event
-from commitments.models import Commitment, Evidence, StatusChange
+from commitments.models import Commitment, Evidence, StatusChange, TargetDateChange
 from commitments.opendata import importing
 from tests.opendata.packages import edited, export, read_rows
 from tests.support.factories import UserFactory
@@ -220,3 +220,66 @@ def test_a_new_commitment_whose_history_does_not_reach_its_status_is_refused_wit
         for row in evidence
     )
     assert not plan.of("create")
+
+
+def test_a_target_date_moved_elsewhere_arrives_with_its_recorded_move(package, importer):
+    row = next(r for r in read_rows(package, "commitments") if r["target_date"])
+    new_date = f"{int(row['target_date'][:4]) + 1}{row['target_date'][4:]}"
+    move = {
+        "uid": str(uuid.uuid4()),
+        "commitment": row["slug"],
+        "old_date": row["target_date"],
+        "new_date": new_date,
+        "is_postponement": "true",
+        "reason": "Moved a year later by the council.",
+        "source": "",
+        "changed_at": "2026-11-20T06:00:00.000000Z",
+    }
+
+    def later(rows):
+        for r in rows:
+            if r["slug"] == row["slug"]:
+                r["target_date"] = new_date
+
+    def moved(rows):
+        rows.append(move)
+
+    copy = edited(package, commitments=later, target_date_changes=moved)
+
+    plan = importing.import_package(io.BytesIO(copy), "copy.zip", importer, apply=True)
+
+    assert plan.applied
+    assert [(r.file, r.action) for r in plan.rows if r.action != "unchanged"] == [
+        ("data/commitments.csv", "change"),
+        ("data/target_date_changes.csv", "create"),
+    ]
+    commitment = Commitment.objects.get(slug=row["slug"])
+    assert (str(commitment.target_date), commitment.postponements) == (new_date, 1)
+    change = TargetDateChange.objects.get(uid=move["uid"])
+    assert (change.reason, change.changed_by, change.is_postponement) == (
+        move["reason"],
+        importer,
+        True,
+    )
+    again = importing.import_package(io.BytesIO(copy), "copy.zip", importer, apply=True)
+    assert not again.changes_anything and not again.refused
+
+
+def test_a_target_date_moved_without_a_reason_is_refused_as_in_admin(package, importer):
+    row = next(r for r in read_rows(package, "commitments") if r["target_date"])
+
+    def later(rows):
+        for r in rows:
+            if r["slug"] == row["slug"]:
+                r["target_date"] = f"{int(row['target_date'][:4]) + 1}{row['target_date'][4:]}"
+
+    plan = importing.import_package(
+        io.BytesIO(edited(package, commitments=later)), "copy.zip", importer, apply=False
+    )
+
+    [refused] = plan.of("refused")
+    assert [p.column for p in refused.problems] == ["target_date"]
+    assert [str(p.reason) for p in refused.problems] == [
+        "Say why the target date moves (e.g. the source that reports the new date): a note is "
+        "required."
+    ]
