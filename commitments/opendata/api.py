@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import renderers
 from rest_framework.views import APIView
 
 from ..rest.renderers import JSONRenderer
 from . import views
 
 
-class ZipRenderer(renderers.BaseRenderer):
-    """Lets a caller ask for `Accept: application/zip`; errors stay JSON problems."""
-
-    media_type = "application/zip"
-    format = "zip"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return JSONRenderer().render(data) if not isinstance(data, bytes) else data
-
-
 class DataPackageView(APIView):
-    renderer_classes = [JSONRenderer, ZipRenderer]
+    # The answer is the zip file itself; errors (401, 429) are JSON problems whatever the caller
+    # accepts, as a client asking for application/zip must not get 406 instead of its file.
+    renderer_classes = [JSONRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
         operation_id="datapackage_retrieve",

@@ -29,6 +29,8 @@ def generated_client(live_server, tmp_path):
     config = tmp_path / "config.yaml"
     config.write_text(
         f"project_name_override: tracker-client\npackage_name_override: {PACKAGE}\npost_hooks: []\n"
+        # The data package download is a zip file: the generator reads it as bytes.
+        "content_type_overrides:\n  application/zip: application/octet-stream\n"
     )
     out = tmp_path / "client"
     generator = Path(sys.executable).with_name("openapi-python-client")
