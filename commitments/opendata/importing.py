@@ -250,6 +250,8 @@ class _Importer:
         values: dict[str, Any] = {}
         texts: dict[str, str] = {}
         for column in resource.columns:
+            if column.computed:  # the record's to work out, whatever the package says
+                continue
             text = row.values.get(column.name, "")
             if column.type != "string":
                 text = text.strip()
@@ -818,8 +820,6 @@ def _uuid(text: str) -> UUID:
 
 def _cell_problem(column: Column, text: str):
     """Why a cell cannot be read as its column's type, or None."""
-    if column.computed:
-        return None
     if text == "" and column.required:
         return messages.IMPORT_REQUIRED
     if text == "":

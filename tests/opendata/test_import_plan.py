@@ -283,3 +283,15 @@ def test_a_target_date_moved_without_a_reason_is_refused_as_in_admin(package, im
         "Say why the target date moves (e.g. the source that reports the new date): a note is "
         "required."
     ]
+
+
+def test_derived_columns_are_the_records_whatever_the_package_says(package, importer):
+    def derived(rows):
+        rows[0]["progress"] = "on_track?"
+        rows[0]["postponements"] = "many"
+
+    plan = importing.import_package(
+        io.BytesIO(edited(package, commitments=derived)), "copy.zip", importer, apply=False
+    )
+
+    assert not plan.refused and not plan.changes_anything
