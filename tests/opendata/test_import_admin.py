@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from commitments.events.models import Event
@@ -150,3 +151,13 @@ def test_an_unreadable_upload_is_named_and_nothing_is_kept(client, package):
     )
     assert response.context["token"] == ""
     assert "opendata_import" not in client.session
+
+
+def test_the_upload_needs_the_csrf_token(retitled):
+    client = Client(enforce_csrf_checks=True)
+    logged_in_staff(client, "KZ")
+
+    response = upload(client, retitled)
+
+    assert response.status_code == 403
+    assert not Commitment.objects.filter(title_en=NEW_TITLE).exists()
