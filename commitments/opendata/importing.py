@@ -195,6 +195,11 @@ class _Entry:
         return tuple(self.texts[name] for name in self.resource.primary_key)
 
 
+def _joined(texts: list) -> Any:
+    """Messages as one sentence after another, each still in the reader's language."""
+    return format_lazy(" ".join(["{}"] * len(texts)), *texts)
+
+
 def _service_problems(plan: RowPlan, resource: Resource, exc: Exception) -> None:
     """A service's refusal on the row, each message on the column it is about when there is one."""
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
@@ -202,12 +207,10 @@ def _service_problems(plan: RowPlan, resource: Resource, exc: Exception) -> None
             column = _COLUMN_OF_FIELD.get(name) or SOURCE_ALIASES.get(name, name)
             column = column.removesuffix("_id") if column not in resource.by_name else column
             shown = column if column in resource.by_name else None
-            for error in errors:
-                for message in error:
-                    plan.refuse(message, shown)
+            # One cell's messages as one reason ("not in the source. It differs from ...").
+            plan.refuse(_joined([message for error in errors for message in error]), shown)
     elif isinstance(exc, ValidationError):
-        for message in exc.messages:
-            plan.refuse(message)
+        plan.refuse(_joined(exc.messages))
     elif isinstance(exc, PermissionDenied):
         plan.refuse(str(exc) or messages.NOT_INVOLVED)
     else:
@@ -708,8 +711,7 @@ class _Importer:
         """Evidence is never edited; a changed quote that is not in its source says so first."""
         quote = entry.values["quote"]
         if source is not None and quote and source.find_quote(quote) is None:
-            reason = " ".join(str(m) for m in rules.quote_not_in_source(quote, source.text))
-            entry.plan.refuse(reason, "quote")
+            entry.plan.refuse(_joined(rules.quote_not_in_source(quote, source.text)), "quote")
         else:
             entry.plan.refuse(messages.IMPORT_EVIDENCE_FIXED, entry.plan.changes[0].column)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from commitments.models import Commitment
+from commitments.models import Commitment, StaffProfile
 from tests.browser.conftest import admin_login, axe, browser, page, screenshot  # noqa: F401
 from tests.opendata.packages import edited, export, read_rows
 from tests.support.admin import staff_user
@@ -64,3 +64,39 @@ def test_an_officer_imports_a_package_dry_run_first(
         "Imported: every change above is saved."
     )
     assert Commitment.objects.get(slug=slug).title_en == NEW_TITLE
+
+
+def test_a_refused_row_is_shown_in_russian_and_nothing_can_be_applied(
+    transactional_db,
+    seeded,
+    page,  # noqa: F811
+    live_server,
+    admin_login,  # noqa: F811
+    screenshot,  # noqa: F811
+    tmp_path,
+):
+    package = export()
+    broken = next(row for row in read_rows(package, "evidence") if row["quote"])
+
+    def break_quote(rows):
+        for row in rows:
+            if row["uid"] == broken["uid"]:
+                row["uid"] = "6b0d1c52-0000-4000-8000-000000000003"
+                row["quote"] = "Слова, которых в статье нет."
+
+    path = tmp_path / "ministry.zip"
+    path.write_bytes(edited(package, evidence=break_quote))
+    officer = staff_user("KZ", username="russian-officer")
+    StaffProfile.objects.create(user=officer, language="ru")
+    admin_login(officer)
+
+    page.goto(f"{live_server.url}/admin/opendata/import/")
+    page.get_by_label("Пакет данных").set_input_files(str(path))
+    page.get_by_role("button", name="Предварительная проверка").click()
+
+    refused = page.locator(".import-refused li")
+    expect(refused).to_have_count(1)
+    expect(refused).to_contain_text("data/evidence.csv, строка ")
+    expect(refused).to_contain_text(", столбец quote: ")
+    expect(page.get_by_role("button", name="Применить этот план")).to_have_count(0)
+    screenshot("admin-import-refused-ru")
