@@ -11,6 +11,7 @@ from commitments.api import views
 from commitments.briefing import api as briefing_api
 from commitments.events import api as events_api
 from commitments.ingestion import api as ingestion_api
+from commitments.opendata import api as opendata_api
 from commitments.rest.schema import ID_PATTERN
 from commitments.rest.views import NotFoundView
 
@@ -52,6 +53,7 @@ urlpatterns = [
         briefing_api.BriefingFileView.as_view(),
         name="briefing-request-file",
     ),
+    path("datapackage.zip", opendata_api.DataPackageView.as_view(), name="datapackage"),
     path("schema/", SpectacularAPIView.as_view(**public), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", **public), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", **public), name="redoc"),

@@ -30,7 +30,9 @@ class Field:
     # Status is not editable: it changes only through a status change, with a note.
     editable: bool = False
     api: bool = False  # the API shows it (and documents it in the schema)
-    csv: bool = False  # the admin's CSV export has a column for it
+    # The open data's commitments table has a column for it (commitments.opendata.schema), and so
+    # the admin's CSV and spreadsheet exports.
+    csv: bool = False
     # Admin form: put this editable field on the same line as the named one.
     admin_beside: str = ""
     # Admin change page: shown read-only in its "Record" section.
@@ -48,7 +50,7 @@ class Field:
 
 # In the order the API, the CSV export and the admin form show them.
 FIELDS: tuple[Field, ...] = (
-    Field("id", api=True, csv=True),
+    Field("id", api=True),
     Field(
         "slug",
         editable=True,
@@ -64,7 +66,14 @@ FIELDS: tuple[Field, ...] = (
         translated=True,
         api_help="In English, the language the record is kept in.",
     ),
-    Field("description", editable=True, api=True, translated=True, api_help="In English."),
+    Field(
+        "description",
+        editable=True,
+        api=True,
+        csv=True,
+        translated=True,
+        api_help="In English.",
+    ),
     Field(
         "owner_country",
         editable=True,

@@ -65,13 +65,23 @@ UNKNOWN_FIELD = _("Unknown field.")
 GIVEN_TWICE = _("Give the English text once: as {name} or as {column}, not both.")
 RECORDED = _("Commitment recorded.")
 SUGGESTION_ACCEPTED = _("Accepted from an ingestion suggestion.")
+HISTORY_BROKEN = _(
+    "The status history is broken: each change must start from the status the previous one "
+    "reached, the first from none."
+)
+HISTORY_ENDS_ELSEWHERE = _("The status history does not end at the commitment's status.")
 
 # Notes the system writes into the record (a commitment's first status change, evidence from an
 # accepted suggestion) are stored as these codes, never in the language of whoever caused them,
 # and shown in the reader's language by `system_note`; a note people wrote is shown as written.
 NOTE_RECORDED = "system:recorded"
 NOTE_SUGGESTION_ACCEPTED = "system:suggestion-accepted"
-SYSTEM_NOTES = {NOTE_RECORDED: RECORDED, NOTE_SUGGESTION_ACCEPTED: SUGGESTION_ACCEPTED}
+NOTE_IMPORTED = "system:imported"
+SYSTEM_NOTES = {
+    NOTE_RECORDED: RECORDED,
+    NOTE_SUGGESTION_ACCEPTED: SUGGESTION_ACCEPTED,
+    NOTE_IMPORTED: _("Imported from a data package."),
+}
 
 
 def system_note(note: str) -> str:
@@ -130,3 +140,84 @@ NOT_PUBLIC = _(
 # Redelivering a time range in the webhook admin.
 RANGE_ORDER = _("The range must end after it starts.")
 RANGE_BOTH = _("Give both ends of the range.")
+
+# Open data import (`opendata.reading`, `opendata.importing`): where a package is refused, and why.
+# Where: the file, and its row (as a spreadsheet numbers it, the header being row 1) and column.
+IMPORT_AT_CELL = _("{file}, row {row}, column {column}: {reason}")
+IMPORT_AT_ROW = _("{file}, row {row}: {reason}")
+IMPORT_AT_COLUMN = _("{file}, column {column}: {reason}")
+IMPORT_AT_FILE = _("{file}: {reason}")
+IMPORT_TOO_LARGE = _("the file is too large (at most {limit} MB); nothing was read past the limit.")
+IMPORT_BOMB = _(
+    "the file inflates far more than a table can (is it a compressed bomb?); it was not read."
+)
+IMPORT_BAD_ZIP = _("not a readable zip archive.")
+IMPORT_ENCRYPTED = _("the file is encrypted; export the package again without a password.")
+IMPORT_TOO_MANY_FILES = _("the archive holds too many files for a data package.")
+IMPORT_UNSAFE_NAME = _("a file name that points outside the package; the archive was not read.")
+IMPORT_UNEXPECTED_FILE = _(
+    "not a file of this data package (expected datapackage.json and the tables it lists)."
+)
+IMPORT_NOT_FOUND = _("no such file or folder.")
+IMPORT_WRONG_KIND = _(
+    "give a data package: a .zip, a folder with datapackage.json, or one of its CSV tables "
+    "under its own name."
+)
+IMPORT_NO_TABLES = _("the package holds none of the tables of this record.")
+IMPORT_NOT_UTF8 = _("the file is not UTF-8 (line {line}): save it as UTF-8.")
+IMPORT_WINDOWS_1251 = _(
+    "the file is not UTF-8 (it looks like Windows-1251; line {line}): save it as UTF-8."
+)
+IMPORT_UTF16 = _(
+    "the file is not UTF-8 (it looks like UTF-16, “Unicode text”; line {line}): save it as UTF-8."
+)
+IMPORT_BAD_CSV = _("the CSV is malformed ({error}).")
+IMPORT_BAD_JSON = _("not valid JSON (line {line}: {error}).")
+IMPORT_NO_RESOURCES = _("the descriptor lists no resources.")
+IMPORT_UNKNOWN_RESOURCE = _("a resource this record does not have.")
+IMPORT_EMPTY_FILE = _("the file is empty: it needs at least its header row.")
+IMPORT_UNKNOWN_COLUMN = _("a column this table does not have.")
+IMPORT_MISSING_COLUMN = _("the column is missing.")
+IMPORT_REPEATED_COLUMN = _("the column appears more than once.")
+IMPORT_CELL_COUNT = _("the row has {cells} cells where the header has {columns}.")
+IMPORT_REQUIRED = _("the cell is empty; this column needs a value.")
+IMPORT_WRONG_TYPE = _("“{value}” is not {type}.")
+IMPORT_TYPE_INTEGER = _("a whole number such as 12")
+IMPORT_TYPE_NUMBER = _("a number such as 1500000.00")
+IMPORT_TYPE_BOOLEAN = _("the word true or false")
+IMPORT_TYPE_DATE = _("a date such as 2025-12-31")
+IMPORT_TYPE_DATETIME = _("a time such as 2025-12-31T09:30:00.000000Z")
+IMPORT_NOT_ALLOWED_VALUE = _("“{value}” is not one of the allowed values: {allowed}.")
+IMPORT_WRONG_FORM = _("“{value}” is not written as this column's values are.")
+IMPORT_REPEATED_KEY = _("a second row with the same key.")
+IMPORT_UNKNOWN_KEY = _("no such row, in the package or in the record.")
+IMPORT_PARENT_REFUSED = _("its commitment is refused (see its row).")
+IMPORT_SOURCE_MISSING = _(
+    "this source is not in the record, and the package does not carry sources' texts: add the "
+    "article as a source first."
+)
+IMPORT_SOURCE_OTHER_TEXT = _("the record holds this source with another text.")
+IMPORT_REFERENCE_NOT_ALLOWED = _("your account may not add or change this in admin.")
+IMPORT_EVIDENCE_FIXED = _(
+    "evidence once added is never edited; add the corrected evidence as a row with a new uid."
+)
+IMPORT_HISTORY_FIXED = _("history is never edited; this row differs from the one recorded.")
+IMPORT_MOVE_WITHOUT_DATE = _(
+    "a target date move needs its commitment's new target date in commitments.csv."
+)
+IMPORT_DATABASE_REFUSED = _("the database refused the row (is its uid used by another row?).")
+IMPORT_PLAN_COUNTS = _(
+    "{file}: {created} to create, {changed} to change, {unchanged} unchanged, {refused} refused."
+)
+IMPORT_ROW_CREATE = _("{file}, row {row} ({key}): to create.")
+IMPORT_ROW_CHANGE = _("{file}, row {row} ({key}): to change {changes}.")
+IMPORT_DRY_RUN = _("Dry run: nothing was saved.")
+IMPORT_APPLIED = _("Imported: every change above is saved.")
+IMPORT_NOTHING_TO_DO = _("The package changes nothing in the record.")
+IMPORT_NOTHING_SAVED = _("Nothing was saved: the package has refused rows (above).")
+IMPORT_PACKAGE_REFUSED = _("Nothing was saved: the package cannot be read.")
+IMPORT_UPLOAD_AGAIN = _("This dry run is no longer available: upload the package again.")
+IMPORT_PLAN_CHANGED = _(
+    "Nothing was saved: the record changed since the dry run, so the plan is no longer the one "
+    "you read. Here is the plan as it stands now."
+)

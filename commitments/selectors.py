@@ -280,17 +280,6 @@ def commitment_admin_list(*, now: datetime | None = None) -> CommitmentQuerySet:
     )
 
 
-def commitment_export(queryset: CommitmentQuerySet) -> CommitmentQuerySet:
-    """A selection prepared for CSV export: every relation a row prints, loaded in bulk."""
-    return queryset.select_related("owner_country", "meeting").prefetch_related(
-        "partner_countries",
-        Prefetch(
-            "evidence",
-            queryset=Evidence.objects.select_related("source").defer("source__text"),
-        ),
-    )
-
-
 # --- REST API -------------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -286,6 +287,7 @@ COMMITMENT_COLUMNS = tuple(f.attname for f in Commitment._meta.concrete_fields)
 _COMMITMENT_DEFAULTS = {f.attname: f.get_default() for f in Commitment._meta.concrete_fields}
 _LANGUAGES = settings.MODELTRANSLATION_LANGUAGES
 STATUS_CHANGE_COLUMNS = (
+    "uid",
     "commitment_id",
     "old_status",
     "new_status",
@@ -295,6 +297,7 @@ STATUS_CHANGE_COLUMNS = (
     "note",
 )
 EVIDENCE_COLUMNS = (
+    "uid",
     "commitment_id",
     "source_id",
     "quote",
@@ -469,12 +472,18 @@ def _add_links(
                 rows.responsible.append((cid, other))
 
 
+def _uid() -> uuid.UUID | str:
+    """A new public identifier as the table stores it (SQLite: 32 hex digits)."""
+    value = uuid.uuid4()
+    return value if connection.vendor == "postgresql" else value.hex
+
+
 def _add_history(rows: _Rows, cid: int, walk: tuple[str, ...], created, reviewed) -> None:
     """One status change per move of `walk`, spread evenly from creation to the last review."""
     span = max(1, int((reviewed - created).total_seconds()))
     for step, (old, new) in enumerate(zip(["", *walk[:-1]], walk, strict=True)):
         at = created + timedelta(seconds=span * step // max(1, len(walk) - 1))
-        rows.history.append((cid, old, new, None, GENERATOR, at, "Generated history."))
+        rows.history.append((_uid(), cid, old, new, None, GENERATOR, at, "Generated history."))
 
 
 def _add_evidence(rng: random.Random, world: _World, rows: _Rows, cid: int, created) -> None:
@@ -484,6 +493,7 @@ def _add_evidence(rng: random.Random, world: _World, rows: _Rows, cid: int, crea
         observed: date = (created + timedelta(days=e)).date()
         rows.evidence.append(
             (
+                _uid(),
                 cid,
                 world.source_ids[s],
                 rng.choice(world.sentences_by_source[s]),

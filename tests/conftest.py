@@ -74,6 +74,13 @@ def _no_event_kicks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_open_data_rebuilds(settings):
+    # Each committed change asks for the open data package to be rebuilt (a Celery task); the
+    # open data's own tests turn that back on, with a folder of their own.
+    settings.OPENDATA_REBUILD_ON_CHANGE = False
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     # LocaleMiddleware activates each request's language and leaves it active in the thread, as
     # Django does between requests; each test starts in the default language, as a server's

@@ -30,14 +30,18 @@ GROUND = {
 }
 SHARED = {"models", "translation", "fields", "access", "search", "staff", "rest"}
 SHARED |= {"services", "selectors"}
-PARTS = {"admin", "api", "briefing", "events", "ingestion", "public", "reminders", "seeding"}
-# The only imports between parts (ARCHITECTURE.md): sources are added through ingestion, and the
-# admin shows the reminders' in-doubt digests and offers the briefing's actions.
+PARTS = {"admin", "api", "briefing", "events", "ingestion", "opendata", "public", "reminders"}
+PARTS |= {"seeding"}
+# The only imports between parts (ARCHITECTURE.md): sources are added through ingestion; the admin
+# shows the reminders' in-doubt digests, offers the briefing's actions and exports commitments in
+# the open data's columns; the open data dates the record by the outbox's last event.
 PART_ARROWS = {
     ("api", "ingestion"),
     ("admin", "ingestion"),
     ("admin", "reminders"),
     ("admin", "briefing"),
+    ("admin", "opendata"),
+    ("opendata", "events"),
 }
 
 

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
-from operator import attrgetter
+import io
+from collections.abc import Iterable, Iterator
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import models
-from django.http import StreamingHttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, clock, fields, selectors, services
+from .. import access, clock, services
 from ..messages import NOT_INVOLVED_REASON
 from ..models import Commitment
+from ..opendata import exporting, schema
 from ..rules import Status
 from .forms import BulkStatusChangeForm, transition_errors
 
@@ -33,37 +33,6 @@ REFUSED = ngettext_lazy(
     "Refused %(count)d (not moved to %(status)s): %(listing)s",
     "Refused %(count)d (not moved to %(status)s): %(listing)s",
     "count",
-)
-# How the export prints a relation: countries by their codes, a meeting by its name.
-_RELATION_CELLS: dict[str, Callable[[Commitment], object]] = {
-    "owner_country": lambda c: c.owner_country.code,
-    "partner_countries": lambda c: " ".join(p.code for p in c.partner_countries.all()),
-    "meeting": lambda c: c.meeting.name if c.meeting else "",
-}
-
-
-def _cell(name: str) -> Callable[[Commitment], object]:
-    """How the export prints one of `fields.CSV`: a relation as above, a date-time in ISO 8601,
-    anything else as its value."""
-    field = Commitment._meta.get_field(name)
-    if field.is_relation:
-        if name not in _RELATION_CELLS:
-            raise ImproperlyConfigured(f"The CSV export does not know how to print {name!r}.")
-        return _RELATION_CELLS[name]
-    if isinstance(field, models.DateTimeField):
-        get = attrgetter(field.attname)
-        return lambda c: None if get(c) is None else get(c).isoformat()
-    return attrgetter(field.attname)
-
-
-_FIELD_CELLS = tuple(_cell(name) for name in fields.CSV)
-CSV_HEADER = (
-    *fields.CSV,
-    "stale",
-    "evidence_count",
-    "evidence_urls",
-    "source_titles",
-    "source_urls",
 )
 
 
@@ -164,29 +133,21 @@ def _apply_status_change(modeladmin, request, queryset, *, new_status: str, note
 
 
 def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection). Only the admin's
+    downloads, which staff open in spreadsheets, are escaped; the open data package keeps every
+    value as the record has it, for programs."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def _unique(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(v for v in values if v))
+# The open data's commitments table (`opendata.schema`): the same columns, values and order.
+EXPORT = schema.COMMITMENTS
+CSV_HEADER = tuple(EXPORT.header)
 
 
-def csv_rows(queryset, now) -> Iterator[list[str]]:
+def csv_rows(queryset) -> Iterator[list[str]]:
     yield list(CSV_HEADER)
-    for c in selectors.commitment_export(queryset).iterator(chunk_size=500):
-        evidence = list(c.evidence.all())
-        sources = [e.source for e in evidence if e.source is not None]
-        stale = c.stale if hasattr(c, "stale") else c.is_stale(now)
-        row = [
-            *(cell(c) for cell in _FIELD_CELLS),
-            "yes" if stale else "no",
-            len(evidence),
-            " | ".join(_unique(e.url for e in evidence)),
-            " | ".join(_unique(s.title for s in sources)),
-            " | ".join(_unique(s.url for s in sources)),
-        ]
+    for row in exporting.rows(EXPORT, queryset):
         yield [csv_safe(value) for value in row]
 
 
@@ -195,15 +156,57 @@ class _Echo:
         return value
 
 
+def _filename(extension: str) -> str:
+    stamp = f"{timezone.localtime(clock.now()):%Y%m%d-%H%M}"
+    return f'attachment; filename="commitments-{stamp}.{extension}"'
+
+
 @admin.action(description=_("Export selected commitments as CSV"), permissions=["view"])
 def export_csv(modeladmin, request, queryset):
-    now = clock.now()
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in csv_rows(queryset, now)),
+        (writer.writerow(row) for row in csv_rows(queryset)),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="commitments-{timezone.localtime(now):%Y%m%d-%H%M}.csv"'
-    )
+    response["Content-Disposition"] = _filename("csv")
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_cell(sheet, column: schema.Column, text: str):
+    """A typed cell: dates as dates, numbers as numbers, yes/no as booleans, text as text that
+    never runs as a formula; date-times (UTC) stay ISO 8601 text, as spreadsheets know no zones."""
+    from openpyxl.cell import WriteOnlyCell
+
+    value = column.from_text(text) if text and column.type in _TYPED else text
+    cell = WriteOnlyCell(sheet, value=value if value is not None else "")
+    if column.type == "date" and value:
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(cell.value, str):
+        cell.data_type = "s"  # openpyxl would take "=..." for a formula
+    return cell
+
+
+_TYPED = {"date", "number", "integer", "boolean"}
+
+
+@admin.action(
+    description=_("Export selected commitments as a spreadsheet (XLSX)"), permissions=["view"]
+)
+def export_xlsx(modeladmin, request, queryset):
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=EXPORT.name)
+    sheet.freeze_panes = "B2"
+    sheet.append(CSV_HEADER)
+    columns = EXPORT.columns
+    for row in exporting.rows(EXPORT, queryset):
+        sheet.append([_xlsx_cell(sheet, c, text) for c, text in zip(columns, row, strict=True)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = _filename("xlsx")
     return response

@@ -147,6 +147,7 @@ class CommitmentAdmin(
         actions.change_status,
         actions.export_csv,
         briefing_admin.brief_commitments,
+        actions.export_xlsx,
     ]
     change_status_template = "admin/commitments/commitment/change_status.html"
 

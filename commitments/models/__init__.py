@@ -16,6 +16,7 @@ from .builders import (
     one_actor_at_most,
     optional_source_field,
     party_country_field,
+    public_uid_field,
     source_content_hash,
     system_actor_field,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "one_actor_at_most",
     "optional_source_field",
     "party_country_field",
+    "public_uid_field",
     "source_content_hash",
     "system_actor_field",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+import uuid
 
 from django.conf import settings
 from django.core.validators import RegexValidator, URLValidator
@@ -73,6 +74,12 @@ def party_country_field() -> models.ForeignKey:
     return models.ForeignKey(
         "Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
     )
+
+
+def public_uid_field() -> models.UUIDField:
+    """A row's identity outside this database (the open data's key): ids differ between
+    databases, this travels with the row when it is exported and imported."""
+    return models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
 
 
 def one_actor_at_most(user_field: str, name: str) -> models.CheckConstraint:

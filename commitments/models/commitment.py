@@ -28,6 +28,7 @@ from .builders import (
     http_url_validator,
     one_actor_at_most,
     optional_source_field,
+    public_uid_field,
     system_actor_field,
 )
 from .reference import Category, Country, InstrumentType, Meeting
@@ -253,6 +254,7 @@ class Evidence(RecordedActorMixin, models.Model):
 
     actor_field = "added_by"
 
+    uid = public_uid_field()
     commitment = commitment_field(related_name="evidence")
     source = optional_source_field(related_name="evidence")
     quote = models.TextField(
@@ -317,6 +319,7 @@ class ProgressObservation(models.Model):
     Two sources may report different values for the same period: both rows are kept.
     """
 
+    uid = public_uid_field()
     commitment = commitment_field(related_name="observations")
     evidence = models.ForeignKey(
         Evidence, verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="observations"

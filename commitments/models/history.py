@@ -14,6 +14,7 @@ from .builders import (
     commitment_field,
     one_actor_at_most,
     optional_source_field,
+    public_uid_field,
     system_actor_field,
 )
 
@@ -23,6 +24,7 @@ class StatusChange(RecordedActorMixin, models.Model):
 
     actor_field = "changed_by"
 
+    uid = public_uid_field()
     commitment = commitment_field(related_name="status_changes")
     old_status = models.CharField(
         _("old status"),
@@ -86,6 +88,7 @@ class TargetDateChange(RecordedActorMixin, models.Model):
 
     actor_field = "changed_by"
 
+    uid = public_uid_field()
     commitment = commitment_field(related_name="target_date_changes")
     old_date = models.DateField(_("old target date"), null=True, blank=True)
     new_date = models.DateField(_("new target date"), null=True, blank=True)

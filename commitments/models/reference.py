@@ -17,6 +17,7 @@ from .builders import (
     _strip_translations,
     http_url_validator,
     iso_alpha2_validator,
+    public_uid_field,
 )
 
 
@@ -94,6 +95,7 @@ class Meeting(SourceLanguageColumns, models.Model):
 class Source(models.Model):
     """One published article; evidence quotes must occur verbatim in its text."""
 
+    uid = public_uid_field()
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     published_on = models.DateField(_("published on"), validators=[validate_record_date])

@@ -3,9 +3,11 @@ reviewed, delete; and the slug a new commitment gets when none is given."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from datetime import datetime
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -71,10 +73,19 @@ def commitment_create(
     responsible_users: Iterable = (),
     note: str = "",
     now: datetime | None = None,
+    history: Sequence[RecordedStatusChange] = (),
+    date_history: Sequence[RecordedDateChange] = (),
     **fields: Any,
 ) -> Commitment:
     """Create a commitment and the first row of its status history. The owner, like the
-    partners, is a Country or its code."""
+    partners, is a Country or its code.
+
+    A commitment kept elsewhere first (an imported data package) brings its history: `history`,
+    its status changes as recorded there (each move checked by the status rules, the last
+    reaching the commitment's status), replaces the first row; `date_history`, its target date's
+    moves, gives the original date and the postponements. Both keep their public identifiers and
+    times; the creator is recorded as who wrote them here.
+    """
     actor = Actor.of(actor)
     now = now or clock.now()
     _refuse_unknown(fields, {*EDITABLE_FIELDS, *SOURCE_ALIASES, "status"})
@@ -90,14 +101,17 @@ def commitment_create(
     commitment.save()
     commitment.partner_countries.set(partner_codes)
     commitment.responsible_users.set(list(responsible_users))
-    StatusChange.objects.create(
-        commitment=commitment,
-        old_status="",
-        new_status=commitment.status,
-        changed_at=now,
-        note=note or messages.NOTE_RECORDED,
-        **actor.history("changed_by"),
-    )
+    if history or date_history:
+        _record_history(commitment, actor, history, date_history)
+    else:
+        StatusChange.objects.create(
+            commitment=commitment,
+            old_status="",
+            new_status=commitment.status,
+            changed_at=now,
+            note=note or messages.NOTE_RECORDED,
+            **actor.history("changed_by"),
+        )
     announce(
         EventType.CREATED,
         commitment,
@@ -106,6 +120,102 @@ def commitment_create(
         data={"status": commitment.status},
     )
     return commitment
+
+
+@dataclass(frozen=True)
+class RecordedStatusChange:
+    """A status change as another record kept it (`commitment_create(history=...)`)."""
+
+    uid: UUID
+    old_status: str
+    new_status: str
+    changed_at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class RecordedDateChange:
+    """A target date's move as another record kept it (`commitment_create(date_history=...)`)."""
+
+    uid: UUID
+    old_date: date | None
+    new_date: date | None
+    is_postponement: bool
+    reason: str
+    source: Source | None
+    changed_at: datetime
+
+
+def _record_history(
+    commitment: Commitment,
+    actor: Actor,
+    history: Sequence[RecordedStatusChange],
+    date_history: Sequence[RecordedDateChange],
+) -> None:
+    """Store a new commitment's history as recorded elsewhere, checked as the services would
+    have checked each step: the status moves follow the rules from the record's start to its
+    status now; the first target date is the original, each later date a postponement."""
+    previous = ""
+    for step in history:
+        if step.old_status != previous:
+            raise ValidationError({"status": [messages.HISTORY_BROKEN]})
+        if previous:
+            rules.check_transition(previous, step.new_status)
+        previous = step.new_status
+    if history and previous != commitment.status:
+        raise ValidationError({"status": [messages.HISTORY_ENDS_ELSEWHERE]})
+    if not history:
+        note = messages.NOTE_RECORDED
+        history = [
+            RecordedStatusChange(None, "", commitment.status, commitment.last_reviewed_at, note)
+        ]
+    StatusChange.objects.bulk_create(
+        [
+            StatusChange(
+                **({"uid": step.uid} if step.uid else {}),
+                commitment=commitment,
+                old_status=step.old_status,
+                new_status=step.new_status,
+                changed_at=step.changed_at,
+                note=step.note,
+                **actor.history("changed_by"),
+            )
+            for step in history
+        ]
+    )
+    if date_history:
+        _record_date_history(commitment, actor, date_history)
+
+
+def _postponed(step: RecordedDateChange) -> bool:
+    return bool(step.old_date and step.new_date and step.new_date > step.old_date)
+
+
+def _record_date_history(
+    commitment: Commitment, actor: Actor, date_history: Sequence[RecordedDateChange]
+) -> None:
+    TargetDateChange.objects.bulk_create(
+        [
+            TargetDateChange(
+                uid=step.uid,
+                commitment=commitment,
+                old_date=step.old_date,
+                new_date=step.new_date,
+                is_postponement=_postponed(step),
+                reason=step.reason,
+                source=step.source,
+                changed_at=step.changed_at,
+                **actor.history("changed_by"),
+            )
+            for step in date_history
+        ]
+    )
+    first = date_history[0].old_date or date_history[0].new_date
+    postponements = sum(1 for step in date_history if _postponed(step))
+    Commitment.objects.filter(pk=commitment.pk).update(
+        original_target_date=first, postponements=postponements
+    )
+    commitment.original_target_date, commitment.postponements = first, postponements
 
 
 @transaction.atomic
@@ -117,6 +227,7 @@ def commitment_update(
     expected_version: int | None = None,
     target_date_reason: str = "",
     target_date_source: Source | None = None,
+    target_date_uid: UUID | None = None,
     now: datetime | None = None,
 ) -> Commitment:
     """Change descriptive fields; status changes go through commitment_change_status.
@@ -146,6 +257,7 @@ def commitment_update(
         actor=actor,
         target_date_reason=target_date_reason,
         target_date_source=target_date_source,
+        target_date_uid=target_date_uid,
         now=now,
     )
     _save_update(locked, data, partners_to_set)
@@ -194,6 +306,7 @@ def _apply_update(
     target_date_reason: str,
     target_date_source: Source | None,
     now: datetime | None,
+    target_date_uid: UUID | None = None,
 ) -> TargetDateChange | None:
     """Set `data`'s fields on `locked` (not yet saved; relations are stored after the save) and
     validate it; returns the move of the target date it records, if any."""
@@ -203,7 +316,13 @@ def _apply_update(
             setattr(locked, name, value)
     locked.full_clean()
     date_change = target_date_change(
-        locked, old_date, actor, target_date_reason, target_date_source, now or clock.now()
+        locked,
+        old_date,
+        actor,
+        target_date_reason,
+        target_date_source,
+        now or clock.now(),
+        uid=target_date_uid,
     )
     if {"target_date", "target_amount"} & set(data):
         locked.progress = selectors.commitment_progress(locked)
@@ -266,6 +385,7 @@ def commitment_change_status(
     note: str,
     now: datetime | None = None,
     expected_version: int | None = None,
+    uid: UUID | None = None,
 ) -> StatusChange:
     """Move a commitment to `new_status` if the rules allow it, recording who, when and why.
 
@@ -284,6 +404,7 @@ def commitment_change_status(
         new_status=new_status,
         changed_at=now,
         note=note,
+        **({"uid": uid} if uid else {}),
         **actor.history("changed_by"),
     )
     locked.status = new_status

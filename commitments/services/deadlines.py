@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 
@@ -32,6 +33,7 @@ def target_date_change(
     reason: str,
     source: Source | None,
     now: datetime,
+    uid: UUID | None = None,
 ) -> TargetDateChange | None:
     """Record a move of a set target date (on `locked`, not yet saved); None when none moved."""
     new_date = locked.target_date
@@ -56,5 +58,6 @@ def target_date_change(
         reason=reason,
         source=source,
         changed_at=now,
+        **({"uid": uid} if uid else {}),
         **actor.history("changed_by"),
     )

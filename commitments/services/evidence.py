@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,8 +32,11 @@ def evidence_add(
     observed_on: date | None = None,
     now: datetime | None = None,
     expected_version: int | None = None,
+    uid: UUID | None = None,
 ) -> Evidence:
-    """Attach evidence (a verbatim quote from a source and/or an http(s) URL); resets staleness."""
+    """Attach evidence (a verbatim quote from a source and/or an http(s) URL); resets staleness.
+
+    `uid` keeps the public identifier the evidence has elsewhere (an imported data package's)."""
     actor = Actor.of(actor)
     now = now or clock.now()
     access.may_add_evidence(actor, commitment).require()
@@ -44,6 +48,7 @@ def evidence_add(
         url=url or "",
         note=note or "",
         observed_on=observed_on or timezone.localdate(now),
+        **({"uid": uid} if uid else {}),
         **actor.history("added_by"),
     )
     evidence.full_clean()

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from commitments import messages, rules
 from commitments.models import Commitment, Review, StatusChange
+from commitments.opendata import schema
 from commitments.rules import Status
 from tests.support.admin import changelist_url, logged_in_staff
 from tests.support.factories import CommitmentFactory, EvidenceFactory, SourceFactory
@@ -121,26 +122,27 @@ def export(client, commitments) -> list[dict]:
     return list(csv.DictReader(io.StringIO(body)))
 
 
-def test_csv_has_one_row_per_commitment_with_evidence_urls_and_sources(client, officer, kg):
-    commitment = CommitmentFactory(title="Logistics complex", partners=["KG"])
+def test_csv_has_the_open_data_columns_one_row_per_selected_commitment(client, officer, kg):
+    commitment = CommitmentFactory(
+        title="Logistics complex", partners=["KG"], target_amount=5, target_unit="km"
+    )
     kabar = SourceFactory(title="Kabar report", url="https://kabar.kg/1")
     EvidenceFactory(commitment=commitment, source=kabar, url="https://gov.kz/a")
-    EvidenceFactory(commitment=commitment, source=kabar, url="https://gov.kg/b")
     other = CommitmentFactory(title="No evidence yet")
+    CommitmentFactory(title="Not selected")
 
     rows = export(client, [commitment, other])
 
-    assert len(rows) == 2
+    assert list(rows[0]) == schema.COMMITMENTS.header
     by_title = {row["title_en"]: row for row in rows}
+    assert set(by_title) == {"Logistics complex", "No evidence yet"}
     row = by_title["Logistics complex"]
+    assert row["slug"] == commitment.slug
     assert row["owner_country"] == "KZ"
     assert row["partner_countries"] == "KG"
     assert row["status"] == "announced"
-    assert row["evidence_count"] == "2"
-    assert row["evidence_urls"] == "https://gov.kz/a | https://gov.kg/b"
-    assert row["source_titles"] == "Kabar report"
-    assert row["source_urls"] == "https://kabar.kg/1"
-    assert by_title["No evidence yet"]["evidence_urls"] == ""
+    assert row["target_amount"] == "5.00"
+    assert "notes" not in row and "id" not in row
 
 
 def test_csv_cells_cannot_run_as_formulas(client, officer):

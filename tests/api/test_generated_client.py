@@ -27,13 +27,14 @@ BOOKKEEPING = {"version", "updated_at"}
 @pytest.fixture
 def generated_client(live_server, tmp_path):
     config = tmp_path / "config.yaml"
-    # The briefing's files (PDF, DOCX) are bytes to a generated client.
     config.write_text(
         f"project_name_override: tracker-client\npackage_name_override: {PACKAGE}\npost_hooks: []\n"
+        # The briefing's PDF and DOCX and the data package's zip are bytes to a generated client.
         "content_type_overrides:\n"
         "  application/pdf: application/octet-stream\n"
         "  application/vnd.openxmlformats-officedocument.wordprocessingml.document: "
         "application/octet-stream\n"
+        "  application/zip: application/octet-stream\n"
     )
     out = tmp_path / "client"
     generator = Path(sys.executable).with_name("openapi-python-client")

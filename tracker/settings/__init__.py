@@ -6,6 +6,7 @@
 - `celery`: the broker, the beat schedule and the task limits;
 - `events`: the outbox's dispatch and webhook delivery (limits, address safety);
 - `ingestion`: article uploads and their analysis;
+- `opendata`: the limits of reading an imported data package;
 - `api`: Django REST framework and the OpenAPI schema;
 - `benchmark`: the performance lab (`perf/`): whether it is installed, and its reference views.
 
@@ -19,4 +20,5 @@ from .benchmark import *  # noqa: F403
 from .celery import *  # noqa: F403
 from .events import *  # noqa: F403
 from .ingestion import *  # noqa: F403
+from .opendata import *  # noqa: F403
 from .security import *  # noqa: F403

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "commitments.ingestion",
     "commitments.reminders",
     "commitments.briefing",
+    "commitments.opendata",
 ]
 
 MIDDLEWARE = [

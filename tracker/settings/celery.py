@@ -16,6 +16,7 @@ from .base import (
     REMINDER_TIMEZONE,
     VAR_DIR,
 )
+from .opendata import OPENDATA_BUILD_TIME_LIMIT, OPENDATA_REBUILD_INTERVAL
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None) or None
@@ -62,6 +63,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = REMINDER_TIMEZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "rebuild-open-data": {
+        "task": "commitments.opendata.rebuild",
+        "schedule": OPENDATA_REBUILD_INTERVAL,
+        "kwargs": {"force": True},
+        "options": {"expires": OPENDATA_BUILD_TIME_LIMIT},
+    },
     "send-stale-reminders": {
         "task": "commitments.reminders.send_stale_reminders",
         # Hourly catch-up: each run sends only what the period still owes.
