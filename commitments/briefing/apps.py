@@ -7,3 +7,8 @@ class BriefingConfig(AppConfig):
 
     name = "commitments.briefing"
     label = "commitments_briefing"
+
+    def ready(self) -> None:
+        # The services send the task by its name; importing it here registers it in every
+        # process (the web's too), so a sender finds its options and eager mode runs it.
+        from . import tasks  # noqa: F401

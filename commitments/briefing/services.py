@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -134,9 +135,8 @@ def request_briefing(
 
 
 def _enqueue(request_id: int) -> None:
-    from .tasks import build_briefing
-
-    build_briefing.delay(request_id)
+    # By the task's name: the task's module imports this one, never the other way round.
+    current_app.signature("commitments.briefing.build", args=(request_id,)).apply_async()
 
 
 def run_request(request_id: int) -> BriefingRequest:

@@ -11,7 +11,9 @@ class OpenDataConfig(AppConfig):
     def ready(self) -> None:
         from commitments.changes import commitment_changed
 
-        from . import packages
+        # The services send the task by its name; importing it here registers it in every
+        # process (the web's too), so a sender finds its options and eager mode runs it.
+        from . import packages, tasks  # noqa: F401
 
         # Strong reference and a uid: one receiver, however often ready() runs (tests).
         commitment_changed.connect(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
@@ -127,8 +128,6 @@ def _fresh_marker(path: Path, max_age: float) -> bool:
 def request_rebuild() -> bool:
     """Ask for a rebuild in OPENDATA_REBUILD_DELAY seconds, unless one is already asked for.
     Never raises: a change or a download must not fail because the broker is away."""
-    from .tasks import rebuild
-
     folder = root()
     delay = settings.OPENDATA_REBUILD_DELAY
     try:
@@ -136,7 +135,8 @@ def request_rebuild() -> bool:
         # A marker older than the delay plus a build's time means its task was lost.
         if not _fresh_marker(folder / PENDING, delay + settings.OPENDATA_BUILD_TIME_LIMIT):
             return False
-        rebuild.apply_async(countdown=delay)
+        # By the task's name: the task's module imports this one, never the other way round.
+        current_app.signature("commitments.opendata.rebuild").apply_async(countdown=delay)
     except Exception:
         (folder / PENDING).unlink(missing_ok=True)
         log.exception("Could not ask for the open data package to be rebuilt.")

@@ -113,7 +113,9 @@ def test_changes_in_one_window_share_one_rebuild(
     settings.OPENDATA_REBUILD_ON_CHANGE = True
     settings.OPENDATA_REBUILD_DELAY = 60
     sent = []
-    monkeypatch.setattr(tasks.rebuild, "apply_async", lambda **kw: sent.append(kw))
+    monkeypatch.setattr(
+        tasks.rebuild, "apply_async", lambda args=(), kwargs=None, **options: sent.append(options)
+    )
     commitment = Commitment.objects.order_by("slug").first()
 
     for _ in range(3):
