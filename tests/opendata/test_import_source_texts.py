@@ -11,7 +11,9 @@ import json
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from frictionless import Package, system
 
 from commitments import messages
@@ -215,3 +217,26 @@ def test_without_texts_a_source_missing_in_the_record_is_still_refused(seeded):
     assert {(p.column, str(p.reason)) for p in refused} == {
         ("uid", str(messages.IMPORT_SOURCE_MISSING))
     }
+
+
+def test_the_admin_upload_takes_a_package_with_texts_into_an_empty_database(client, seeded):
+    transfer = export(with_source_texts=True)
+    empty_the_database()
+    client.force_login(UserFactory(username="secretary", is_superuser=True, is_staff=True))
+
+    shown = client.post(
+        reverse("opendata_import"),
+        {"package": SimpleUploadedFile("transfer.zip", transfer)},
+    )
+
+    assert shown.status_code == 200
+    assert "data/sources.csv: 5 to create, 0 to change, 0 unchanged, 0 refused." in (
+        shown.content.decode()
+    )
+    assert not Source.objects.exists()  # the dry run
+    applied = client.post(
+        reverse("opendata_import"), {"token": shown.context["token"], "apply": "1"}
+    )
+    assert applied.status_code == 302
+    assert Source.objects.count() == 5 and Commitment.objects.count() == 21
+    assert csv_files(export(with_source_texts=True)) == csv_files(transfer)
