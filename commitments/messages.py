@@ -197,6 +197,13 @@ IMPORT_SOURCE_MISSING = _(
     "article as a source first."
 )
 IMPORT_SOURCE_OTHER_TEXT = _("the record holds this source with another text.")
+IMPORT_SOURCE_TEXT_NOT_HASHED = _(
+    "the SHA-256 of this text is not the row's content_hash: the text was changed after export."
+)
+EXPORT_WITH_SOURCE_TEXTS = _(
+    "The file carries the sources' full texts (press articles): give it only to another "
+    "secretariat, never publish it."
+)
 IMPORT_REFERENCE_NOT_ALLOWED = _("your account may not add or change this in admin.")
 IMPORT_EVIDENCE_FIXED = _(
     "evidence once added is never edited; add the corrected evidence as a row with a new uid."

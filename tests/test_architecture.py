@@ -42,6 +42,7 @@ PART_ARROWS = {
     ("admin", "briefing"),
     ("admin", "opendata"),
     ("opendata", "events"),
+    ("opendata", "ingestion"),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,10 +38,12 @@ def source_add(
     file_name: str = "",
     file_data: bytes | None = None,
     analyse: bool | None = None,
+    uid: UUID | None = None,
 ) -> tuple[Source, bool]:
     """Store an article (pasted or uploaded) and start its analysis after commit.
 
-    Returns (source, created); the same text added again returns the existing source."""
+    Returns (source, created); the same text added again returns the existing source. `uid`: the
+    public identifier it has in another record (an imported data package), else a new one."""
     actor = Actor.of(actor)
     access.may_edit_any(actor).require()
     extracted = extract(text=text, file_name=file_name, file_data=file_data, language=language)
@@ -56,6 +59,7 @@ def source_add(
         language=extracted.language,
         text=extracted.text,
         content_hash=digest,
+        **({"uid": uid} if uid is not None else {}),
     )
     try:
         source.full_clean()

@@ -127,7 +127,11 @@ def _upload(request):
     try:
         data = upload.read(settings.OPENDATA_IMPORT_MAX_UPLOAD_BYTES + 1)
         package = importing.read_package(
-            io.BytesIO(data), upload.name, importing.expected_files(), Limits.from_settings()
+            io.BytesIO(data),
+            upload.name,
+            importing.expected_files(),
+            Limits.from_settings(),
+            importing.optional_columns(),
         )
     except PackageRefused as refused:
         return _page(request, form=ImportForm(), problems=refused.problems, status=400)

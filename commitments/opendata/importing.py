@@ -12,8 +12,11 @@ and an import saves all or nothing.
 What an import never does: delete (a row missing from the package is left alone), edit what the
 record never lets anyone edit (evidence once added, history rows), or write a column the record
 derives (progress, postponements, ...: the services compute them). Reference data (countries,
-meetings, sources' descriptions) is written by those allowed to in admin. A source's text is not
-in the package: a source must already be in the record, found by its uid or its text's hash.
+meetings, sources' descriptions) is written by those allowed to in admin. The public package
+does not carry the sources' texts: a source must then already be in the record, found by its uid
+or its text's hash. A package made for another secretariat (`--with-source-texts`) does: a source
+the record lacks is added from its row as admin adds one (`ingestion.services.source_add`, its
+text's hash checked against the row's, no analysis), so the quotes are checked against it.
 
 A new commitment is created with its history as the package records it (its status changes and
 target date moves, with their identifiers and times), and its last review time, so that the
@@ -39,6 +42,7 @@ from django.utils.text import format_lazy
 from .. import messages, rules, services
 from ..actors import Actor
 from ..fields import SOURCE_ALIASES
+from ..ingestion.services import source_add
 from ..models import (
     Commitment,
     Country,
@@ -48,6 +52,7 @@ from ..models import (
     Source,
     StatusChange,
     TargetDateChange,
+    source_content_hash,
 )
 from ..services.commitments import RecordedDateChange, RecordedStatusChange
 from . import exporting, schema
@@ -70,6 +75,11 @@ _COLUMN_OF_FIELD = {"target_date_reason": "target_date", "target_date_source": "
 def expected_files() -> dict[str, list[str]]:
     """Each table's file name in the package and its columns, for the reader."""
     return {resource.path: resource.header for resource in schema.RESOURCES}
+
+
+def optional_columns() -> dict[str, list[str]]:
+    """The columns a table may add (the sources' texts), for the reader."""
+    return {r.path: list(r.optional_names) for r in schema.RESOURCES if r.optional}
 
 
 @dataclass
@@ -235,6 +245,7 @@ class _Importer:
             table = self.package.tables.get(resource.path)
             if table is None:
                 continue
+            resource = resource.including(table.header)
             seen: set[tuple[str, ...]] = set()
             entries = []
             for row in table.rows:
@@ -363,7 +374,14 @@ class _Importer:
         by_hash = {s.content_hash: s for s in found if s.content_hash}
         stored = self.stored(resource, Source.objects.filter(pk__in=[s.pk for s in found]))
         for entry in entries:
+            text = entry.values.get(schema.SOURCE_TEXT)
+            if text is not None and not self.text_matches_hash(entry, text):
+                continue
             source = by_uid.get(entry.texts["uid"]) or by_hash.get(entry.texts["content_hash"])
+            if source is None and text is not None:
+                if self.may_write(entry, Source, CREATE):
+                    self.attempt(entry, CREATE, lambda e=entry: self.add_source(e))
+                continue
             if source is None:
                 entry.plan.refuse(messages.IMPORT_SOURCE_MISSING, "uid")
                 continue
@@ -372,14 +390,52 @@ class _Importer:
                 continue
             self.sources[entry.texts["uid"]] = source
             before = stored[(str(source.uid),)]
-            entry.plan.changes = self.differences(entry, before, skip={"content_hash"})
+            # The text is the one the hash names, checked above: never rewritten.
+            entry.plan.changes = self.differences(
+                entry, before, skip={"content_hash", schema.SOURCE_TEXT}
+            )
             if entry.plan.changes and self.may_write(entry, Source, CHANGE):
                 values = {
                     c.name: entry.values[c.name]
                     for c in resource.columns
-                    if c.name not in ("uid", "content_hash")
+                    if c.name not in ("uid", "content_hash", schema.SOURCE_TEXT)
                 }
                 self.attempt(entry, CHANGE, lambda s=source, v=values: _save_changed(s, v))
+
+    def text_matches_hash(self, entry: _Entry, text: str) -> bool:
+        """A row's text is the one its content_hash names (else it was edited on the way)."""
+        expected = entry.texts["content_hash"]
+        if expected and source_content_hash(text) != expected:
+            entry.plan.refuse(messages.IMPORT_SOURCE_TEXT_NOT_HASHED, schema.SOURCE_TEXT)
+            return False
+        return True
+
+    def add_source(self, entry: _Entry) -> None:
+        """A source the record lacks, from its row, as admin adds one; the import suggests
+        nothing (the analysis is for articles staff add, not for a record moving in)."""
+        values = entry.values
+        try:
+            source, created = source_add(
+                actor=self.actor,
+                title=values["title"],
+                published_on=values["published_on"],
+                publisher=values["publisher"],
+                url=values["url"],
+                language=values["language"],
+                text=values[schema.SOURCE_TEXT],
+                analyse=False,
+                uid=_uuid(values["uid"]),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                raise
+            raise ValidationError({schema.SOURCE_TEXT: exc.messages}) from exc
+        expected = entry.texts["content_hash"]
+        # The service stores the text as admin would (a pasted web page becomes its article):
+        # if that is not the text the row names, the quotes would be checked against another.
+        if not created or (expected and source.content_hash != expected):
+            raise ValidationError({schema.SOURCE_TEXT: [messages.IMPORT_SOURCE_TEXT_NOT_HASHED]})
+        self.sources[entry.texts["uid"]] = source
 
     def source(self, entry: _Entry, column: str = "source") -> Source | None:
         """The source a row names (a uid), or None; refuses the row when there is none."""
@@ -892,5 +948,5 @@ def import_package(
     limits: Limits | None = None,
 ) -> Plan:
     """Read the package at `source` (raises reading.PackageRefused) and import it (`run_import`)."""
-    package = read_package(source, name, expected_files(), limits)
+    package = read_package(source, name, expected_files(), limits, optional_columns())
     return run_import(package, actor, apply=apply, expected=expected)

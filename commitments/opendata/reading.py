@@ -294,9 +294,11 @@ def _records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
         raise _refuse(file, reason, row=number + 1) from exc
 
 
-def read_table(data: bytes, file: str, columns: Sequence[str]) -> Table:
+def read_table(
+    data: bytes, file: str, columns: Sequence[str], optional: Sequence[str] = ()
+) -> Table:
     """A CSV file as rows of named cells, its header checked against `columns` (an unknown,
-    missing or repeated column is named)."""
+    missing or repeated column is named); the `optional` columns may be there or not."""
     text = decode(data, file)
     # One cell may hold a source's whole text; the file's size is the bound that matters.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
@@ -308,7 +310,7 @@ def read_table(data: bytes, file: str, columns: Sequence[str]) -> Table:
     problems = [
         Problem(file, messages.IMPORT_UNKNOWN_COLUMN, row=1, column=name)
         for name in header
-        if name not in columns
+        if name not in columns and name not in optional
     ]
     problems += [
         Problem(file, messages.IMPORT_MISSING_COLUMN, row=1, column=name)
@@ -330,9 +332,14 @@ def read_table(data: bytes, file: str, columns: Sequence[str]) -> Table:
     return table
 
 
-def read_descriptor(data: bytes, expected: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+def read_descriptor(
+    data: bytes,
+    expected: Mapping[str, Sequence[str]],
+    optional: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, Any]:
     """`datapackage.json`, its resources checked against ours: each a known file, with our
-    columns (by the names its schema gives)."""
+    columns (by the names its schema gives), and perhaps its `optional` ones."""
+    optional = optional or {}
     try:
         descriptor = json.loads(decode(data, DESCRIPTOR))
     except json.JSONDecodeError as exc:
@@ -356,7 +363,7 @@ def read_descriptor(data: bytes, expected: Mapping[str, Sequence[str]]) -> dict[
         problems += [
             Problem(f"{DESCRIPTOR}: {path}", messages.IMPORT_UNKNOWN_COLUMN, column=str(name))
             for name in names
-            if name not in expected[path]
+            if name not in expected[path] and name not in optional.get(path, ())
         ]
         problems += [
             Problem(f"{DESCRIPTOR}: {path}", messages.IMPORT_MISSING_COLUMN, column=name)
@@ -373,17 +380,21 @@ def read_package(
     name: str,
     expected: Mapping[str, Sequence[str]],
     limits: Limits | None = None,
+    optional: Mapping[str, Sequence[str]] | None = None,
 ) -> Package:
     """The package at `source` (a zip, a folder, one CSV), read within the limits and checked
-    against `expected` (file name -> its columns). Raises PackageRefused with every problem of
-    the first file that has any."""
+    against `expected` (file name -> its columns; `optional`: columns a file may add). Raises
+    PackageRefused with every problem of the first file that has any."""
+    optional = optional or {}
     files = package_files(source, name, {DESCRIPTOR, *expected}, limits)
     descriptor = None
     if DESCRIPTOR in files:
-        descriptor = read_descriptor(files.pop(DESCRIPTOR), expected)
+        descriptor = read_descriptor(files.pop(DESCRIPTOR), expected, optional)
     if not files:
         raise _refuse(name, messages.IMPORT_NO_TABLES)
     tables = {
-        file: read_table(files[file], file, expected[file]) for file in expected if file in files
+        file: read_table(files[file], file, expected[file], optional.get(file, ()))
+        for file in expected
+        if file in files
     }
     return Package(name, descriptor, tables)

@@ -23,6 +23,7 @@ column holds the related row's key and says so in its description.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from ..models import (
     Source,
     StatusChange,
     TargetDateChange,
+    normalized_text,
 )
 
 PACKAGE_NAME = "kz-kg-commitments"
@@ -162,11 +164,16 @@ class Column:
     # Derived by the record from other rows (progress from the observations, postponements from
     # the target-date changes): exported for readers; an import lets the services recompute it.
     computed: bool = False
+    # The one spelling a value is written in, when the record may hold several (a source's text:
+    # the form its content hash is taken of).
+    canonical: Callable[[Any], Any] | None = None
 
     def to_text(self, value: Any) -> str:
         """The CSV cell of a value as `values()` returns it (a list of keys for `many`)."""
         if self.many:
             return MANY_SEPARATOR.join(sorted(str(key) for key in value or ()))
+        if value is not None and self.canonical is not None:
+            value = self.canonical(value)
         if value is None or (value == "" and self.type == "string"):
             return ""
         return CONVERTERS[self.type][0](value, self)
@@ -232,6 +239,8 @@ class Resource:
     # Stable row order, by exported values only, so that two databases holding the same record
     # write the same bytes.
     order_by: tuple[str, ...] = ()
+    # Columns written only when asked for (`including`), never in the public package.
+    optional: tuple[Column, ...] = ()
     by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -248,6 +257,17 @@ class Resource:
 
     def column(self, name: str) -> Column:
         return self.by_name[name]
+
+    @property
+    def optional_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.optional)
+
+    def including(self, names: Iterable[str]) -> Resource:
+        """The resource with those of its optional columns named in `names`, after its own."""
+        chosen = tuple(c for c in self.optional if c.name in set(names))
+        if not chosen:
+            return self
+        return dataclasses.replace(self, columns=self.columns + chosen, optional=())
 
     @property
     def value_paths(self) -> tuple[str, ...]:
@@ -536,6 +556,19 @@ SOURCES = Resource(
     ),
     primary_key=("uid",),
     order_by=("published_on", "uid"),
+    # Only in a transfer between secretariats (`export_datapackage --with-source-texts`): the
+    # articles are the publishers', so the public package points to them instead.
+    optional=(
+        column(
+            Source,
+            "text",
+            description=(
+                "The article's full text, normalised to Unicode NFC and trimmed: the text whose "
+                "SHA-256 is content_hash. Only in a package made for another secretariat."
+            ),
+            canonical=lambda text: normalized_text(text).strip(),
+        ),
+    ),
 )
 
 COMMITMENTS = Resource(
@@ -746,6 +779,15 @@ RESOURCES: tuple[Resource, ...] = (
     INSTRUMENT_PARTIES,
 )
 BY_NAME: dict[str, Resource] = {r.name: r for r in RESOURCES}
+SOURCE_TEXT = "text"  # the sources' optional column
+
+
+def resources(*, with_source_texts: bool = False) -> tuple[Resource, ...]:
+    """The package's tables; `with_source_texts` adds the sources' full texts (for a transfer
+    between secretariats, never the public package)."""
+    if not with_source_texts:
+        return RESOURCES
+    return tuple(r.including((SOURCE_TEXT,)) if r is SOURCES else r for r in RESOURCES)
 
 
 def resource(name: str) -> Resource:

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from commitments.opendata import exporting
+from commitments import messages
+from commitments.opendata import exporting, schema
 
 
 class Command(BaseCommand):
@@ -16,8 +17,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="The zip file to write, e.g. kz-kg-commitments.zip.")
+        parser.add_argument(
+            "--with-source-texts",
+            action="store_true",
+            help=(
+                "Add the sources' full texts (a text column in sources.csv), so that another "
+                "secretariat can import the record into an empty database. Press articles are "
+                "their publishers': never publish this file."
+            ),
+        )
 
-    def handle(self, *args, path: str, **options):
+    def handle(self, *args, path: str, with_source_texts: bool = False, **options):
         target = Path(path)
         if target.suffix.lower() != ".zip":
             raise CommandError(
@@ -42,7 +52,9 @@ class Command(BaseCommand):
             ) from exc
         try:
             with os.fdopen(fd, "wb") as handle:
-                descriptor = exporting.write_package(handle)
+                descriptor = exporting.write_package(
+                    handle, schema.resources(with_source_texts=with_source_texts)
+                )
             os.chmod(partial, 0o644)
             os.replace(partial, target)
         except BaseException:
@@ -56,3 +68,5 @@ class Command(BaseCommand):
                 "date": descriptor.get("last_modified", "–"),
             }
         )
+        if with_source_texts:
+            self.stdout.write(str(messages.EXPORT_WITH_SOURCE_TEXTS))
