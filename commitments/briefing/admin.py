@@ -11,14 +11,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import content, services
+from . import content, downloads, services
 from .models import BriefingRequest
 
 LANGUAGE_CHOICES = [
@@ -43,12 +43,6 @@ class BriefingForm(forms.Form):
     )
 
 
-def _download(ready: services.Ready) -> HttpResponse:
-    response = HttpResponse(ready.data, content_type=ready.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{ready.filename}"'
-    return response
-
-
 def _answer(modeladmin, request, scope: content.Scope, form: BriefingForm):
     data = form.cleaned_data
     try:
@@ -65,7 +59,7 @@ def _answer(modeladmin, request, scope: content.Scope, form: BriefingForm):
             modeladmin.message_user(request, message, messages.ERROR)
         return None
     if isinstance(outcome, services.Ready):
-        return _download(outcome)
+        return downloads.ready_response(outcome)
     modeladmin.message_user(
         request,
         gettext("The briefing is large: it is being built. Its progress and file are here."),
@@ -171,7 +165,7 @@ class BriefingRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("File"))
     def download(self, obj):
-        if obj.state != BriefingRequest.State.DONE or not obj.file:
+        if not obj.has_file:
             return "—"
         url = reverse("admin:commitments_briefingrequest_download", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("Download"))
@@ -187,7 +181,6 @@ class BriefingRequestAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         found = self.get_queryset(request).filter(pk=pk).first()
-        if found is None or found.state != BriefingRequest.State.DONE or not found.file:
+        if found is None or not found.has_file:
             raise Http404
-        name = found.file.name.rsplit("/", 1)[-1]
-        return FileResponse(found.file.open("rb"), as_attachment=True, filename=name)
+        return downloads.kept_file_response(found)

@@ -9,7 +9,6 @@ read of the record; bad input is a problem+json 400 naming the parameter.
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,9 +19,8 @@ from rest_framework.views import APIView
 
 from commitments.rest.views import ApiViewMixin
 
-from . import content, services
+from . import content, downloads, services
 from .models import BriefingRequest
-from .render import CONTENT_TYPES
 
 
 class _FileAnswers:
@@ -64,7 +62,7 @@ class BriefingRequestSerializer(serializers.ModelSerializer):
         ]
 
     def get_file_url(self, obj) -> str | None:
-        if obj.state != BriefingRequest.State.DONE or not obj.file:
+        if not obj.has_file:
             return None
         url = reverse("api:briefing-request-file", args=[obj.pk])
         return self.context["request"].build_absolute_uri(url)
@@ -114,9 +112,7 @@ class BriefingView(_FileAnswers, ApiViewMixin, APIView):
             since=content.parse_since(params.get("since")),
         )
         if isinstance(outcome, services.Ready):
-            response = HttpResponse(outcome.data, content_type=outcome.content_type)
-            response["Content-Disposition"] = f'attachment; filename="{outcome.filename}"'
-            return response
+            return downloads.ready_response(outcome)
         location = request.build_absolute_uri(reverse("api:briefing-request", args=[outcome.pk]))
         body = BriefingRequestSerializer(outcome, context={"request": request}).data
         return Response(body, status=202, headers={"Location": location})
@@ -140,12 +136,6 @@ class BriefingFileView(_FileAnswers, ApiViewMixin, APIView):
     )
     def get(self, request, pk: int):
         found = BriefingRequest.objects.filter(pk=pk).first()
-        if found is None or found.state != BriefingRequest.State.DONE or not found.file:
+        if found is None or not found.has_file:
             raise NotFound()
-        name = found.file.name.rsplit("/", 1)[-1]
-        return FileResponse(
-            found.file.open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type=CONTENT_TYPES.get(found.format, "application/octet-stream"),
-        )
+        return downloads.kept_file_response(found)

@@ -51,5 +51,10 @@ class BriefingRequest(models.Model):
         return f"{scope} ({self.language}, {self.format})"
 
     @property
+    def has_file(self) -> bool:
+        """Built, and its file kept for download."""
+        return self.state == self.State.DONE and bool(self.file)
+
+    @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0

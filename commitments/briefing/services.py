@@ -142,7 +142,7 @@ def _enqueue(request_id: int) -> None:
 def run_request(request_id: int) -> BriefingRequest:
     """Build a queued request's file, writing its progress as it goes (the task's body)."""
     request = BriefingRequest.objects.select_related("requested_by").get(pk=request_id)
-    if request.state == BriefingRequest.State.DONE and request.file:
+    if request.has_file:
         return request
     BriefingRequest.objects.filter(pk=request.pk).update(state=BriefingRequest.State.RUNNING)
     scope = content.Scope(
