@@ -95,6 +95,7 @@ def change_status(modeladmin, request, queryset):
         "opts": modeladmin.model._meta,
         "form": form,
         "selected": selected,
+        "selected_pks": [commitment.pk for commitment in selected],
         "action_name": "change_status",
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "select_across": request.POST.get("select_across", "0"),
