@@ -51,7 +51,7 @@ class Built:
 
     @property
     def last_modified(self) -> dt.datetime | None:
-        return schema.COMMITMENTS.column("last_reviewed_at").from_text(self.record)
+        return schema.instant_of_text(self.record)
 
 
 def root() -> Path:
@@ -60,7 +60,7 @@ def root() -> Path:
 
 def record_state() -> str:
     """The record's last change as `Built.record` spells it (one query per table dated)."""
-    return schema.COMMITMENTS.column("last_reviewed_at").to_text(exporting.record_last_modified())
+    return schema.instant_text(exporting.record_last_modified())
 
 
 def current() -> Built | None:

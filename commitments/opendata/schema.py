@@ -117,17 +117,27 @@ def _date_of_text(text: str, column: Column) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def _text_of_datetime(value: Any, column: Column) -> str:
+def _text_of_datetime(value: Any, column: Column | None) -> str:
     # UTC with microseconds, always: one spelling for one instant.
     utc = value.astimezone(dt.UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _datetime_of_text(text: str, column: Column) -> dt.datetime:
+def _datetime_of_text(text: str, column: Column | None) -> dt.datetime:
     value = dt.datetime.fromisoformat(text)
     if value.tzinfo is None:
         raise ValueError(f"{text!r} has no time zone (write it in UTC, ending in Z)")
     return value.astimezone(dt.UTC)
+
+
+def instant_text(value: dt.datetime | None) -> str:
+    """An instant outside any table (the package's last_modified) as every datetime column
+    spells it; "" for none."""
+    return "" if value is None else _text_of_datetime(value, None)
+
+
+def instant_of_text(text: str) -> dt.datetime | None:
+    return _datetime_of_text(text, None) if text else None
 
 
 CONVERTERS: dict[str, tuple[Callable[[Any, Column], str], Callable[[str, Column], Any]]] = {
@@ -807,7 +817,7 @@ def package_descriptor(
         "licenses": [LICENSE],
     }
     if last_modified is not None:
-        stamp = COMMITMENTS.column("last_reviewed_at").to_text(last_modified)
+        stamp = instant_text(last_modified)
         descriptor["last_modified"] = stamp
         descriptor["created"] = stamp
     descriptor["resources"] = [r.descriptor() for r in resources]
